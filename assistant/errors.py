@@ -1,0 +1,31 @@
+"""The exceptions Referat raises on purpose; the CLI and UI turn them into clear messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ReferatError(Exception):
+    """Base class: anything the user can act on."""
+
+
+class ParseError(ReferatError):
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+
+class IndexNotBuilt(ReferatError):
+    def __init__(self, index_dir: Path | str) -> None:
+        super().__init__(
+            f"Indekset i {index_dir} er tomt. Kør først: referat ingest eval/minutes/"
+        )
+
+
+class InvalidQuestion(ReferatError):
+    """Empty, too long or otherwise unusable question."""
+
+
+class ConfigError(ReferatError):
+    """A setting or optional backend that cannot be used as configured."""

@@ -1,0 +1,99 @@
+"""Files and folders -> parsed meetings -> chunks in the store, file by file.
+
+Each file is handled on its own: a bad file is reported with its reason and the rest go on;
+an unchanged file (same content hash) costs nothing; a changed one replaces its old chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.chunk import chunk_meeting
+from assistant.config import Settings
+from assistant.errors import ParseError
+from assistant.parse import parse_file
+from assistant.store import ChunkStore
+from assistant.types import IngestReport
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+
+
+def find_minutes_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand folders; return (files to ingest, (name, reason) for paths that cannot be)."""
+    files: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not child.name.startswith("."):
+                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                        files.append(child)
+                    else:
+                        skipped.append((child.name, f"filtypen {child.suffix or '(ingen)'} "
+                                                    "understøttes ikke"))
+        elif path.is_file():
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                files.append(path)
+            else:
+                skipped.append((path.name, f"filtypen {path.suffix or '(ingen)'} understøttes ikke"))
+        else:
+            skipped.append((path.name or str(path), "findes ikke"))
+    return files, skipped
+
+
+@dataclass
+class _Tally:
+    meetings: int = 0
+    items: int = 0
+    chunks: int = 0
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    store: ChunkStore,
+    settings: Settings,
+    *,
+    municipality: str | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    files, skipped = find_minutes_files(paths)
+    tally = _Tally(skipped=list(skipped))
+    for path in files:
+        if on_file:
+            on_file(path)
+        # The override is part of the fingerprint: the same file read for another
+        # municipality is a different set of chunks.
+        sha = hashlib.sha256(path.read_bytes() + (municipality or "").encode()).hexdigest()
+        if store.file_sha(path.name) == sha:
+            tally.unchanged.append(path.name)
+            continue
+        try:
+            meeting = parse_file(path, municipality=municipality)
+        except ParseError as error:
+            tally.skipped.append((path.name, error.reason))
+            continue
+        chunks = chunk_meeting(
+            meeting,
+            min_words=settings.chunk_min_words,
+            max_words=settings.chunk_max_words,
+            file_sha=sha,
+        )
+        if not chunks:
+            tally.skipped.append((path.name, "ingen åbne punkter med indhold"))
+            continue
+        store.replace_source(path.name, chunks)
+        tally.meetings += 1
+        tally.items += len({c.item_number for c in chunks})
+        tally.chunks += len(chunks)
+    return IngestReport(
+        meetings=tally.meetings,
+        items=tally.items,
+        chunks=tally.chunks,
+        unchanged=tuple(tally.unchanged),
+        skipped=tuple(tally.skipped),
+    )

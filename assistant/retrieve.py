@@ -1,0 +1,109 @@
+"""Hybrid retrieval: Danish BM25 + dense (e5) fused with reciprocal rank fusion, grouped per
+agenda item.
+
+BM25 catches exact figures, case numbers and rare names; the embedding catches paraphrases.
+Measured on the samples, each alone misses items the fusion finds (see eval/README.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Literal
+
+import bm25s
+import numpy as np
+
+from assistant.config import Settings
+from assistant.store import ChunkStore
+from assistant.text import terms
+from assistant.types import Chunk, ItemHit
+
+Mode = Literal["hybrid", "bm25", "dense"]
+
+
+class Bm25Index:
+    """bm25s over Danish Snowball stems; rebuilt from the store so both sides always agree."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self.chunks = chunks
+        self._bm25: bm25s.BM25 | None = None
+        corpus = [terms(c.text) for c in chunks]
+        if any(corpus):
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(corpus, show_progress=False)
+
+    def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        query_terms = terms(query)
+        if self._bm25 is None or not query_terms:
+            return []
+        scores = self._bm25.get_scores(query_terms)
+        top = np.argsort(-scores)[:k]
+        return [(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]
+
+
+def reciprocal_rank_fusion(rankings: list[list[Chunk]], k: int) -> dict[str, float]:
+    """Sum of 1/(k + rank) over the rankings each chunk appears in (Cormack et al. 2009)."""
+    fused: dict[str, float] = defaultdict(float)
+    for ranking in rankings:
+        for rank, chunk in enumerate(ranking, start=1):
+            fused[chunk.id] += 1.0 / (k + rank)
+    return fused
+
+
+class HybridRetriever:
+    def __init__(self, store: ChunkStore, settings: Settings) -> None:
+        self._store = store
+        self._settings = settings
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the store after ingestion so BM25 sees exactly the chunks Chroma holds."""
+        self._bm25 = Bm25Index(self._store.all_chunks())
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self._bm25.chunks)
+
+    def search(self, question: str, mode: Mode = "hybrid", top_items: int | None = None
+               ) -> list[ItemHit]:
+        settings = self._settings
+        limit = top_items or settings.top_items
+        if not self._bm25.chunks:
+            return []
+        lexical = self._bm25.search(question, settings.bm25_candidates) if mode != "dense" else []
+        dense = (
+            self._store.dense_search(question, settings.dense_candidates) if mode != "bm25" else []
+        )
+        similarity = {chunk.id: cosine for chunk, cosine in dense}
+        by_id = {chunk.id: chunk for chunk, _ in [*lexical, *dense]}
+        rankings = [[c for c, _ in ranking] for ranking in (lexical, dense) if ranking]
+        fused = reciprocal_rank_fusion(rankings, settings.rrf_k)
+        return _group_by_item(fused, by_id, similarity)[:limit]
+
+    def item_chunks(self, hit: ItemHit) -> list[Chunk]:
+        """Every chunk of the hit's agenda item, in reading order (for decisions, full text)."""
+        return self._store.item_chunks(hit.best.meeting_id, hit.best.item_number)
+
+
+def _group_by_item(
+    fused: dict[str, float], by_id: dict[str, Chunk], similarity: dict[str, float]
+) -> list[ItemHit]:
+    groups: dict[str, list[tuple[float, Chunk]]] = defaultdict(list)
+    for chunk_id, score in fused.items():
+        chunk = by_id[chunk_id]
+        groups[chunk.item_key].append((score, chunk))
+    hits = []
+    for members in groups.values():
+        members.sort(key=lambda pair: -pair[0])
+        # The best window decides; further matching windows of the same item add a little.
+        score = members[0][0] + 0.25 * sum(s for s, _ in members[1:])
+        hits.append(
+            ItemHit(
+                chunks=tuple(c for _, c in members),
+                score=score,
+                dense_similarity=max((similarity.get(c.id, 0.0) for _, c in members), default=0),
+            )
+        )
+    # Ties (identical scores) go to the newer meeting: it supersedes older treatments.
+    hits.sort(key=lambda h: (-h.score, -int(h.best.meeting_date.replace("-", ""))))
+    return hits

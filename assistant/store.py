@@ -1,0 +1,175 @@
+"""Chroma through llama-index: embedded `PersistentClient` by default, a Chroma server when
+`chroma_host` is set. Framework objects (TextNode, NodeWithScore, Chroma dicts) stay here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, fields
+from typing import Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from llama_index.core import VectorStoreIndex
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import TextNode
+from llama_index.core.vector_stores import (
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+)
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from assistant.config import Settings
+from assistant.errors import ConfigError
+from assistant.types import Chunk
+
+CHUNK_FIELDS = tuple(f.name for f in fields(Chunk) if f.name not in ("id", "text"))
+PAGE = 5000  # Chroma `get` page size when reading the whole collection
+
+
+def chroma_client(settings: Settings) -> chromadb.api.ClientAPI:
+    # Telemetry off: minutes may be the municipality's, and the machines have no internet.
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        return chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        )
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+
+
+class ChunkStore:
+    """The vector side of the index; the BM25 side is rebuilt from `all_chunks()`."""
+
+    def __init__(self, settings: Settings, embed_model: BaseEmbedding) -> None:
+        self._client = chroma_client(settings)
+        self._embed_model = embed_model
+        self._collection = self._client.get_or_create_collection(
+            name=settings.collection,
+            metadata={"hnsw:space": "cosine", "embed_model": embed_model.model_name},
+        )
+        stored_model = (self._collection.metadata or {}).get("embed_model")
+        if stored_model and stored_model != embed_model.model_name:
+            # Vectors from two models do not live in one space: refuse rather than mix them.
+            raise ConfigError(
+                f"Samlingen '{settings.collection}' er bygget med {stored_model}, ikke "
+                f"{embed_model.model_name}. Brug en anden --index eller samling."
+            )
+        self._vector_store = ChromaVectorStore(chroma_collection=self._collection)
+        self._index = VectorStoreIndex.from_vector_store(
+            self._vector_store, embed_model=embed_model
+        )
+
+    # --- writing --------------------------------------------------------------------------
+
+    def file_sha(self, source: str) -> str | None:
+        found = self._collection.get(where={"source": source}, limit=1, include=["metadatas"])
+        return str(found["metadatas"][0]["file_sha"]) if found["ids"] else None
+
+    def replace_source(self, source: str, chunks: Sequence[Chunk]) -> None:
+        """Make `source`'s chunks exactly `chunks`, with no moment where the file is missing.
+
+        New chunks are embedded and upserted first; only then are the old ones that the new
+        version no longer has deleted. A failure half-way leaves the old version answerable.
+        """
+        if not chunks:
+            return
+        vectors = self._embed_model.get_text_embedding_batch([c.text for c in chunks])
+        nodes = [_to_node(chunk, vector) for chunk, vector in zip(chunks, vectors, strict=True)]
+        new_ids = {c.id for c in chunks}
+        meeting_ids = sorted({c.meeting_id for c in chunks})
+        self._collection.delete(ids=list(new_ids))  # upsert: llama-index's add() only adds
+        self._vector_store.add(nodes)
+        stale = self._collection.get(
+            where={"$or": [{"source": source}, *({"meeting_id": m} for m in meeting_ids)]}
+            if meeting_ids
+            else {"source": source},
+            include=[],
+        )["ids"]
+        stale_ids = [i for i in stale if i not in new_ids]
+        if stale_ids:
+            self._collection.delete(ids=stale_ids)
+
+    # --- reading --------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def all_chunks(self) -> list[Chunk]:
+        chunks: list[Chunk] = []
+        offset = 0
+        while True:
+            page = self._collection.get(
+                include=["documents", "metadatas"], limit=PAGE, offset=offset
+            )
+            chunks.extend(
+                _from_chroma(i, d, m)
+                for i, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
+            )
+            if len(page["ids"]) < PAGE:
+                return chunks
+            offset += PAGE
+
+    def item_chunks(self, meeting_id: str, item_number: int) -> list[Chunk]:
+        found = self._collection.get(
+            where={"$and": [{"meeting_id": meeting_id}, {"item_number": item_number}]},
+            include=["documents", "metadatas"],
+        )
+        chunks = [
+            _from_chroma(i, d, m)
+            for i, d, m in zip(found["ids"], found["documents"], found["metadatas"], strict=True)
+        ]
+        return sorted(chunks, key=lambda c: c.position)
+
+    def dense_search(
+        self, query: str, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """(chunk, cosine similarity) best first, through llama-index's retriever."""
+        retriever = self._index.as_retriever(
+            similarity_top_k=k, filters=_metadata_filters(where) if where else None
+        )
+        results = []
+        for hit in retriever.retrieve(query):
+            # llama-index reports exp(-distance); with cosine space distance = 1 - cos.
+            cosine = 1.0 + math.log(hit.score) if hit.score else 0.0
+            node = hit.node
+            results.append((_from_fields(node.node_id, node.get_content(), node.metadata), cosine))
+        return results
+
+
+def _to_node(chunk: Chunk, vector: list[float]) -> TextNode:
+    metadata = {name: value for name, value in asdict(chunk).items() if name in CHUNK_FIELDS}
+    return TextNode(
+        id_=chunk.id,
+        text=chunk.text,
+        metadata=metadata,
+        embedding=vector,
+        # The header line is already in the text; metadata must not be embedded twice.
+        excluded_embed_metadata_keys=list(metadata),
+        excluded_llm_metadata_keys=list(metadata),
+    )
+
+
+def _from_fields(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
+    values = {name: metadata[name] for name in CHUNK_FIELDS if name in metadata}
+    values["item_number"] = int(values.get("item_number", 0))
+    values["position"] = int(values.get("position", 0))
+    return Chunk(id=chunk_id, text=text, **values)
+
+
+def _from_chroma(chunk_id: str, document: str | None, metadata: dict[str, Any] | None) -> Chunk:
+    return _from_fields(chunk_id, document or "", dict(metadata or {}))
+
+
+def _metadata_filters(where: dict[str, Any]) -> MetadataFilters:
+    """{"municipality": "Vejle", "meeting_date": (">=", "2023-01-01")} -> MetadataFilters."""
+    operators = {"==": FilterOperator.EQ, ">=": FilterOperator.GTE, "<=": FilterOperator.LTE,
+                 "in": FilterOperator.IN}
+    filters = []
+    for key, value in where.items():
+        operator, operand = value if isinstance(value, tuple) else ("==", value)
+        filters.append(MetadataFilter(key=key, value=operand, operator=operators[operator]))
+    return MetadataFilters(filters=filters)
+

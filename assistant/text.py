@@ -1,0 +1,35 @@
+"""Danish text analysis shared by BM25 and the extractive answerer."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DANISH
+
+# Numbers keep their thousands separators ("1.609.500") so a figure in a question matches the
+# same figure in the minutes; words need two characters.
+TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w\w+", re.UNICODE)
+
+# Words that say what kind of question it is, not what it is about.
+QUESTION_WORDS = frozenset(
+    "hvad hvem hvor hvornår hvordan hvorfor hvilke hvilken hvilket mange meget "
+    "fortæl beskriv sige siger står nævnt nævnes oplyses fremgår".split()
+)
+STOPWORDS = frozenset(STOPWORDS_DANISH) | QUESTION_WORDS
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("danish")
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(text.lower())
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words, in order, with repeats: the unit BM25 and the answerer count."""
+    words = [w for w in tokens(text) if w not in STOPWORDS]
+    return _stemmer().stemWords(words)
