@@ -56,13 +56,17 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
     top_items: int = Field(5, description="Agenda items passed to the answerer.")
     min_term_coverage: float = Field(
-        0.5,
-        description="Share of the question's content words the best item must contain; "
-        "below it (and below min_dense_similarity) the assistant abstains.",
+        0.25,
+        description="Share of the question's content words (weighted by rarity) the best item "
+        "must contain; below it (and below min_dense_similarity) the assistant abstains. "
+        "On the dev set every correctly retrieved item scored >= 0.28, the unanswerable "
+        "questions <= 0.13.",
     )
     min_dense_similarity: float = Field(
-        0.86,
-        description="Cosine similarity (e5) that counts as strong evidence on its own.",
+        0.95,
+        description="Cosine similarity (e5) that counts as evidence on its own. e5 scores "
+        "crowd into 0.82-0.93 for answerable and unanswerable questions alike, so this is "
+        "set above that band.",
     )
     max_question_chars: int = Field(2000, description="Longer questions are refused.")
 

@@ -75,3 +75,12 @@ def find_municipality_mentions(text: str) -> list[tuple[str, int]]:
         if plain_count > 0:
             mentions.append((name, plain_count))
     return mentions
+
+
+def municipality_in_question(question: str, known: set[str] | frozenset[str]) -> str | None:
+    """The indexed municipality a question names ("i Vejle", "Aabenraas", "naestved"), if any."""
+    for name in sorted(known, key=len, reverse=True):
+        alternatives = "|".join(re.escape(v) for v in spellings(name))
+        if re.search(rf"\b(?:{alternatives})s?\b", question, re.IGNORECASE):
+            return name
+    return None

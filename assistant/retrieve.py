@@ -7,7 +7,8 @@ Measured on the samples, each alone misses items the fusion finds (see eval/READ
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from typing import Literal
 
 import bm25s
@@ -28,17 +29,33 @@ class Bm25Index:
         self.chunks = chunks
         self._bm25: bm25s.BM25 | None = None
         corpus = [terms(c.text) for c in chunks]
+        self._document_frequency = Counter(t for doc in corpus for t in set(doc))
         if any(corpus):
             self._bm25 = bm25s.BM25()
             self._bm25.index(corpus, show_progress=False)
 
-    def search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+    def search(self, query: str, k: int, municipality: str | None = None
+               ) -> list[tuple[Chunk, float]]:
         query_terms = terms(query)
         if self._bm25 is None or not query_terms:
             return []
         scores = self._bm25.get_scores(query_terms)
+        if municipality:
+            scores = np.where(self._municipality_mask(municipality), scores, 0.0)
         top = np.argsort(-scores)[:k]
         return [(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; a word no chunk contains weighs the most."""
+        count = len(self.chunks)
+        return math.log((count + 1) / (self._document_frequency.get(term, 0) + 0.5))
+
+    def _municipality_mask(self, municipality: str) -> np.ndarray:
+        return np.array([c.municipality == municipality for c in self.chunks], dtype=bool)
+
+    @property
+    def municipalities(self) -> frozenset[str]:
+        return frozenset(c.municipality for c in self.chunks)
 
 
 def reciprocal_rank_fusion(rankings: list[list[Chunk]], k: int) -> dict[str, float]:
@@ -64,15 +81,35 @@ class HybridRetriever:
     def chunk_count(self) -> int:
         return len(self._bm25.chunks)
 
-    def search(self, question: str, mode: Mode = "hybrid", top_items: int | None = None
-               ) -> list[ItemHit]:
+    @property
+    def municipalities(self) -> frozenset[str]:
+        """The municipalities actually ingested: the names a question can filter on."""
+        return self._bm25.municipalities
+
+    def idf(self, term: str) -> float:
+        return self._bm25.idf(term)
+
+    def search(
+        self,
+        question: str,
+        mode: Mode = "hybrid",
+        top_items: int | None = None,
+        municipality: str | None = None,
+    ) -> list[ItemHit]:
         settings = self._settings
         limit = top_items or settings.top_items
         if not self._bm25.chunks:
             return []
-        lexical = self._bm25.search(question, settings.bm25_candidates) if mode != "dense" else []
+        where = {"municipality": municipality} if municipality else None
+        lexical = (
+            self._bm25.search(question, settings.bm25_candidates, municipality)
+            if mode != "dense"
+            else []
+        )
         dense = (
-            self._store.dense_search(question, settings.dense_candidates) if mode != "bm25" else []
+            self._store.dense_search(question, settings.dense_candidates, where)
+            if mode != "bm25"
+            else []
         )
         similarity = {chunk.id: cosine for chunk, cosine in dense}
         by_id = {chunk.id: chunk for chunk, _ in [*lexical, *dense]}

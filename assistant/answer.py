@@ -1,0 +1,270 @@
+"""Answerers: retrieved agenda items -> Answer with citations.
+
+`ExtractiveAnswerer` (the default) needs no language model: it quotes the sentences of the
+best items that answer the question, so every word it shows can be found in the minutes.
+Other answerers implement the same `Answerer` protocol.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.chunk import SENTENCE_END
+from assistant.parse import SECTION_HEADINGS
+from assistant.prompts import load_prompt
+from assistant.config import Settings
+from assistant.text import terms
+from assistant.types import Answer, Chunk, Citation, ItemHit, danish_date
+
+SECTION_LABELS = {f"{name}:" for name in SECTION_HEADINGS.values()} | {"Tekst:"}
+
+INTENTS = {
+    "figure": re.compile(
+        r"\bhvor\s+(?:mange|meget|stor|store|høj|højt|lav|lavt)\b|\bantal\w*|\bbeløb|\bkost"
+        r"|\bprocent|\bandel\w*|\bkr\b|\bmio\b|\bbudget\w*|\bbevilg\w*|\btilsagn"
+    ),
+    "money": re.compile(
+        r"\bpenge|\bbeløb|\bkost\w*|\bkr\b|\bkroner|\bmio\b|\bbudget\w*|\bbevilg\w*"
+        r"|\btilsagn|\bmidler|\bfinansier\w*|\budgift\w*|\bsøgte\b|\bansøg\w*"
+    ),
+    "person": re.compile(r"\bhvem\b|\bnavn\w*|\bhvilken person|\bprojektejer|\boplægsholder"),
+    "date": re.compile(r"\bhvornår\b|\bdato\w*|\bhvilken dag|\bfra hvornår|\btidsplan"),
+    "decision": re.compile(r"\bbeslut\w*|\bvedt[ao]g\w*|\bgodkend\w*|\bafgør\w*|\bkonklu\w*"),
+    "absence": re.compile(r"\bfravær\w*|\bafbud\b|\bdeltog ikke|\bikke til stede|\bmanglede"),
+}
+# A figure, not a year: "149", "1.609.500", "38 %", "2,1%".
+FIGURE = re.compile(r"\b(?!(?:19|20)\d{2}\b)\d+(?:[.,]\d+)*\b")
+AMOUNT = re.compile(
+    r"\d[\d.,]*\s*(?:kr\b|kroner|mio\b|mia\b|millioner|milliarder)|\d[\d.,]*\s*mio\.\s*kr",
+    re.IGNORECASE,
+)
+PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ]\.?)?(?:\s+[A-ZÆØÅ][a-zæøåé\-]+)+")
+DATE_TEXT = re.compile(
+    r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober"
+    r"|november|december)\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke", re.IGNORECASE)
+
+
+class Answerer(Protocol):
+    def answer(self, question: str, hits: Sequence[ItemHit]) -> Answer: ...
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    section: str
+    chunk: Chunk
+
+
+def split_sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
+    """Sentences of an item's chunks in reading order, each with the section it stands in."""
+    sentences: list[Sentence] = []
+    seen: set[str] = set()
+    for chunk in chunks:
+        section = "Tekst"
+        for line in chunk.body.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            if line in SECTION_LABELS:
+                section = line[:-1]
+                continue
+            for piece in SENTENCE_END.split(line):
+                piece = piece.strip()
+                if piece and piece not in seen:
+                    seen.add(piece)
+                    sentences.append(Sentence(piece, section, chunk))
+    return sentences
+
+
+def question_intents(question: str) -> set[str]:
+    lowered = question.lower()
+    return {name for name, pattern in INTENTS.items() if pattern.search(lowered)}
+
+
+def term_coverage(
+    question: str, text: str, idf: Callable[[str], float] = lambda term: 1.0,
+    ignore: frozenset[str] = frozenset(),
+) -> float:
+    """Share of the question's content words (stemmed, weighted by rarity) found in `text`.
+
+    Rare words carry the question ("fordrevne", "Ukraine"); a question whose rare words are
+    missing from the best item is not answered by it, however similar the rest sounds.
+    """
+    wanted = set(terms(question)) - ignore
+    if not wanted:
+        return 0.0
+    found = wanted & set(terms(text))
+    return sum(idf(t) for t in found) / sum(idf(t) for t in wanted)
+
+
+class ExtractiveAnswerer:
+    """Quotes the sentences that answer the question; abstains when the evidence is weak."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        item_chunks: Callable[[ItemHit], list[Chunk]],
+        idf: Callable[[str], float] = lambda term: 1.0,
+    ) -> None:
+        """`item_chunks(hit)` gives all chunks of the hit's item; `idf` weighs question words
+        (both come from the retriever)."""
+        self._settings = settings
+        self._item_chunks = item_chunks
+        self._idf = idf
+
+    def answer(self, question: str, hits: Sequence[ItemHit]) -> Answer:
+        settings = self._settings
+        if not hits:
+            return self._abstain(question)
+        items = [(hit, self._item_chunks(hit) or list(hit.chunks)) for hit in hits]
+        # The municipality and committee words are in every header: they say nothing about
+        # whether the item answers the question.
+        ignore = frozenset(terms(f"{hits[0].best.municipality} kommune udvalg"))
+        coverage = [
+            term_coverage(question, "\n".join(c.text for c in chunks), self._idf, ignore)
+            for _, chunks in items
+        ]
+        if not self._has_evidence(hits[0], coverage[0]):
+            return self._abstain(question)
+
+        intents = question_intents(question)
+        question_terms = set(terms(question))
+        scored_items = []
+        for rank, (hit, chunks) in enumerate(items):
+            sentences = split_sentences(chunks)
+            scored = sorted(
+                ((self._score(s, question_terms, intents, rank), s) for s in sentences),
+                key=lambda pair: -pair[0],
+            )
+            scored_items.append((hit, chunks, scored))
+
+        best_score = max((scored[0][0] for _, _, scored in scored_items if scored), default=0)
+        quoted: list[tuple[ItemHit, list[Sentence]]] = []
+        for index, (hit, chunks, scored) in enumerate(scored_items):
+            if not scored:
+                continue
+            strong = scored[0][0] >= 0.8 * best_score and self._has_evidence(hit, coverage[index])
+            if index == 0 or (strong and len(quoted) < 3):
+                quoted.append((hit, self._select(scored, chunks, intents)))
+
+        citations = [
+            _citation(n, hit, " ".join(s.text for s in chosen))
+            for n, (hit, chosen) in enumerate(quoted, start=1)
+        ]
+        # Further retrieved items that also match well are offered as "see also".
+        extra = [
+            hit
+            for index, (hit, _, _) in enumerate(scored_items)
+            if hit not in {h for h, _ in quoted} and self._has_evidence(hit, coverage[index])
+        ][: max(0, settings.top_items - len(citations))]
+        for hit in extra:
+            best_sentence = split_sentences(list(hit.chunks))[:1]
+            quote = best_sentence[0].text if best_sentence else hit.best.item_title
+            citations.append(_citation(len(citations) + 1, hit, quote))
+
+        return Answer(
+            question=question,
+            text=self._render(citations, len(quoted)),
+            abstained=False,
+            citations=tuple(citations),
+        )
+
+    # --- scoring ---------------------------------------------------------------------------
+
+    def _has_evidence(self, hit: ItemHit, coverage: float) -> bool:
+        settings = self._settings
+        return (
+            coverage >= settings.min_term_coverage
+            or hit.dense_similarity >= settings.min_dense_similarity
+        )
+
+    def _score(
+        self, sentence: Sentence, question_terms: set[str], intents: set[str], rank: int
+    ) -> float:
+        sentence_terms = set(terms(sentence.text))
+        weight = sum(self._idf(t) for t in question_terms) or 1.0
+        overlap = sum(self._idf(t) for t in question_terms & sentence_terms) / weight
+        score = overlap + (0.3 if rank == 0 else 0.15 if rank == 1 else 0.0)
+        text = sentence.text
+        if "figure" in intents and FIGURE.search(text):
+            score += 0.5
+        if "money" in intents and AMOUNT.search(text):
+            score += 0.7
+        if "person" in intents and PERSON_NAME.search(text):
+            score += 0.5
+        if "date" in intents and DATE_TEXT.search(text):
+            score += 0.5
+        if "decision" in intents and sentence.section == "Beslutning":
+            score += 0.8
+        if "absence" in intents and ABSENCE_TEXT.search(text):
+            score += 1.0
+        if len(text.split()) < 4 and not ({"decision", "absence"} & intents):
+            score -= 0.3  # headings and fragments answer little on their own
+        return score
+
+    @staticmethod
+    def _select(
+        scored: list[tuple[float, Sentence]], chunks: Sequence[Chunk], intents: set[str]
+    ) -> list[Sentence]:
+        if "decision" in intents:
+            decision = [s for s in split_sentences(chunks) if s.section == "Beslutning"]
+            if decision:
+                return decision  # the decision verbatim, not a fragment of it
+        best_score = scored[0][0]
+        chosen = [s for score, s in scored[:3] if score >= 0.75 * best_score]
+        order = {id(s): i for i, s in enumerate(split_sentences(chunks))}
+        # Quote in reading order so the sentences make sense together.
+        by_text = {s.text: s for s in split_sentences(chunks)}
+        return sorted(chosen, key=lambda s: order.get(id(by_text.get(s.text, s)), 0))
+
+    # --- rendering -------------------------------------------------------------------------
+
+    def _render(self, citations: list[Citation], quoted_count: int) -> str:
+        prompts_dir = self._settings.prompts_dir
+        template = load_prompt(prompts_dir, "extractive_item")
+        paragraphs = [
+            template.format(
+                committee=c.committee,
+                municipality=c.municipality,
+                date=danish_date(dt.date.fromisoformat(c.meeting_date)),
+                item_number=c.item_number,
+                item_title=c.item_title,
+                quote=c.quote,
+                n=c.n,
+            )
+            for c in citations[:quoted_count]
+        ]
+        if len(citations) > quoted_count:
+            refs = ", ".join(
+                f"punkt {c.item_number} ({c.municipality}, "
+                f"{danish_date(dt.date.fromisoformat(c.meeting_date))}) [{c.n}]"
+                for c in citations[quoted_count:]
+            )
+            paragraphs.append(load_prompt(prompts_dir, "extractive_see_also").format(refs=refs))
+        return "\n\n".join(paragraphs)
+
+    def _abstain(self, question: str) -> Answer:
+        text = load_prompt(self._settings.prompts_dir, "abstain")
+        return Answer(question=question, text=text, abstained=True)
+
+
+def _citation(n: int, hit: ItemHit, quote: str) -> Citation:
+    chunk = hit.best
+    return Citation(
+        n=n,
+        municipality=chunk.municipality,
+        committee=chunk.committee,
+        meeting_date=chunk.meeting_date,
+        item_number=chunk.item_number,
+        item_title=chunk.item_title,
+        case_number=chunk.case_number,
+        source=chunk.source,
+        quote=quote,
+    )

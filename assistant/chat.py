@@ -1,0 +1,110 @@
+"""The assistant as one object: ingest minutes, answer a question in a conversation.
+
+The CLI, the browser UI and the evaluation all call this; none of them holds pipeline logic.
+Conversation state (history) is passed in by the caller and never stored here, so one
+`Assistant` serves many users at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TypedDict
+
+from assistant.answer import Answerer, ExtractiveAnswerer
+from assistant.config import Settings
+from assistant.embed import build_embed_model
+from assistant.errors import IndexNotBuilt, InvalidQuestion
+from assistant.ingest import ingest_paths
+from assistant.municipalities import municipality_in_question
+from assistant.retrieve import HybridRetriever, Mode
+from assistant.store import ChunkStore
+from assistant.text import terms
+from assistant.types import Answer, IngestReport
+
+
+class Turn(TypedDict):
+    role: str
+    content: str
+
+
+# A follow-up leans on the previous turn when it points back ("det", "projektet") or has
+# almost no subject of its own ("Og hvad koster det?", "Hvem er projektejer?").
+LEANING = re.compile(
+    r"\b(?:det|den|denne|dette|de|dem|deres|han|hun|projektet|indsatsen|sagen|punktet|"
+    r"udvalget|ordningen|puljen|forløbet|samme)\b|^\s*(?:og|men|hvad med)\b",
+    re.IGNORECASE,
+)
+MAX_HISTORY_TURNS = 12
+
+
+def standalone_question(question: str, history: Sequence[Turn]) -> str:
+    """The question to retrieve with: a leaning follow-up carries the previous question along.
+
+    Only user turns are carried (the newest first) so that the assistant's own wording does
+    not steer retrieval; older turns are dropped.
+    """
+    previous = [t["content"] for t in history[-MAX_HISTORY_TURNS:] if t["role"] == "user"]
+    if not previous:
+        return question
+    if LEANING.search(question) or len(terms(question)) <= 2:
+        return f"{previous[-1]} {question}"
+    return question
+
+
+class Assistant:
+    def __init__(self, settings: Settings, answerer: Answerer | None = None) -> None:
+        self.settings = settings
+        self.embed_model = build_embed_model(settings)
+        self.store = ChunkStore(settings, self.embed_model)
+        self.retriever = HybridRetriever(self.store, settings)
+        self.answerer = answerer or ExtractiveAnswerer(
+            settings, self.retriever.item_chunks, self.retriever.idf
+        )
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        *,
+        municipality: str | None = None,
+        on_file: Callable[[Path], None] | None = None,
+    ) -> IngestReport:
+        report = ingest_paths(
+            paths, self.store, self.settings, municipality=municipality, on_file=on_file
+        )
+        self.retriever.refresh()
+        return report
+
+    def check_question(self, question: str) -> str:
+        question = question.strip()
+        if not question:
+            raise InvalidQuestion("Skriv et spørgsmål.")
+        if len(question) > self.settings.max_question_chars:
+            raise InvalidQuestion(
+                f"Spørgsmålet er for langt ({len(question)} tegn); "
+                f"højst {self.settings.max_question_chars} tegn."
+            )
+        return question
+
+    def ask(
+        self, question: str, history: Sequence[Turn] = (), mode: Mode = "hybrid"
+    ) -> Answer:
+        question = self.check_question(question)
+        if self.retriever.chunk_count == 0:
+            raise IndexNotBuilt(self.settings.chroma_host or self.settings.index_dir)
+        query = standalone_question(question, history)
+        municipality = municipality_in_question(query, self.retriever.municipalities)
+        hits = self.retriever.search(query, mode=mode, municipality=municipality)
+        note = ""
+        if municipality and not hits:
+            # The filter left nothing: search everything, and say so.
+            hits = self.retriever.search(query, mode=mode)
+            note = f"(Intet fundet for {municipality} Kommune; viser resultater fra alle.)\n\n"
+        answer = self.answerer.answer(query, hits)
+        return Answer(
+            question=question,
+            text=note + answer.text,
+            abstained=answer.abstained,
+            citations=answer.citations,
+        )
