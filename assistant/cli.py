@@ -1,0 +1,174 @@
+"""`referat` command line: each command builds the Assistant, calls it, prints the result.
+
+Library errors (ReferatError) become a one-line message and exit code 1.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from assistant.chat import Assistant
+from assistant.config import Settings
+from assistant.errors import ReferatError
+from assistant.evaluate import load_questions, metrics, run_eval, write_rows
+from assistant.retrieve import Mode
+from assistant.types import Answer, IngestReport
+
+app = typer.Typer(help="Referat: spørg udvalgsreferater og få svar med kildehenvisninger.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+console = Console()
+errors = Console(stderr=True)
+
+IndexOption = Annotated[
+    Path | None,
+    typer.Option("--index", envvar="REFERAT_INDEX_DIR",
+                 help="Mappe med Chroma-indekset (standard: index/ i projektet)."),
+]
+
+
+@app.callback()
+def main(ctx: typer.Context, index: IndexOption = None) -> None:
+    overrides = {"index_dir": index} if index else {}
+    ctx.obj = Settings(**overrides)
+
+
+def _assistant(ctx: typer.Context) -> Assistant:
+    try:
+        return Assistant(ctx.obj)
+    except ReferatError as error:
+        _fail(error)
+
+
+def _fail(error: ReferatError) -> typer.Exit:
+    errors.print(f"[red]Fejl:[/red] {error}")
+    raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Referatfiler eller mapper.")],
+    kommune: Annotated[str | None, typer.Option(help="Sæt kommunen i stedet for at gætte den.")
+                       ] = None,
+) -> None:
+    """Indlæs referater (filer eller mapper) i indekset."""
+    assistant = _assistant(ctx)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Indlæser", total=None)
+
+        def on_file(path: Path) -> None:
+            progress.update(task, description=f"Indlæser {path.name}")
+
+        report = assistant.ingest(paths, municipality=kommune, on_file=on_file)
+    _print_report(report, assistant.store.count())
+    if report.meetings == 0 and not report.unchanged:
+        raise typer.Exit(1)
+
+
+def _print_report(report: IngestReport, total_chunks: int) -> None:
+    console.print(
+        f"Møder: {report.meetings}  punkter: {report.items}  tekststykker: {report.chunks}  "
+        f"uændrede filer: {len(report.unchanged)}  (i alt i indekset: {total_chunks})"
+    )
+    for name, reason in report.skipped:
+        console.print(f"[yellow]Sprunget over:[/yellow] {name}: {reason}")
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: Annotated[str, typer.Argument(help="Spørgsmålet, på dansk.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Svar som JSON.")] = False,
+    mode: Annotated[str, typer.Option(help="hybrid, bm25 eller dense.")] = "hybrid",
+) -> None:
+    """Stil et spørgsmål og få et svar med kilder."""
+    assistant = _assistant(ctx)
+    try:
+        answer = assistant.ask(question, mode=_mode(mode))
+    except ReferatError as error:
+        _fail(error)
+    if as_json:
+        typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(answer)
+
+
+def _mode(value: str) -> Mode:
+    if value not in ("hybrid", "bm25", "dense"):
+        raise typer.BadParameter("vælg hybrid, bm25 eller dense", param_hint="--mode")
+    return value  # type: ignore[return-value]
+
+
+def _print_answer(answer: Answer) -> None:
+    console.print(answer.text, markup=False, highlight=False)
+    if answer.citations:
+        console.print("\n[bold]Kilder[/bold]")
+        for c in answer.citations:
+            console.print(
+                f"[{c.n}] {c.municipality} · {c.committee} · {c.meeting_date} · "
+                f"Punkt {c.item_number}: {c.item_title}"
+                + (f" · Sag {c.case_number}" if c.case_number else ""),
+                markup=False, highlight=False,
+            )
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Adresse (standard 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (standard 7860).")] = None,
+) -> None:
+    """Start browserchatten. Et tomt indeks fyldes først med eksempelreferaterne."""
+    from assistant.ui import build_app
+
+    settings: Settings = ctx.obj
+    assistant = _assistant(ctx)
+    if assistant.store.count() == 0:
+        console.print(f"Indekset er tomt; indlæser {settings.sample_minutes} ...")
+        _print_report(assistant.ingest([settings.sample_minutes]), assistant.store.count())
+    build_app(assistant).queue(default_concurrency_limit=4).launch(
+        server_name=host or settings.host, server_port=port or settings.port,
+    )
+
+
+@app.command(name="eval")
+def evaluate(
+    ctx: typer.Context,
+    questions: Annotated[Path, typer.Argument(help="Spørgsmålssæt (JSONL).")],
+    output: Annotated[Path, typer.Option(help="Resultatrækker (JSONL).")] = Path(
+        "eval/reports/RESULTS.jsonl"
+    ),
+    mode: Annotated[str, typer.Option(help="hybrid, bm25 eller dense.")] = "hybrid",
+    summary: Annotated[Path | None, typer.Option(help="Skriv nøgletal som JSON hertil.")
+                       ] = None,
+) -> None:
+    """Besvar et spørgsmålssæt og udskriv nøgletallene."""
+    assistant = _assistant(ctx)
+    try:
+        question_set = load_questions(questions)
+        rows = run_eval(assistant, question_set, mode=_mode(mode))
+    except ReferatError as error:
+        _fail(error)
+    write_rows(rows, output)
+    figures = metrics(question_set, rows)
+    _print_metrics(figures)
+    if summary:
+        summary.parent.mkdir(parents=True, exist_ok=True)
+        summary.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+    console.print(f"Rækker skrevet til {output}")
+
+
+def _print_metrics(figures: dict) -> None:
+    columns = ["questions", "hit@1", "hit@5", "mrr", "answer_match",
+               "abstention_precision", "abstention_recall", "latency_p50_s", "latency_p95_s"]
+    table = Table("kind", *columns)
+    for kind, values in figures.items():
+        table.add_row(kind, *("-" if values[c] is None else str(values[c]) for c in columns))
+    console.print(table)
