@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.chunk import SENTENCE_END
+from assistant.config import Settings
 from assistant.parse import SECTION_HEADINGS
 from assistant.prompts import load_prompt
-from assistant.config import Settings
 from assistant.text import terms
 from assistant.types import Answer, Chunk, Citation, ItemHit, danish_date
 
@@ -89,7 +89,9 @@ def question_intents(question: str) -> set[str]:
 
 
 def term_coverage(
-    question: str, text: str, idf: Callable[[str], float] = lambda term: 1.0,
+    question: str,
+    text: str,
+    idf: Callable[[str], float] = lambda term: 1.0,
     ignore: frozenset[str] = frozenset(),
 ) -> float:
     """Share of the question's content words (stemmed, weighted by rarity) found in `text`.

@@ -87,9 +87,7 @@ class Assistant:
             )
         return question
 
-    def ask(
-        self, question: str, history: Sequence[Turn] = (), mode: Mode = "hybrid"
-    ) -> Answer:
+    def ask(self, question: str, history: Sequence[Turn] = (), mode: Mode = "hybrid") -> Answer:
         question = self.check_question(question)
         if self.retriever.chunk_count == 0:
             raise IndexNotBuilt(self.settings.chroma_host or self.settings.index_dir)

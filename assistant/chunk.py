@@ -15,8 +15,28 @@ from assistant.types import AgendaItem, Chunk, Meeting, danish_date
 
 # A sentence ends at . ! ? before a capital or digit, but not after the abbreviations Danish
 # minutes use before figures and names ("ca. 1.609.500 kr.", "bl.a. Aarhus", "jf. § 6").
-_ABBREVIATIONS = ("ca", "fx", "nr", "jf", "bl.a", "f.eks", "mv", "m.v", "kl",
-                  "d", "pkt", "inkl", "ekskl", "evt", "mht", "ift", "vedr", "dvs", "pga", "St")
+_ABBREVIATIONS = (
+    "ca",
+    "fx",
+    "nr",
+    "jf",
+    "bl.a",
+    "f.eks",
+    "mv",
+    "m.v",
+    "kl",
+    "d",
+    "pkt",
+    "inkl",
+    "ekskl",
+    "evt",
+    "mht",
+    "ift",
+    "vedr",
+    "dvs",
+    "pga",
+    "St",
+)
 SENTENCE_END = re.compile(
     "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _ABBREVIATIONS)
     + r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9\"«“])"

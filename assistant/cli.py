@@ -21,15 +21,22 @@ from assistant.evaluate import load_questions, metrics, run_eval, write_rows
 from assistant.retrieve import Mode
 from assistant.types import Answer, IngestReport
 
-app = typer.Typer(help="Referat: spørg udvalgsreferater og få svar med kildehenvisninger.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Referat: spørg udvalgsreferater og få svar med kildehenvisninger.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 console = Console()
+wide = Console(width=160)  # the metrics table is wider than a pipe's default 80 columns
 errors = Console(stderr=True)
 
 IndexOption = Annotated[
     Path | None,
-    typer.Option("--index", envvar="REFERAT_INDEX_DIR",
-                 help="Mappe med Chroma-indekset (standard: index/ i projektet)."),
+    typer.Option(
+        "--index",
+        envvar="REFERAT_INDEX_DIR",
+        help="Mappe med Chroma-indekset (standard: index/ i projektet).",
+    ),
 ]
 
 
@@ -55,8 +62,9 @@ def _fail(error: ReferatError) -> typer.Exit:
 def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Referatfiler eller mapper.")],
-    kommune: Annotated[str | None, typer.Option(help="Sæt kommunen i stedet for at gætte den.")
-                       ] = None,
+    kommune: Annotated[
+        str | None, typer.Option(help="Sæt kommunen i stedet for at gætte den.")
+    ] = None,
 ) -> None:
     """Indlæs referater (filer eller mapper) i indekset."""
     assistant = _assistant(ctx)
@@ -115,7 +123,8 @@ def _print_answer(answer: Answer) -> None:
                 f"[{c.n}] {c.municipality} · {c.committee} · {c.meeting_date} · "
                 f"Punkt {c.item_number}: {c.item_title}"
                 + (f" · Sag {c.case_number}" if c.case_number else ""),
-                markup=False, highlight=False,
+                markup=False,
+                highlight=False,
             )
 
 
@@ -134,7 +143,8 @@ def serve(
         console.print(f"Indekset er tomt; indlæser {settings.sample_minutes} ...")
         _print_report(assistant.ingest([settings.sample_minutes]), assistant.store.count())
     build_app(assistant).queue(default_concurrency_limit=4).launch(
-        server_name=host or settings.host, server_port=port or settings.port,
+        server_name=host or settings.host,
+        server_port=port or settings.port,
     )
 
 
@@ -146,8 +156,7 @@ def evaluate(
         "eval/reports/RESULTS.jsonl"
     ),
     mode: Annotated[str, typer.Option(help="hybrid, bm25 eller dense.")] = "hybrid",
-    summary: Annotated[Path | None, typer.Option(help="Skriv nøgletal som JSON hertil.")
-                       ] = None,
+    summary: Annotated[Path | None, typer.Option(help="Skriv nøgletal som JSON hertil.")] = None,
 ) -> None:
     """Besvar et spørgsmålssæt og udskriv nøgletallene."""
     assistant = _assistant(ctx)
@@ -166,9 +175,18 @@ def evaluate(
 
 
 def _print_metrics(figures: dict) -> None:
-    columns = ["questions", "hit@1", "hit@5", "mrr", "answer_match",
-               "abstention_precision", "abstention_recall", "latency_p50_s", "latency_p95_s"]
+    columns = [
+        "questions",
+        "hit@1",
+        "hit@5",
+        "mrr",
+        "answer_match",
+        "abstention_precision",
+        "abstention_recall",
+        "latency_p50_s",
+        "latency_p95_s",
+    ]
     table = Table("kind", *columns)
     for kind, values in figures.items():
         table.add_row(kind, *("-" if values[c] is None else str(values[c]) for c in columns))
-    console.print(table)
+    wide.print(table)

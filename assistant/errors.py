@@ -18,9 +18,7 @@ class ParseError(ReferatError):
 
 class IndexNotBuilt(ReferatError):
     def __init__(self, index_dir: Path | str) -> None:
-        super().__init__(
-            f"Indekset i {index_dir} er tomt. Kør først: referat ingest eval/minutes/"
-        )
+        super().__init__(f"Indekset i {index_dir} er tomt. Kør først: referat ingest eval/minutes/")
 
 
 class InvalidQuestion(ReferatError):

@@ -54,8 +54,9 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def run_eval(assistant: Assistant, questions: Iterable[Question], mode: Mode = "hybrid"
-             ) -> list[dict]:
+def run_eval(
+    assistant: Assistant, questions: Iterable[Question], mode: Mode = "hybrid"
+) -> list[dict]:
     rows = []
     for question in questions:
         started = time.perf_counter()

@@ -32,13 +32,16 @@ def find_minutes_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[st
                     if child.suffix.lower() in SUPPORTED_SUFFIXES:
                         files.append(child)
                     else:
-                        skipped.append((child.name, f"filtypen {child.suffix or '(ingen)'} "
-                                                    "understøttes ikke"))
+                        skipped.append(
+                            (child.name, f"filtypen {child.suffix or '(ingen)'} understøttes ikke")
+                        )
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
                 files.append(path)
             else:
-                skipped.append((path.name, f"filtypen {path.suffix or '(ingen)'} understøttes ikke"))
+                skipped.append(
+                    (path.name, f"filtypen {path.suffix or '(ingen)'} understøttes ikke")
+                )
         else:
             skipped.append((path.name or str(path), "findes ikke"))
     return files, skipped

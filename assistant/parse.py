@@ -16,14 +16,40 @@ from pathlib import Path
 
 from assistant.errors import ParseError
 from assistant.municipalities import find_municipality_mentions
+from assistant.text import STOPWORDS
 from assistant.types import DANISH_MONTHS, AgendaItem, Meeting, Section
+
+# Capitalised words that stand before "kommune" at the start of a sentence without naming one.
+NOT_NAMES = frozenset(
+    [
+        "hver",
+        "enhver",
+        "anden",
+        "samme",
+        "egen",
+        "ny",
+        "nye",
+        "hele",
+        "vores",
+        "jeres",
+        "hvilken",
+        "hvilke",
+        "nabo",
+        "bopæls",
+        "handle",
+        "opholds",
+        "betalings",
+    ]
+)
 
 # --- item headings -----------------------------------------------------------------------------
 
+# "Punkt 2: Title", "Sak 78: Title", "Pkt. 3 Title". A colon or dash is required after
+# Punkt/Sak so that a sentence such as "Punkt 3 blev behandlet før punkt 2." is not a heading.
 ITEM_HEADING = re.compile(
-    r"^(?:Punkt|Pkt\.?|Sak|Dagsordenspunkt)\s*(?P<number>\d{1,4})\s*(?:[:.\-–]\s*|\s+(?=\S))"
-    r"(?P<title>\S.{0,250})$",
-    re.IGNORECASE,
+    r"^(?:(?:Punkt|Sak|Dagsordenspunkt)\s*(?P<number>\d{1,4})\s*[:\-–]"
+    r"|Pkt\.?\s*(?P<pkt_number>\d{1,4})\s*[:.\-–]?)"
+    r"\s*(?P<title>[^\s.].{0,250})$",
 )
 
 CASE_NUMBER = re.compile(
@@ -162,9 +188,7 @@ def parse_minutes(text: str, source: str, municipality: str | None = None) -> Me
 
     items = tuple(
         _parse_item(lines[start:end])
-        for start, end in zip(
-            heading_positions, [*heading_positions[1:], len(lines)], strict=True
-        )
+        for start, end in zip(heading_positions, [*heading_positions[1:], len(lines)], strict=True)
     )
     warnings = _cross_check_toc(_toc_titles(header), items)
 
@@ -204,7 +228,7 @@ def clean_lines(text: str) -> list[str]:
 
 
 def _header_fields(header: list[str]) -> dict[str, str]:
-    """Label/value pairs, whether written 'Mødedato Torsdag ...', 'Mødedato: ...' or on two lines."""
+    """Label/value pairs: 'Mødedato Torsdag ...', 'Mødedato: ...' or label and value on two lines."""
     fields: dict[str, str] = {}
     content = [line for line in header if line]
     for index, line in enumerate(content):
@@ -265,8 +289,9 @@ def _start_time(text: str) -> str:
 def _committee(header: list[str], fields: dict[str, str]) -> str:
     title_line = next((line for line in header if line), "")
     if re.match(r"^(?:REFERAT|Referat|Beslutningsprotokol|Protokol)\b", title_line):
-        name = re.sub(r"^(?:REFERAT|Referat|Beslutningsprotokol|Protokol)\s*(?:fra|for)?\s*", "",
-                      title_line)
+        name = re.sub(
+            r"^(?:REFERAT|Referat|Beslutningsprotokol|Protokol)\s*(?:fra|for)?\s*", "", title_line
+        )
         name = re.sub(r"\s*(?:d\.|den)?\s*\d{1,2}[-./]\d{1,2}[-./]\d{2,4}.*$", "", name)
         name = PERIOD.sub("", name)
         name = re.sub(r"[\s\-–,]+$", "", name).strip()
@@ -341,7 +366,8 @@ def _cross_check_toc(toc: list[str], items: tuple[AgendaItem, ...]) -> tuple[str
 def _parse_item(lines: list[str]) -> AgendaItem:
     match = ITEM_HEADING.match(lines[0])
     assert match  # the caller split on this pattern
-    number, title = int(match["number"]), match["title"].strip()
+    number = int(match["number"] or match["pkt_number"])
+    title = match["title"].strip()
     body = lines[1:]
 
     case_number = ""
@@ -410,8 +436,10 @@ def _join_paragraphs(lines: list[str]) -> str:
 
 
 def _item_absentees(sections: tuple[Section, ...]) -> tuple[str, ...]:
+    """Who was absent, from the decision record only: case text about citizens who "deltog
+    ikke i mødet med jobcentret" is not attendance."""
     names: list[str] = []
-    for section in sections:
+    for section in (s for s in sections if s.heading == "Beslutning"):
         for line in section.text.split("\n"):
             for pattern in ABSENT_PATTERNS:
                 if match := pattern.match(line.strip()):
@@ -438,5 +466,13 @@ def infer_municipality(text: str) -> str | None:
         counts[name] += 2 * weight
     if counts:
         return counts.most_common(1)[0][0]
-    fallback = Counter(re.findall(r"\b([A-ZÆØÅ][a-zæøå\-]{2,})s?\s+[Kk]ommune\b", text))
-    return fallback.most_common(1)[0][0] if fallback else None
+    # Outside the known list (a merged municipality, a Norwegian or Faroese one), take the
+    # capitalised word most often written before "Kommune", if it is a name and recurs.
+    fallback = Counter(
+        name
+        for name in re.findall(r"\b([A-ZÆØÅ][a-zæøå\-]{2,}?)s?\s+[Kk]ommune\b", text)
+        if name.lower() not in STOPWORDS and name.lower() not in NOT_NAMES
+    )
+    if fallback and (best := fallback.most_common(1)[0])[1] >= 2:
+        return best[0]
+    return None

@@ -34,8 +34,9 @@ class Bm25Index:
             self._bm25 = bm25s.BM25()
             self._bm25.index(corpus, show_progress=False)
 
-    def search(self, query: str, k: int, municipality: str | None = None
-               ) -> list[tuple[Chunk, float]]:
+    def search(
+        self, query: str, k: int, municipality: str | None = None
+    ) -> list[tuple[Chunk, float]]:
         query_terms = terms(query)
         if self._bm25 is None or not query_terms:
             return []

@@ -165,11 +165,14 @@ def _from_chroma(chunk_id: str, document: str | None, metadata: dict[str, Any] |
 
 def _metadata_filters(where: dict[str, Any]) -> MetadataFilters:
     """{"municipality": "Vejle", "meeting_date": (">=", "2023-01-01")} -> MetadataFilters."""
-    operators = {"==": FilterOperator.EQ, ">=": FilterOperator.GTE, "<=": FilterOperator.LTE,
-                 "in": FilterOperator.IN}
+    operators = {
+        "==": FilterOperator.EQ,
+        ">=": FilterOperator.GTE,
+        "<=": FilterOperator.LTE,
+        "in": FilterOperator.IN,
+    }
     filters = []
     for key, value in where.items():
         operator, operand = value if isinstance(value, tuple) else ("==", value)
         filters.append(MetadataFilter(key=key, value=operand, operator=operators[operator]))
     return MetadataFilters(filters=filters)
-

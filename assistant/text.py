@@ -14,8 +14,28 @@ TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w\w+", re.UNICODE)
 
 # Words that say what kind of question it is, not what it is about.
 QUESTION_WORDS = frozenset(
-    "hvad hvem hvor hvornår hvordan hvorfor hvilke hvilken hvilket mange meget "
-    "fortæl beskriv sige siger står nævnt nævnes oplyses fremgår".split()
+    [
+        "hvad",
+        "hvem",
+        "hvor",
+        "hvornår",
+        "hvordan",
+        "hvorfor",
+        "hvilke",
+        "hvilken",
+        "hvilket",
+        "mange",
+        "meget",
+        "fortæl",
+        "beskriv",
+        "sige",
+        "siger",
+        "står",
+        "nævnt",
+        "nævnes",
+        "oplyses",
+        "fremgår",
+    ]
 )
 STOPWORDS = frozenset(STOPWORDS_DANISH) | QUESTION_WORDS
 

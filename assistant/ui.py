@@ -37,8 +37,12 @@ def history_turns(history: list[dict]) -> list[Turn]:
 
 def format_citation(citation: Citation) -> str:
     day = danish_date(dt.date.fromisoformat(citation.meeting_date))
-    parts = [f"{citation.municipality} Kommune", citation.committee, day,
-             f"Punkt {citation.item_number}: {citation.item_title}"]
+    parts = [
+        f"{citation.municipality} Kommune",
+        citation.committee,
+        day,
+        f"Punkt {citation.item_number}: {citation.item_title}",
+    ]
     if citation.case_number:
         parts.append(f"Sag {citation.case_number}")
     # Document text is escaped: minutes may contain markup that must never render as HTML.
@@ -83,8 +87,9 @@ def build_app(assistant: Assistant):
         examples_label="Eksempler",
         run_examples_on_click=True,
         chatbot=gr.Chatbot(label="Samtale", height=560, sanitize_html=True),
-        textbox=gr.Textbox(placeholder="Skriv dit spørgsmål her ...", label="Spørgsmål",
-                           submit_btn="Spørg"),
+        textbox=gr.Textbox(
+            placeholder="Skriv dit spørgsmål her ...", label="Spørgsmål", submit_btn="Spørg"
+        ),
         analytics_enabled=False,
         api_name="ask",
     )

@@ -1,0 +1,21 @@
+# The README's two commands are `make serve` and `make test`; both install what is missing.
+.PHONY: install install-test serve test lint eval
+
+install:
+	scripts/install.sh
+
+install-test:
+	scripts/install.sh --browser
+
+serve: install
+	.venv/bin/referat serve
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+test: install-test lint
+	.venv/bin/python -m pytest
+
+eval: install
+	.venv/bin/referat eval eval/questions.jsonl --output eval/reports/RESULTS.jsonl --summary eval/reports/summary.json

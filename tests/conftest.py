@@ -1,0 +1,42 @@
+"""Shared fixtures: the real sample minutes, a real Chroma index, the real e5 embedder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.chat import Assistant
+from assistant.config import PROJECT_ROOT, Settings
+
+MINUTES_DIR = PROJECT_ROOT / "eval" / "minutes"
+QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
+
+SAMPLES = {
+    "Mariagerfjord": MINUTES_DIR / "000_680523cb48f2d67a.txt",
+    "Lejre": MINUTES_DIR / "001_93fee63c342961f4.txt",
+    "Aabenraa": MINUTES_DIR / "002_5d5236c396f8e31c.txt",
+    "Vejle": MINUTES_DIR / "003_177e3dc2fbab5849.txt",
+    "Næstved": MINUTES_DIR / "004_375598311d2809c3.txt",
+}
+
+
+@pytest.fixture(scope="session")
+def sample_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """All five samples ingested once into a Chroma store in a temporary folder."""
+    settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
+    assistant = Assistant(settings)
+    report = assistant.ingest([MINUTES_DIR])
+    assert report.meetings == 5, report
+    return assistant
+
+
+@pytest.fixture
+def minutes_copy(tmp_path: Path) -> Path:
+    """A private folder with copies of two samples, for tests that change files."""
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    for name in ("Lejre", "Vejle"):
+        shutil.copy(SAMPLES[name], folder / SAMPLES[name].name)
+    return folder

