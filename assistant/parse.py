@@ -228,7 +228,7 @@ def clean_lines(text: str) -> list[str]:
 
 
 def _header_fields(header: list[str]) -> dict[str, str]:
-    """Label/value pairs: 'Mødedato Torsdag ...', 'Mødedato: ...' or label and value on two lines."""
+    """Label/value pairs: 'Mødedato Torsdag ...', 'Mødedato: ...' or on two lines."""
     fields: dict[str, str] = {}
     content = [line for line in header if line]
     for index, line in enumerate(content):
