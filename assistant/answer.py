@@ -93,13 +93,16 @@ def term_coverage(
     text: str,
     idf: Callable[[str], float] = lambda term: 1.0,
     ignore: frozenset[str] = frozenset(),
+    known: Callable[[str], bool] = lambda term: True,
 ) -> float:
     """Share of the question's content words (stemmed, weighted by rarity) found in `text`.
 
     Rare words carry the question ("fordrevne", "Ukraine"); a question whose rare words are
     missing from the best item is not answered by it, however similar the rest sounds.
     """
-    wanted = set(terms(question)) - ignore
+    # A word no chunk contains ("gjort", "sagt") cannot tell one item from another; only
+    # words the index knows are weighed. A question made only of unknown words scores 0.
+    wanted = {t for t in set(terms(question)) - ignore if known(t)}
     if not wanted:
         return 0.0
     found = wanted & set(terms(text))
@@ -114,12 +117,14 @@ class ExtractiveAnswerer:
         settings: Settings,
         item_chunks: Callable[[ItemHit], list[Chunk]],
         idf: Callable[[str], float] = lambda term: 1.0,
+        known: Callable[[str], bool] = lambda term: True,
     ) -> None:
         """`item_chunks(hit)` gives all chunks of the hit's item; `idf` weighs question words
         (both come from the retriever)."""
         self._settings = settings
         self._item_chunks = item_chunks
         self._idf = idf
+        self._known = known
 
     def answer(self, question: str, hits: Sequence[ItemHit]) -> Answer:
         settings = self._settings
@@ -130,9 +135,19 @@ class ExtractiveAnswerer:
         # whether the item answers the question.
         ignore = frozenset(terms(f"{hits[0].best.municipality} kommune udvalg"))
         coverage = [
-            term_coverage(question, "\n".join(c.text for c in chunks), self._idf, ignore)
+            term_coverage(
+                question, "\n".join(c.text for c in chunks), self._idf, ignore, self._known
+            )
             for _, chunks in items
         ]
+        # Items that contain the question's words go first (keeping the retrieval order
+        # among them); when none does, the minutes do not answer the question.
+        order = sorted(
+            range(len(items)), key=lambda i: not self._has_evidence(items[i][0], coverage[i])
+        )
+        items = [items[i] for i in order]
+        coverage = [coverage[i] for i in order]
+        hits = [hit for hit, _ in items]
         if not self._has_evidence(hits[0], coverage[0]):
             return self._abstain(question)
 
@@ -220,11 +235,9 @@ class ExtractiveAnswerer:
             if decision:
                 return decision  # the decision verbatim, not a fragment of it
         best_score = scored[0][0]
-        chosen = [s for score, s in scored[:3] if score >= 0.75 * best_score]
-        order = {id(s): i for i, s in enumerate(split_sentences(chunks))}
+        chosen = {s.text for score, s in scored[:3] if score >= 0.75 * best_score}
         # Quote in reading order so the sentences make sense together.
-        by_text = {s.text: s for s in split_sentences(chunks)}
-        return sorted(chosen, key=lambda s: order.get(id(by_text.get(s.text, s)), 0))
+        return [s for s in split_sentences(chunks) if s.text in chosen]
 
     # --- rendering -------------------------------------------------------------------------
 

@@ -60,7 +60,7 @@ class Assistant:
         self.store = ChunkStore(settings, self.embed_model)
         self.retriever = HybridRetriever(self.store, settings)
         self.answerer = answerer or ExtractiveAnswerer(
-            settings, self.retriever.item_chunks, self.retriever.idf
+            settings, self.retriever.item_chunks, self.retriever.idf, self.retriever.known
         )
 
     def ingest(
@@ -87,18 +87,30 @@ class Assistant:
             )
         return question
 
+    def filters_in_question(self, question: str) -> dict[str, str]:
+        """Filters the question itself sets: a named municipality, a case number."""
+        where: dict[str, str] = {}
+        municipality = municipality_in_question(question, self.retriever.municipalities)
+        if municipality:
+            where["municipality"] = municipality
+        for token in re.findall(r"[\w.\-/]*\d[\w.\-/]*", question):
+            if token.rstrip(".") in self.retriever.case_numbers:
+                where["case_number"] = token.rstrip(".")
+        return where
+
     def ask(self, question: str, history: Sequence[Turn] = (), mode: Mode = "hybrid") -> Answer:
         question = self.check_question(question)
         if self.retriever.chunk_count == 0:
             raise IndexNotBuilt(self.settings.chroma_host or self.settings.index_dir)
         query = standalone_question(question, history)
-        municipality = municipality_in_question(query, self.retriever.municipalities)
-        hits = self.retriever.search(query, mode=mode, municipality=municipality)
+        where = self.filters_in_question(query)
+        hits = self.retriever.search(query, mode=mode, where=where)
         note = ""
-        if municipality and not hits:
+        if where and not hits:
             # The filter left nothing: search everything, and say so.
             hits = self.retriever.search(query, mode=mode)
-            note = f"(Intet fundet for {municipality} Kommune; viser resultater fra alle.)\n\n"
+            named = ", ".join(where.values())
+            note = f"(Intet fundet for {named}; viser resultater fra alle referater.)\n\n"
         answer = self.answerer.answer(query, hits)
         return Answer(
             question=question,

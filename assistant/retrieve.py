@@ -35,14 +35,14 @@ class Bm25Index:
             self._bm25.index(corpus, show_progress=False)
 
     def search(
-        self, query: str, k: int, municipality: str | None = None
+        self, query: str, k: int, where: dict[str, str] | None = None
     ) -> list[tuple[Chunk, float]]:
         query_terms = terms(query)
         if self._bm25 is None or not query_terms:
             return []
         scores = self._bm25.get_scores(query_terms)
-        if municipality:
-            scores = np.where(self._municipality_mask(municipality), scores, 0.0)
+        for field, value in (where or {}).items():
+            scores = np.where(self.mask(field, value), scores, 0.0)
         top = np.argsort(-scores)[:k]
         return [(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]
 
@@ -51,8 +51,11 @@ class Bm25Index:
         count = len(self.chunks)
         return math.log((count + 1) / (self._document_frequency.get(term, 0) + 0.5))
 
-    def _municipality_mask(self, municipality: str) -> np.ndarray:
-        return np.array([c.municipality == municipality for c in self.chunks], dtype=bool)
+    def known(self, term: str) -> bool:
+        return term in self._document_frequency
+
+    def mask(self, field: str, value: str) -> np.ndarray:
+        return np.array([getattr(c, field) == value for c in self.chunks], dtype=bool)
 
     @property
     def municipalities(self) -> frozenset[str]:
@@ -90,22 +93,28 @@ class HybridRetriever:
     def idf(self, term: str) -> float:
         return self._bm25.idf(term)
 
+    def known(self, term: str) -> bool:
+        return self._bm25.known(term)
+
+    @property
+    def case_numbers(self) -> frozenset[str]:
+        return frozenset(c.case_number for c in self._bm25.chunks if c.case_number)
+
     def search(
         self,
         question: str,
         mode: Mode = "hybrid",
         top_items: int | None = None,
-        municipality: str | None = None,
+        where: dict[str, str] | None = None,
     ) -> list[ItemHit]:
+        """Items best first; `where` ({"municipality": ..., "case_number": ...}) narrows both
+        the BM25 and the dense side to chunks with exactly those values."""
         settings = self._settings
         limit = top_items or settings.top_items
         if not self._bm25.chunks:
             return []
-        where = {"municipality": municipality} if municipality else None
         lexical = (
-            self._bm25.search(question, settings.bm25_candidates, municipality)
-            if mode != "dense"
-            else []
+            self._bm25.search(question, settings.bm25_candidates, where) if mode != "dense" else []
         )
         dense = (
             self._store.dense_search(question, settings.dense_candidates, where)

@@ -8,9 +8,9 @@ from functools import cache
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH
 
-# Numbers keep their thousands separators ("1.609.500") so a figure in a question matches the
-# same figure in the minutes; words need two characters.
-TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w\w+", re.UNICODE)
+# Figures and case numbers stay whole ("1.609.500", "23/7010", "15.20.00-P20-1-23") so the
+# same figure or case in a question matches the minutes exactly; words need two characters.
+TOKEN = re.compile(r"\d+(?:[.,/\-]\w+)+|\w\w+", re.UNICODE)
 
 # Words that say what kind of question it is, not what it is about.
 QUESTION_WORDS = frozenset(
