@@ -154,8 +154,10 @@ class ExtractiveAnswerer:
         intents = question_intents(question)
         question_terms = set(terms(question))
         scored_items = []
+        sentences_of = []
         for rank, (hit, chunks) in enumerate(items):
             sentences = split_sentences(chunks)
+            sentences_of.append(sentences)
             scored = sorted(
                 ((self._score(s, question_terms, intents, rank), s) for s in sentences),
                 key=lambda pair: -pair[0],
@@ -164,12 +166,12 @@ class ExtractiveAnswerer:
 
         best_score = max((scored[0][0] for _, _, scored in scored_items if scored), default=0)
         quoted: list[tuple[ItemHit, list[Sentence]]] = []
-        for index, (hit, chunks, scored) in enumerate(scored_items):
+        for index, (hit, _, scored) in enumerate(scored_items):
             if not scored:
                 continue
             strong = scored[0][0] >= 0.8 * best_score and self._has_evidence(hit, coverage[index])
             if index == 0 or (strong and len(quoted) < 3):
-                quoted.append((hit, self._select(scored, chunks, intents)))
+                quoted.append((hit, self._select(scored, sentences_of[index], intents)))
 
         citations = [
             _citation(n, hit, " ".join(s.text for s in chosen))
@@ -228,16 +230,16 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _select(
-        scored: list[tuple[float, Sentence]], chunks: Sequence[Chunk], intents: set[str]
+        scored: list[tuple[float, Sentence]], sentences: list[Sentence], intents: set[str]
     ) -> list[Sentence]:
         if "decision" in intents:
-            decision = [s for s in split_sentences(chunks) if s.section == "Beslutning"]
+            decision = [s for s in sentences if s.section == "Beslutning"]
             if decision:
                 return decision  # the decision verbatim, not a fragment of it
         best_score = scored[0][0]
         chosen = {s.text for score, s in scored[:3] if score >= 0.75 * best_score}
         # Quote in reading order so the sentences make sense together.
-        return [s for s in split_sentences(chunks) if s.text in chosen]
+        return [s for s in sentences if s.text in chosen]
 
     # --- rendering -------------------------------------------------------------------------
 

@@ -14,14 +14,14 @@ import pytest
 from assistant.errors import ParseError
 from assistant.parse import infer_municipality, parse_file, parse_minutes, read_text
 from assistant.types import AgendaItem, Meeting
+from tests.conftest import MINUTES_DIR as MINUTES
+from tests.conftest import SAMPLES
 
-MINUTES = Path(__file__).resolve().parent.parent / "eval" / "minutes"
-
-MARIAGERFJORD = "000_680523cb48f2d67a.txt"
-LEJRE = "001_93fee63c342961f4.txt"
-AABENRAA = "002_5d5236c396f8e31c.txt"
-VEJLE = "003_177e3dc2fbab5849.txt"
-NAESTVED = "004_375598311d2809c3.txt"
+MARIAGERFJORD = SAMPLES["Mariagerfjord"].name
+LEJRE = SAMPLES["Lejre"].name
+AABENRAA = SAMPLES["Aabenraa"].name
+VEJLE = SAMPLES["Vejle"].name
+NAESTVED = SAMPLES["Næstved"].name
 FILES = (MARIAGERFJORD, LEJRE, AABENRAA, VEJLE, NAESTVED)
 
 _cache: dict[str, Meeting] = {}
