@@ -14,11 +14,10 @@ from pathlib import Path
 from assistant.chunk import chunk_meeting
 from assistant.config import Settings
 from assistant.errors import ParseError
+from assistant.extract import SUPPORTED_SUFFIXES
 from assistant.parse import parse_file
 from assistant.store import ChunkStore
 from assistant.types import IngestReport
-
-SUPPORTED_SUFFIXES = (".txt", ".md")
 
 
 def find_minutes_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:

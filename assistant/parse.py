@@ -12,8 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.casenumbers import CASE_LABEL, CASE_NUMBER_IN_TEXT, is_case_number
+from assistant.decisions import absentee_names, dissent_sentences, read_decisions, split_names
 from assistant.errors import ParseError
 from assistant.municipalities import find_municipality_mentions
 from assistant.text import STOPWORDS
@@ -51,19 +54,21 @@ ITEM_HEADING = re.compile(
     r"|Pkt\.?\s*(?P<pkt_number>\d{1,4})\s*[:.\-–]?)"
     r"\s*(?P<title>[^\s.].{0,250})$",
 )
-
-CASE_NUMBER = re.compile(
-    r"^(?:"
-    r"\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2}"  # KLE journal number 15.20.00-P20-1-23
-    r"|\d{2}[-/]\d{3,7}"  # 23-005451, 24/18490
-    r"|SAG-\d{4}-\d+"  # SAG-2024-12345
-    r"|[A-ZÆØÅ]{2,6}[-/]\d{2,4}[-/]\d+"  # other systems' prefixed numbers
-    r")$"
-)
-CASE_LABEL = re.compile(r"^(?:Sagsnr\.?|Sags?nummer|Sag nr\.?|J\.?\s?nr\.?)\s*:?\s*", re.IGNORECASE)
+# "12. Title" in a numbered list: only a heading when the document confirms it (see
+# _numbered_headings), since item texts are full of numbered lists of their own.
+NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,3})\s*[.)]\s+(?P<title>[A-ZÆØÅ\"“'0-9].{2,200})$")
+# "JAI - Kvartalsbog september 2023": a committee code before every item's title.
+CODED_HEADING = re.compile(r"^(?P<code>[A-ZÆØÅ]{2,6})\s+[-–]\s+(?P<title>\S.{2,200})$")
 
 CLOSED_TITLE = re.compile(
-    r"^(?:Lukket(?:\s+punkt)?|Fortroligt|Fortrolig)\b\s*[:\-–]?\s*|\((?:lukket|fortroligt)\)",
+    r"^(?:Lukket(?:\s+punkt)?|Fortroligt|Fortrolig)\b\s*[:\-–]?\s*"
+    r"|\((?:lukket(?:\s+punkt)?|fortroligt)\)|\bfor\s+lukkede\s+døre\b",
+    re.IGNORECASE,
+)
+# A closed item may say so in its first lines instead of its title.
+CLOSED_NOTE = re.compile(
+    r"^(?:Lukket\s+punkt|Lukket\s+sag|Fortroligt|Punktet\s+er\s+lukket|Sagen\s+er\s+lukket"
+    r"|.*\b(?:behandles|behandlet|behandledes)\s+for\s+lukkede\s+døre)\b",
     re.IGNORECASE,
 )
 
@@ -120,28 +125,16 @@ RECOMMENDS_HEADING = re.compile(r"^[A-ZÆØÅ][^.:;]{2,90}\sindstiller$")
 # "Direktøren ... indstiller til Udvalget ...:" opens a recommendation where no heading does.
 RECOMMENDS_LINE = re.compile(r"^[A-ZÆØÅ][^.]{2,200}\sindstiller\b[^.]*[:,]$")
 
-# --- attendance --------------------------------------------------------------------------------
-
-ABSENT_PATTERNS = (
-    re.compile(r"^(?:Fraværende|Afbud(?:\s+fra)?|Forfald)\s*:\s*(?P<names>.+?)\.?$", re.IGNORECASE),
-    re.compile(
-        r"^(?P<names>[A-ZÆØÅ][\w.\-\s,()]{2,120}?)\s+(?:var|er|blev)\s+fraværende\b.*$",
-    ),
-    re.compile(
-        r"^(?P<names>[A-ZÆØÅ][\w.\-\s,()]{2,120}?)\s+deltog\s+ikke\s+(?:i|under)\s+"
-        r"(?:behandlingen|mødet|dette punkt|punktet|sagens behandling).*$",
-    ),
-    re.compile(r"^(?P<names>[A-ZÆØÅ][\w.\-\s,()]{2,120}?)\s+havde\s+(?:meldt\s+)?afbud\b.*$"),
-)
-
 # --- header labels ----------------------------------------------------------------------------
 
 HEADER_LABELS = {
     "date": ("mødedato", "møtedato", "dato", "mødetidspunkt", "tidspunkt"),
     "location": ("mødested", "møtested", "sted", "mødelokale"),
-    "participants": ("mødedeltagere", "deltagere", "til stede", "medlemmer"),
+    "participants": ("mødedeltagere", "deltagere", "til stede", "medlemmer", "tilstede"),
     "absentees": ("afbud fra", "afbud", "fraværende", "forfald"),
     "committee": ("udvalg", "udvalget", "organ"),
+    "start": ("starttidspunkt", "start", "mødestart"),
+    "end": ("sluttidspunkt", "slut", "mødeslut", "afsluttet", "mødet hævet", "mødet sluttede"),
 }
 
 NOISE_LINE = re.compile(
@@ -149,26 +142,22 @@ NOISE_LINE = re.compile(
     re.IGNORECASE,
 )
 HTML_FRAGMENT = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]{0,200}>|\b[a-z]{1,5}\s*/>|&nbsp;")
-DOT_LEADER = re.compile(r"\s*\.{3,}\s*\|?\s*\d*\s*\|?\s*$")
+DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)\s*\|?\s*\d*\s*\|?\s*$")
 TOC_HEADING = re.compile(r"^(?:Indholdsfortegnelse|Indhold|Dagsorden)\s*:?$", re.IGNORECASE)
+# Markdown headings, list bullets and emphasis that exports leave around the words.
+MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s+)")
 
 PERIOD = re.compile(r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\b")
-
-
-def read_text(path: Path) -> str:
-    """Decode a text file: UTF-8 first, then cp1252 (a superset of latin-1's letters)."""
-    raw = path.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+TIME = r"(\d{1,2})[:.](\d{2})"
+TIME_RANGE = re.compile(rf"\b(?:kl\.?\s*)?{TIME}\s*(?:[-–]|til)\s*(?:kl\.?\s*)?{TIME}\b")
+START_TIME = re.compile(rf"\bkl\.?\s*{TIME}")
 
 
 def parse_file(path: Path, municipality: str | None = None) -> Meeting:
-    text = read_text(path)
-    return parse_minutes(text, source=path.name, municipality=municipality)
+    """Parse a minutes file of any supported format (.txt, .md, .html, .pdf)."""
+    from assistant.extract import extract_text  # parse stays importable without PDF/HTML libs
+
+    return parse_minutes(extract_text(path), source=path.name, municipality=municipality)
 
 
 def parse_minutes(text: str, source: str, municipality: str | None = None) -> Meeting:
@@ -176,33 +165,43 @@ def parse_minutes(text: str, source: str, municipality: str | None = None) -> Me
     if not text.strip():
         raise ParseError(source, "filen er tom")
     lines = clean_lines(text)
-    heading_positions = [i for i, line in enumerate(lines) if ITEM_HEADING.match(line)]
-    if not heading_positions:
-        raise ParseError(source, "ingen dagsordenspunkter fundet (fx 'Punkt 1:' eller 'Sak 1:')")
+    headings = item_headings(lines)
+    if not headings:
+        raise ParseError(
+            source,
+            "ingen dagsordenspunkter fundet (fx 'Punkt 1:', 'Sak 1:' eller '1. Titel' fulgt af "
+            "sagsnummer eller Sagsfremstilling) – er det et referat?",
+        )
 
-    header = lines[: heading_positions[0]]
+    header = lines[: headings[0].position]
     header_fields = _header_fields(header)
     date = _meeting_date(header, header_fields)
     if date is None:
-        raise ParseError(source, "ingen mødedato fundet")
+        raise ParseError(source, "ingen mødedato fundet i referatets hoved")
 
+    ends = [h.position for h in headings[1:]] + [len(lines)]
     items = tuple(
-        _parse_item(lines[start:end])
-        for start, end in zip(heading_positions, [*heading_positions[1:], len(lines)], strict=True)
+        _parse_item(heading, lines[heading.position + 1 : end])
+        for heading, end in zip(headings, ends, strict=True)
     )
-    warnings = _cross_check_toc(_toc_titles(header), items)
-
+    toc = _toc_titles(header)
+    if reason := _truncation(toc, items):
+        raise ParseError(source, reason)
+    start_time, end_time = _times(header, header_fields)
+    title_line = next((line for line in header if line), "")
     return Meeting(
         municipality=municipality or infer_municipality(text) or "Ukendt",
         committee=_committee(header, header_fields) or "Ukendt udvalg",
         date=date,
         source=source,
-        start_time=_start_time(header_fields.get("date", "") or " ".join(header[:3])),
+        start_time=start_time,
+        end_time=end_time,
+        period=period.group(0).replace(" ", "") if (period := PERIOD.search(title_line)) else "",
         location=header_fields.get("location", ""),
-        participants=_split_names(header_fields.get("participants", "")),
+        participants=split_names(header_fields.get("participants", "")),
         absentees=_meeting_absentees(header_fields, items),
         items=items,
-        warnings=warnings,
+        warnings=_cross_check_toc(toc, items),
     )
 
 
@@ -212,16 +211,82 @@ def parse_minutes(text: str, source: str, municipality: str | None = None) -> Me
 def clean_lines(text: str) -> list[str]:
     """Lines without export noise; blank lines are kept as paragraph breaks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    text = text.replace("\u200b", "").replace("**", "")
+    text = text.replace("\u200b", "").replace("\ufeff", "").replace("**", "").replace("__", "")
     cleaned: list[str] = []
     for raw in text.split("\n"):
         line = HTML_FRAGMENT.sub(" ", raw)
         line = re.sub(r"[ \t]+", " ", line).strip()
+        line = MARKDOWN_PREFIX.sub("", line)
         # A lone character is a layout artefact ("Å" separators, bullet glyphs), never content.
         if len(line) == 1 or NOISE_LINE.match(line):
             line = ""
         cleaned.append(line)
     return cleaned
+
+
+# --- item headings ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemHeading:
+    position: int  # index into the cleaned lines
+    number: int
+    title: str
+
+
+def item_headings(lines: list[str]) -> list[ItemHeading]:
+    """Where the items start, trying the layouts from the most to the least explicit."""
+    explicit = [
+        ItemHeading(i, int(m["number"] or m["pkt_number"]), m["title"].strip())
+        for i, line in enumerate(lines)
+        if not DOT_LEADER.search(line) and (m := ITEM_HEADING.match(line))
+    ]
+    return explicit or _numbered_headings(lines) or _coded_headings(lines)
+
+
+def _numbered_headings(lines: list[str]) -> list[ItemHeading]:
+    """'12. Title' lines that the document confirms as items: the title is in the table of
+    contents, or a case number or a section heading follows within a few lines. Numbered
+    lists inside an item's text have neither."""
+    toc = {_normalise_title(title) for title in _toc_titles(lines)}
+    headings: list[ItemHeading] = []
+    for i, line in enumerate(lines):
+        match = NUMBERED_HEADING.match(line)
+        if not match or DOT_LEADER.search(line) or line.endswith((".", ",", ";")):
+            continue
+        number, title = int(match["number"]), match["title"].strip()
+        confirmed = _normalise_title(title) in toc or _opens_item(lines[i + 1 : i + 12])
+        if confirmed and (not headings or number > headings[-1].number):
+            headings.append(ItemHeading(i, number, title))
+    return headings if len(headings) >= 2 else []
+
+
+def _opens_item(following: list[str]) -> bool:
+    content = [line for line in following if line][:4]
+    for line in content:
+        if NUMBERED_HEADING.match(line) and not line.endswith("."):
+            return False  # the next numbered line comes first: a list, or a plain agenda
+        candidate = CASE_LABEL.sub("", line).strip()
+        if is_case_number(candidate) or CASE_LABEL.match(line) or section_heading(line):
+            return True
+    return False
+
+
+def _coded_headings(lines: list[str]) -> list[ItemHeading]:
+    """'JAI - Title' lines, numbered in order, when one committee code opens several items."""
+    matches = [
+        (i, m)
+        for i, line in enumerate(lines)
+        if not DOT_LEADER.search(line) and (m := CODED_HEADING.match(line))
+    ]
+    codes = Counter(m["code"] for _, m in matches)
+    if not codes:
+        return []
+    code, count = codes.most_common(1)[0]
+    if count < 2:
+        return []
+    positions = [(i, m) for i, m in matches if m["code"] == code]
+    return [ItemHeading(i, n, m.group(0)) for n, (i, m) in enumerate(positions, start=1)]
 
 
 # --- header -----------------------------------------------------------------------------------
@@ -280,36 +345,71 @@ def _meeting_date(header: list[str], fields: dict[str, str]) -> dt.date | None:
     return None
 
 
-def _start_time(text: str) -> str:
-    if match := re.search(r"\bkl\.?\s*(\d{1,2})[:.](\d{2})", text):
-        return f"{int(match.group(1)):02d}:{match.group(2)}"
-    return ""
+def _times(header: list[str], fields: dict[str, str]) -> tuple[str, str]:
+    """(start, end) as HH:MM: 'kl. 16:15', 'kl. 16.15 - 18.00', 'Slut: 18:00'."""
+
+    def hhmm(hour: str, minute: str) -> str:
+        return f"{int(hour):02d}:{minute}"
+
+    text = fields.get("date", "") or " ".join(line for line in header[:8] if line)
+    start = end = ""
+    if match := TIME_RANGE.search(text):
+        start, end = hhmm(*match.group(1, 2)), hhmm(*match.group(3, 4))
+    elif match := START_TIME.search(text):
+        start = hhmm(*match.groups())
+    if not start and (match := re.search(TIME, fields.get("start", ""))):
+        start = hhmm(*match.groups())
+    if not end and (match := re.search(TIME, fields.get("end", ""))):
+        end = hhmm(*match.groups())
+    return start, end
+
+
+COMMITTEE_WORD = re.compile(
+    r"(?:udvalg|udvalget|byråd|byrådet|kommunalbestyrelse|kommunalbestyrelsen|råd|rådet|"
+    r"bestyrelse|bestyrelsen|forum|nævn|nævnet)\b",
+    re.IGNORECASE,
+)
+DOCUMENT_KIND = re.compile(
+    r"^(?:REFERAT|Referat|Beslutningsprotokol|Protokol|Dagsorden|DAGSORDEN)\b"
+    r"(?:\s*[-–:]\s*|\s+)(?:(?:fra|for|til)\s+)?(?:mødet\s+i\s+)?",
+)
 
 
 def _committee(header: list[str], fields: dict[str, str]) -> str:
-    title_line = next((line for line in header if line), "")
-    if re.match(r"^(?:REFERAT|Referat|Beslutningsprotokol|Protokol)\b", title_line):
-        name = re.sub(
-            r"^(?:REFERAT|Referat|Beslutningsprotokol|Protokol)\s*(?:fra|for)?\s*", "", title_line
-        )
-        name = re.sub(r"\s*(?:d\.|den)?\s*\d{1,2}[-./]\d{1,2}[-./]\d{2,4}.*$", "", name)
-        name = PERIOD.sub("", name)
-        name = re.sub(r"[\s\-–,]+$", "", name).strip()
+    """From the title line ('REFERAT Arbejdsmarkedsudvalget 2022-2025 d. 05-10-2023',
+    'Arbejdsmarkedsudvalget - Referat - 2. september 2024') or an 'Udvalg:' field."""
+    content = [line for line in header if line]
+    title_line = content[0] if content else ""
+    if DOCUMENT_KIND.match(title_line):
+        name = _strip_title_decoration(DOCUMENT_KIND.sub("", title_line))
         if name:
             return name
-    return fields.get("committee", "")
+    if fields.get("committee"):
+        return fields["committee"]
+    # A page whose first lines are the committee's name, then the kind of document.
+    for line in content[:4]:
+        name = _strip_title_decoration(
+            re.sub(r"\b(?:Referat|Dagsorden|Beslutningsprotokol)\b", "", line)
+        )
+        if name and COMMITTEE_WORD.search(name) and len(name.split()) <= 10 and ":" not in line:
+            return name
+    return ""
 
 
-def _split_names(text: str) -> tuple[str, ...]:
-    if not text:
-        return ()
-    parts = re.split(r",\s*|\s+og\s+|;\s*", text.strip().rstrip("."))
-    return tuple(p.strip() for p in parts if p.strip())
+def _strip_title_decoration(name: str) -> str:
+    name = re.sub(r"\s*(?:d\.|den)?\s*\d{1,2}[-./]\d{1,2}[-./]\d{2,4}.*$", "", name)
+    month_names = "|".join(DANISH_MONTHS)
+    name = re.sub(
+        rf"\s*(?:d\.|den)?\s*\d{{1,2}}\.?\s+(?:{month_names})\s+\d{{4}}.*$", "", name, flags=re.I
+    )
+    name = PERIOD.sub("", name)
+    name = re.sub(r"\s*[-–,]\s*[-–,\s]*$", "", name)
+    return re.sub(r"^[\s\-–,]+|[\s\-–,]+$", "", name).strip()
 
 
 def _meeting_absentees(fields: dict[str, str], items: tuple[AgendaItem, ...]) -> tuple[str, ...]:
     if fields.get("absentees"):
-        return _split_names(fields["absentees"])
+        return split_names(fields["absentees"])
     # Many systems only record absence per item; someone absent from every decided item
     # was absent from the meeting.
     decided = [item for item in items if item.decision]
@@ -324,17 +424,22 @@ def _meeting_absentees(fields: dict[str, str], items: tuple[AgendaItem, ...]) ->
 # --- table of contents ------------------------------------------------------------------------
 
 
-def _toc_titles(header: list[str]) -> list[str]:
+def _toc_titles(lines: list[str]) -> list[str]:
+    """Titles in the table of contents: dot-leader lines, Markdown table rows, or a numbered
+    list under an 'Indholdsfortegnelse'/'Dagsorden' heading."""
     titles: list[str] = []
     in_toc = False
-    for line in header:
+    for line in lines:
         if TOC_HEADING.match(line):
             in_toc = True
             continue
         if not in_toc or not line or re.fullmatch(r"[|\-\s:]+", line):
             continue
+        if ITEM_HEADING.match(line) and not DOT_LEADER.search(line):
+            break  # the first item: the contents are over
         if DOT_LEADER.search(line) or line.startswith("|"):
             title = DOT_LEADER.sub("", line).strip(" |")
+            title = re.sub(r"\s*\|\s*\d+\s*\|?$", "", title)  # "| Title | 3 |" without leaders
             if title:
                 titles.append(title)
     return titles
@@ -342,6 +447,7 @@ def _toc_titles(header: list[str]) -> list[str]:
 
 def _normalise_title(title: str) -> str:
     title = CLOSED_TITLE.sub("", title)
+    title = re.sub(r"^(?:(?:Punkt|Sak|Pkt\.?)\s*)?\d{1,4}\s*[:.)\-–]?\s+", "", title)
     return re.sub(r"\W+", " ", title).strip().lower()
 
 
@@ -360,37 +466,82 @@ def _cross_check_toc(toc: list[str], items: tuple[AgendaItem, ...]) -> tuple[str
     return tuple(warnings)
 
 
+def _truncation(toc: list[str], items: tuple[AgendaItem, ...]) -> str:
+    """A reason when the text stops in the middle of an item its table of contents promises
+    more after: the items found are the first ones listed, and the last one breaks off
+    mid-sentence or, unlike the others, has no decision. A missing tail alone (an
+    'Underskriftsark' listed but not printed as an item) only gives a warning."""
+    if not toc or not items or len(items) >= len(toc):
+        return ""
+    found = [_normalise_title(item.title) for item in items]
+    if found != [_normalise_title(title) for title in toc[: len(items)]]:
+        return ""
+    last = items[-1]
+    text = last.sections[-1].text.rstrip() if last.sections else ""
+    breaks_off = bool(text) and not re.search(r"[.!?:)\"”»]$", text)
+    others_decided = any(item.decision for item in items[:-1])
+    if not (breaks_off or (others_decided and not last.decision and not last.closed)):
+        return ""
+    return (
+        f"filen ser afkortet ud: teksten holder op i punkt {last.number}, men "
+        f"indholdsfortegnelsen har {len(toc)} punkter (næste: '{toc[len(items)]}')"
+    )
+
+
 # --- items ------------------------------------------------------------------------------------
 
 
-def _parse_item(lines: list[str]) -> AgendaItem:
-    match = ITEM_HEADING.match(lines[0])
-    assert match  # the caller split on this pattern
-    number = int(match["number"] or match["pkt_number"])
-    title = match["title"].strip()
-    body = lines[1:]
+def _parse_item(heading: ItemHeading, body: list[str]) -> AgendaItem:
+    title = heading.title
+    case_number, body = _case_number(title, body)
+    title = (
+        re.sub(
+            r"\s*\((?:Sagsnr\.?|J\.?\s?nr\.?)?\s*:?\s*" + re.escape(case_number) + r"\)$", "", title
+        )
+        if case_number
+        else title
+    )
 
-    case_number = ""
-    first = next((i for i, line in enumerate(body) if line), None)
-    if first is not None:
-        candidate = CASE_LABEL.sub("", body[first]).strip()
-        if CASE_NUMBER.match(candidate):
-            case_number = candidate
-            body = body[first + 1 :]
-
-    closed = bool(CLOSED_TITLE.search(title))
+    opening = [line for line in body if line][:2]
+    closed = bool(CLOSED_TITLE.search(title)) or any(CLOSED_NOTE.match(line) for line in opening)
     if closed:
         # Closed items are kept as title-only records: their content must never be indexed.
-        return AgendaItem(number=number, title=title, case_number=case_number, closed=True)
+        return AgendaItem(number=heading.number, title=title, case_number=case_number, closed=True)
 
     sections = _sections(body)
+    decisions = tuple(
+        decision
+        for section in sections
+        if section.heading == "Beslutning"
+        for decision in read_decisions(section.text, section.label)
+    )
+    decision_text = "\n".join(d.text for d in decisions)
     return AgendaItem(
-        number=number,
+        number=heading.number,
         title=title,
         case_number=case_number,
         sections=sections,
-        absentees=_item_absentees(sections),
+        absentees=absentee_names(decision_text),
+        decisions=decisions,
+        dissent=dissent_sentences(decision_text),
     )
+
+
+def _case_number(title: str, body: list[str]) -> tuple[str, list[str]]:
+    """The case number printed under the heading (maybe labelled 'Sagsnr.:') or at the end of
+    the title in brackets; the line that only holds it is removed from the body."""
+    content = [i for i, line in enumerate(body) if line][:3]
+    for index in content:
+        line = body[index]
+        candidate = CASE_LABEL.sub("", line).strip()
+        if is_case_number(candidate):
+            return candidate, body[:index] + body[index + 1 :]
+        if section_heading(line):
+            break  # the text has begun
+    bracketed = re.search(r"\((?:Sagsnr\.?|J\.?\s?nr\.?)?\s*:?\s*([^()]+)\)$", title)
+    if bracketed and (found := CASE_NUMBER_IN_TEXT.fullmatch(bracketed.group(1).strip())):
+        return found.group(0), body
+    return "", body
 
 
 def section_heading(line: str) -> str | None:
@@ -407,24 +558,24 @@ def section_heading(line: str) -> str | None:
 
 def _sections(body: list[str]) -> tuple[Section, ...]:
     sections: list[Section] = []
-    heading, buffer = "Tekst", []
+    heading, label, buffer = "Tekst", "", []
 
     def flush() -> None:
         text = _join_paragraphs(buffer)
         if text:
-            sections.append(Section(heading, text))
+            sections.append(Section(heading, text, label))
 
     for line in body:
         canonical = section_heading(line) if line else None
         if canonical:
             flush()
-            heading, buffer = canonical, []
+            heading, label, buffer = canonical, line.rstrip(":"), []
             if RECOMMENDS_HEADING.match(line):
                 buffer.append(line)  # "X indstiller" is also the first words of the text
             continue
         if line and heading != "Indstilling" and RECOMMENDS_LINE.match(line):
             flush()
-            heading, buffer = "Indstilling", []
+            heading, label, buffer = "Indstilling", "", []
         buffer.append(line)
     flush()
     return tuple(sections)
@@ -433,19 +584,6 @@ def _sections(body: list[str]) -> tuple[Section, ...]:
 def _join_paragraphs(lines: list[str]) -> str:
     text = "\n".join(lines)
     return re.sub(r"\n{2,}", "\n\n", text).strip()
-
-
-def _item_absentees(sections: tuple[Section, ...]) -> tuple[str, ...]:
-    """Who was absent, from the decision record only: case text about citizens who "deltog
-    ikke i mødet med jobcentret" is not attendance."""
-    names: list[str] = []
-    for section in (s for s in sections if s.heading == "Beslutning"):
-        for line in section.text.split("\n"):
-            for pattern in ABSENT_PATTERNS:
-                if match := pattern.match(line.strip()):
-                    names.extend(n for n in _split_names(match["names"]) if n not in names)
-                    break
-    return tuple(names)
 
 
 # --- municipality -----------------------------------------------------------------------------

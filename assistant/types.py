@@ -9,6 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+# What a committee can do with an item, as staff name it. Order is precedence when a decision
+# text says several things ("anbefales godkendt" is a recommendation, not an approval).
+DECISION_STATUSES = (
+    "ikke godkendt",
+    "udsat",
+    "anbefalet",
+    "godkendt",
+    "oversendt",
+    "taget til efterretning",
+    "drøftet",
+)
+
 DANISH_MONTHS = (
     "januar", "februar", "marts", "april", "maj", "juni",
     "juli", "august", "september", "oktober", "november", "december",
@@ -22,10 +34,26 @@ def danish_date(day: dt.date) -> str:
 
 @dataclass(frozen=True)
 class Section:
-    """A named part of an agenda item (Sagsfremstilling, Indstilling, Beslutning, ...)."""
+    """A named part of an agenda item (Sagsfremstilling, Indstilling, Beslutning, ...).
+
+    `heading` is the canonical name; `label` the heading as printed, which for a decision
+    names the committee and date ("Beslutning i Økonomiudvalget den 04-06-2020").
+    """
 
     heading: str
     text: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One committee's decision on an item, as printed, with its status read from the text."""
+
+    text: str
+    status: str  # one of DECISION_STATUSES, or "" when the text states none
+    committee: str = ""  # from the heading, when it names one
+    date: dt.date | None = None  # from the heading, when it gives one
+    forwarded_to: str = ""  # "Byrådet" in "oversendes til Byrådet"
 
 
 @dataclass(frozen=True)
@@ -36,11 +64,18 @@ class AgendaItem:
     closed: bool = False
     sections: tuple[Section, ...] = ()
     absentees: tuple[str, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    dissent: tuple[str, ...] = ()  # verbatim sentences recording a vote against or a protest
 
     @property
     def decision(self) -> str:
         """The verbatim text of every decision section, joined (several committees may decide)."""
         return "\n\n".join(s.text for s in self.sections if s.heading == "Beslutning")
+
+    @property
+    def decision_status(self) -> str:
+        """The status of the last decision: the one that stands when several committees decide."""
+        return self.decisions[-1].status if self.decisions else ""
 
     def section(self, heading: str) -> str:
         return "\n\n".join(s.text for s in self.sections if s.heading == heading)
@@ -52,7 +87,9 @@ class Meeting:
     committee: str
     date: dt.date
     source: str
-    start_time: str = ""
+    start_time: str = ""  # HH:MM
+    end_time: str = ""  # HH:MM, when printed
+    period: str = ""  # the committee's election period, "2022-2025"
     location: str = ""
     participants: tuple[str, ...] = ()
     absentees: tuple[str, ...] = ()
