@@ -284,4 +284,6 @@ def _citation(n: int, hit: ItemHit, quote: str) -> Citation:
         case_number=chunk.case_number,
         source=chunk.source,
         quote=quote,
+        decision_status=chunk.decision_status,
+        closed=chunk.closed,
     )

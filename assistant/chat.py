@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from assistant.answer import Answerer, ExtractiveAnswerer
+from assistant.casenumbers import case_numbers_in, normalise_case_number
 from assistant.config import Settings
 from assistant.embed import build_embed_model
 from assistant.errors import IndexNotBuilt, InvalidQuestion
@@ -93,9 +94,10 @@ class Assistant:
         municipality = municipality_in_question(question, self.retriever.municipalities)
         if municipality:
             where["municipality"] = municipality
-        for token in re.findall(r"[\w.\-/]*\d[\w.\-/]*", question):
-            if token.rstrip(".") in self.retriever.case_numbers:
-                where["case_number"] = token.rstrip(".")
+        for written in case_numbers_in(question):
+            # "23/7010" in the question finds "23-007010" in the minutes: compare keys.
+            if (key := normalise_case_number(written)) in self.retriever.case_keys:
+                where["case_key"] = key
         return where
 
     def ask(self, question: str, history: Sequence[Turn] = (), mode: Mode = "hybrid") -> Answer:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from assistant.casenumbers import normalise_case_number
 from assistant.types import AgendaItem, Chunk, Meeting, danish_date
 
 # A sentence ends at . ! ? before a capital or digit, but not after the abbreviations Danish
@@ -63,15 +64,18 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+# The whole body of a closed item's record: its title is public, its content never indexed.
+CLOSED_BODY = "Lukket punkt – indholdet er ikke offentligt."
+
+
 def chunk_meeting(
     meeting: Meeting, *, min_words: int = 150, max_words: int = 300, file_sha: str = ""
 ) -> list[Chunk]:
     chunks: list[Chunk] = []
     for item in meeting.items:
-        if item.closed:
-            continue  # closed items are never indexed with content
         header = header_line(meeting, item)
-        for position, (headings, body) in enumerate(_windows(item, min_words, max_words)):
+        windows = [([], CLOSED_BODY)] if item.closed else _windows(item, min_words, max_words)
+        for position, (headings, body) in enumerate(windows):
             chunks.append(
                 Chunk(
                     id=f"{meeting.meeting_id}-{item.number}-{position}",
@@ -87,6 +91,12 @@ def chunk_meeting(
                     sections=",".join(headings),
                     position=position,
                     file_sha=file_sha,
+                    case_key=normalise_case_number(item.case_number) if item.case_number else "",
+                    meeting_day=int(meeting.date.strftime("%Y%m%d")),
+                    closed=item.closed,
+                    decision_status=item.decision_status,
+                    absentees="; ".join(item.absentees),
+                    dissent="\n".join(item.dissent),
                 )
             )
     return chunks

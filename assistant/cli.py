@@ -18,8 +18,9 @@ from assistant.chat import Assistant
 from assistant.config import Settings
 from assistant.errors import ReferatError
 from assistant.evaluate import load_questions, metrics, run_eval, write_rows
+from assistant.parse import parse_file
 from assistant.retrieve import Mode
-from assistant.types import Answer, IngestReport
+from assistant.types import Answer, IngestReport, Meeting, danish_date, meeting_json
 
 app = typer.Typer(
     help="Referat: spørg udvalgsreferater og få svar med kildehenvisninger.",
@@ -86,7 +87,67 @@ def _print_report(report: IngestReport, total_chunks: int) -> None:
         f"uændrede filer: {len(report.unchanged)}  (i alt i indekset: {total_chunks})"
     )
     for name, reason in report.skipped:
-        console.print(f"[yellow]Sprunget over:[/yellow] {name}: {reason}")
+        console.print(f"[yellow]Sprunget over:[/yellow] {name}: {reason}", highlight=False)
+    for name, warning in report.warnings:
+        console.print(f"[yellow]Advarsel:[/yellow] {name}: {warning}", highlight=False)
+
+
+@app.command()
+def inspect(
+    path: Annotated[Path, typer.Argument(help="En referatfil (.pdf, .html, .txt, .md).")],
+    kommune: Annotated[
+        str | None, typer.Option(help="Sæt kommunen i stedet for at gætte den.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Som JSON.")] = False,
+) -> None:
+    """Vis hvad parseren læser ud af en fil, uden at indlæse den."""
+    try:
+        meeting = parse_file(path, municipality=kommune)
+    except ReferatError as error:
+        _fail(error)
+    if as_json:
+        typer.echo(json.dumps(meeting_json(meeting), ensure_ascii=False, indent=2))
+    else:
+        _print_meeting(meeting)
+
+
+def _print_meeting(meeting: Meeting) -> None:
+    def show(text: str) -> None:
+        console.print(text, markup=False, highlight=False)
+
+    show(f"Fil:          {meeting.source}")
+    show(f"Kommune:      {meeting.municipality}")
+    show(f"Udvalg:       {meeting.committee}" + (f" ({meeting.period})" if meeting.period else ""))
+    show(f"Dato:         {danish_date(meeting.date)}")
+    times = meeting.start_time + (f"-{meeting.end_time}" if meeting.end_time else "")
+    show(f"Tidspunkt:    {times or '-'}")
+    show(f"Sted:         {meeting.location or '-'}")
+    show(f"Deltagere:    {', '.join(meeting.participants) or '-'}")
+    show(f"Fraværende:   {', '.join(meeting.absentees) or '-'}")
+    for item in meeting.items:
+        show("")
+        flags = " [LUKKET]" if item.closed else ""
+        case = f" · Sag {item.case_number}" if item.case_number else ""
+        show(f"Punkt {item.number}: {item.title}{case}{flags}")
+        for section in item.sections:
+            label = (
+                f" ({section.label})" if section.label and section.label != section.heading else ""
+            )
+            show(f"    {section.heading}{label}: {len(section.text.split())} ord")
+        for decision in item.decisions:
+            who = ", ".join(
+                part
+                for part in (decision.committee, decision.date and danish_date(decision.date))
+                if part
+            )
+            show(f"    Beslutning{f' ({who})' if who else ''}: {decision.status or 'ingen status'}")
+            show(f"      «{' '.join(decision.text.split())[:300]}»")
+        if item.absentees:
+            show(f"    Fraværende: {', '.join(item.absentees)}")
+        for sentence in item.dissent:
+            show(f"    Mindretal/protokol: {sentence}")
+    for warning in meeting.warnings:
+        console.print(f"\n[yellow]Advarsel:[/yellow] {warning}", highlight=False)
 
 
 @app.command()

@@ -53,6 +53,7 @@ class _Tally:
     chunks: int = 0
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 def ingest_paths(
@@ -89,6 +90,7 @@ def ingest_paths(
             tally.skipped.append((path.name, "ingen åbne punkter med indhold"))
             continue
         store.replace_source(path.name, chunks)
+        tally.warnings.extend((path.name, warning) for warning in meeting.warnings)
         tally.meetings += 1
         tally.items += len({c.item_number for c in chunks})
         tally.chunks += len(chunks)
@@ -98,4 +100,5 @@ def ingest_paths(
         chunks=tally.chunks,
         unchanged=tuple(tally.unchanged),
         skipped=tuple(tally.skipped),
+        warnings=tuple(tally.warnings),
     )

@@ -97,8 +97,9 @@ class HybridRetriever:
         return self._bm25.known(term)
 
     @property
-    def case_numbers(self) -> frozenset[str]:
-        return frozenset(c.case_number for c in self._bm25.chunks if c.case_number)
+    def case_keys(self) -> frozenset[str]:
+        """Normalised case numbers in the index (see assistant.casenumbers)."""
+        return frozenset(c.case_key for c in self._bm25.chunks if c.case_key)
 
     def search(
         self,
@@ -107,7 +108,7 @@ class HybridRetriever:
         top_items: int | None = None,
         where: dict[str, str] | None = None,
     ) -> list[ItemHit]:
-        """Items best first; `where` ({"municipality": ..., "case_number": ...}) narrows both
+        """Items best first; `where` ({"municipality": ..., "case_key": ...}) narrows both
         the BM25 and the dense side to chunks with exactly those values."""
         settings = self._settings
         limit = top_items or settings.top_items

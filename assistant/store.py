@@ -27,6 +27,9 @@ from assistant.types import Chunk
 
 CHUNK_FIELDS = tuple(f.name for f in fields(Chunk) if f.name not in ("id", "text"))
 PAGE = 5000  # Chroma `get` page size when reading the whole collection
+# Bumped when chunk metadata changes meaning; an index from another schema is refused, since
+# its filters (dates, decision status, closed items) would silently match nothing.
+SCHEMA_VERSION = 2
 
 
 def chroma_client(settings: Settings) -> chromadb.api.ClientAPI:
@@ -46,16 +49,35 @@ class ChunkStore:
     def __init__(self, settings: Settings, embed_model: BaseEmbedding) -> None:
         self._client = chroma_client(settings)
         self._embed_model = embed_model
+        metadata = {
+            "hnsw:space": "cosine",
+            "embed_model": embed_model.model_name,
+            "schema": SCHEMA_VERSION,
+        }
         self._collection = self._client.get_or_create_collection(
-            name=settings.collection,
-            metadata={"hnsw:space": "cosine", "embed_model": embed_model.model_name},
+            name=settings.collection, metadata=metadata
         )
-        stored_model = (self._collection.metadata or {}).get("embed_model")
+        if (self._collection.metadata or {}).get("schema") != SCHEMA_VERSION and (
+            self._collection.count() == 0
+        ):
+            # An empty collection from an older version holds nothing to lose: start it anew.
+            self._client.delete_collection(settings.collection)
+            self._collection = self._client.create_collection(
+                name=settings.collection, metadata=metadata
+            )
+        stored = self._collection.metadata or {}
+        stored_model = stored.get("embed_model")
         if stored_model and stored_model != embed_model.model_name:
             # Vectors from two models do not live in one space: refuse rather than mix them.
             raise ConfigError(
                 f"Samlingen '{settings.collection}' er bygget med {stored_model}, ikke "
                 f"{embed_model.model_name}. Brug en anden --index eller samling."
+            )
+        if stored.get("schema", 1) != SCHEMA_VERSION and self._collection.count():
+            raise ConfigError(
+                f"Indekset i samlingen '{settings.collection}' er bygget af en ældre version af "
+                "Referat (uden beslutningsstatus og datofelter). Byg det igen fra referaterne: "
+                "brug en ny --index-mappe, eller slet den gamle og kør `referat ingest`."
             )
         self._vector_store = ChromaVectorStore(chroma_collection=self._collection)
         self._index = VectorStoreIndex.from_vector_store(
@@ -154,8 +176,9 @@ def _to_node(chunk: Chunk, vector: list[float]) -> TextNode:
 
 def _from_fields(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
     values = {name: metadata[name] for name in CHUNK_FIELDS if name in metadata}
-    values["item_number"] = int(values.get("item_number", 0))
-    values["position"] = int(values.get("position", 0))
+    for name in ("item_number", "position", "meeting_day"):
+        values[name] = int(values.get(name, 0))
+    values["closed"] = bool(values.get("closed", False))
     return Chunk(id=chunk_id, text=text, **values)
 
 

@@ -122,6 +122,13 @@ class Chunk:
     sections: str
     position: int
     file_sha: str = ""
+    # Flat data for filters and answers; Chroma metadata holds only str/int/float/bool.
+    case_key: str = ""  # normalised case number, for exact lookup
+    meeting_day: int = 0  # 20240902: Chroma compares numbers only, so dates filter as ints
+    closed: bool = False
+    decision_status: str = ""
+    absentees: str = ""  # "; "-joined names
+    dissent: str = ""  # "\n"-joined verbatim sentences
 
     @property
     def item_key(self) -> str:
@@ -157,6 +164,8 @@ class Citation:
     case_number: str
     source: str
     quote: str
+    decision_status: str = ""  # the item's decision status, when it has one
+    closed: bool = False  # a closed item: the quote is its title note, never its content
 
     def reference(self) -> str:
         """'Arbejdsmarkedsudvalget, Aabenraa Kommune, 2. september 2024, punkt 71'."""
@@ -188,3 +197,25 @@ class IngestReport:
     chunks: int = 0
     unchanged: tuple[str, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()  # (file name, reason)
+    warnings: tuple[tuple[str, str], ...] = ()  # (file name, warning) for files ingested
+
+
+def meeting_json(meeting: Meeting) -> dict:
+    """A Meeting as JSON-ready data (dates as ISO strings), for `referat inspect --json`."""
+    from dataclasses import asdict
+
+    def plain(value: object) -> object:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    data = plain(asdict(meeting))
+    assert isinstance(data, dict)
+    data["meeting_id"] = meeting.meeting_id
+    for item, item_data in zip(meeting.items, data["items"], strict=True):
+        item_data["decision_status"] = item.decision_status
+    return data

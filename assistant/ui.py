@@ -45,6 +45,10 @@ def format_citation(citation: Citation) -> str:
     ]
     if citation.case_number:
         parts.append(f"Sag {citation.case_number}")
+    if citation.decision_status:
+        parts.append(f"Status: {citation.decision_status}")
+    if citation.closed:
+        parts.append("Lukket punkt")
     # Document text is escaped: minutes may contain markup that must never render as HTML.
     header = html.escape(" · ".join(parts))
     quote = html.escape(citation.quote)

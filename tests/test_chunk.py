@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunk import chunk_meeting
+from assistant.chunk import CLOSED_BODY, chunk_meeting
 from assistant.parse import parse_file, parse_minutes
 from assistant.types import Chunk, Meeting
 from tests.conftest import MINUTES_DIR as MINUTES
@@ -236,13 +236,14 @@ def test_no_two_meetings_share_chunk_ids() -> None:
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_metadata_values_are_plain_str_or_int(name: str) -> None:
+def test_metadata_values_are_plain_str_int_or_bool(name: str) -> None:
+    # Chroma metadata holds str, int, float and bool only; None is refused.
     parsed = meeting(name)
     for chunk in chunk_meeting(parsed, file_sha="abc123"):
         for field in dataclasses.fields(Chunk):
             value = getattr(chunk, field.name)
             assert value is not None, field.name
-            assert type(value) in (str, int), (field.name, type(value))
+            assert type(value) in (str, int, bool), (field.name, type(value))
         assert chunk.municipality == HEADERS[name][0].removesuffix(" Kommune")
         assert chunk.committee == HEADERS[name][1]
         assert chunk.meeting_date == parsed.date.isoformat()
@@ -255,15 +256,18 @@ def test_metadata_values_are_plain_str_or_int(name: str) -> None:
 # --- closed items -----------------------------------------------------------------------------
 
 
-def test_closed_item_produces_no_chunk() -> None:
+def test_closed_item_is_a_title_only_record() -> None:
     raw = (MINUTES / MARIAGERFJORD).read_text(encoding="utf-8")
     assert "Punkt 7: Lukket: Underskriftsark" in raw  # the sample does have a closed item
     chunks = chunk_meeting(meeting(MARIAGERFJORD))
-    assert 7 not in {c.item_number for c in chunks}
-    assert {c.item_number for c in chunks} == {1, 2, 3, 4, 5, 6}
+    assert {c.item_number for c in chunks} == {1, 2, 3, 4, 5, 6, 7}
+    closed = [c for c in chunks if c.closed]
+    assert [c.item_number for c in closed] == [7]
+    assert closed[0].body == CLOSED_BODY
+    assert closed[0].sections == "" and closed[0].decision_status == ""
     for chunk in chunks:
-        assert "Underskriftsark" not in chunk.text
-        assert "00.22.00-P35-3-23" not in chunk.text
+        if not chunk.closed:
+            assert "Underskriftsark" not in chunk.text
 
 
 def test_closed_item_content_never_reaches_a_chunk() -> None:
@@ -297,9 +301,11 @@ Intet.
 """
     parsed = parse_minutes(text, source="x.txt", municipality="Vejle")
     chunks = chunk_meeting(parsed, max_words=80, min_words=40)
-    assert {c.item_number for c in chunks} == {1, 3}
+    assert {c.item_number for c in chunks if not c.closed} == {1, 3}
+    assert [c.body for c in chunks if c.closed] == [CLOSED_BODY]
+    # The title and case number are printed in the public minutes; the content is not.
     for chunk in chunks:
-        for secret in ("FORTROLIGT INDHOLD", "afskedigelse", "Personalesag", "24/99999"):
+        for secret in ("FORTROLIGT INDHOLD", "afskedigelse", "lukkede møde"):
             assert secret not in chunk.text
 
 
@@ -336,3 +342,43 @@ def test_chunk_text_has_no_export_noise() -> None:
             assert "**" not in chunk.text
             assert not re.search(r"^Å$", chunk.text, re.MULTILINE), chunk.id
             assert "\n\n" not in chunk.text
+
+
+def test_decision_data_travels_with_every_chunk_of_its_item() -> None:
+    naestved = chunk_meeting(meeting(NAESTVED), max_words=120, min_words=60)
+    item_96 = [c for c in naestved if c.item_number == 96]
+    assert len(item_96) > 1  # the data is on every window, not only the one with the decision
+    for chunk in item_96:
+        assert chunk.decision_status == "godkendt"
+        assert chunk.dissent.startswith("Jette Leth Buhl kunne ikke støtte udvalgets beslutning")
+        assert chunk.meeting_day == 20210928
+    mariagerfjord = chunk_meeting(meeting(MARIAGERFJORD))
+    item_2 = [c for c in mariagerfjord if c.item_number == 2]
+    assert {c.absentees for c in item_2} == {"Per Kragelund (V)"}
+    assert {c.decision_status for c in item_2} == {"taget til efterretning"}
+    assert {c.case_key for c in item_2} == {"15.20.00-P20-1-23"}
+
+
+def test_case_key_is_the_normalised_case_number() -> None:
+    vejle_like = SYNTHETIC_WITH_CASE.replace("CASE", "23/005451")
+    chunks = chunk_meeting(parse_minutes(vejle_like, source="x.txt", municipality="Vejle"))
+    assert {c.case_number for c in chunks} == {"23/005451"}  # as printed, for display
+    assert {c.case_key for c in chunks} == {"23-5451"}  # for lookup
+
+
+SYNTHETIC_WITH_CASE = """REFERAT Arbejdsmarkedsudvalget d. 04-01-2024
+
+Mødedato Torsdag d. 04. januar 2024 kl. 10:00
+
+Punkt 1: Ressourceforløb
+
+Sagsnr.: CASE
+
+Sagsfremstilling
+
+Udvalget orienteres om ressourceforløb.
+
+Beslutning
+
+Til efterretning.
+"""

@@ -44,7 +44,11 @@ def test_a_named_municipality_keeps_other_municipalities_out(sample_assistant: A
 
 def test_a_case_number_in_the_question_finds_that_case(sample_assistant: Assistant) -> None:
     assert sample_assistant.filters_in_question("Hvad er status på sag 23/7010?") == {
-        "case_number": "23/7010"
+        "case_key": "23-7010"
+    }
+    # Written with zero padding or another separator, it is still the same case.
+    assert sample_assistant.filters_in_question("Hvad skete der i sag 23-007010?") == {
+        "case_key": "23-7010"
     }
     answer = sample_assistant.ask("Hvad er status på sag 23/7010?")
     first = answer.citations[0]
