@@ -128,7 +128,8 @@ RECOMMENDS_LINE = re.compile(r"^[A-ZÆØÅ][^.]{2,200}\sindstiller\b[^.]*[:,]$")
 # --- header labels ----------------------------------------------------------------------------
 
 HEADER_LABELS = {
-    "date": ("mødedato", "møtedato", "dato", "mødetidspunkt", "tidspunkt"),
+    "date": ("mødedato", "møtedato", "dato"),
+    "time": ("mødetidspunkt", "møtetidspunkt", "tidspunkt"),
     "location": ("mødested", "møtested", "sted", "mødelokale"),
     "participants": ("mødedeltagere", "deltagere", "til stede", "medlemmer", "tilstede"),
     "absentees": ("afbud fra", "afbud", "fraværende", "forfald"),
@@ -136,6 +137,13 @@ HEADER_LABELS = {
     "start": ("starttidspunkt", "start", "mødestart"),
     "end": ("sluttidspunkt", "slut", "mødeslut", "afsluttet", "mødet hævet", "mødet sluttede"),
 }
+
+# Common words that are only a label when followed by a colon ("Udvalg: Økonomiudvalget"),
+# never in "Udvalget for Arbejdsmarked" or "Sted og tid fremgår af ...".
+COLON_ONLY_LABELS = frozenset(
+    ["udvalg", "udvalget", "organ", "dato", "sted", "start", "slut", "medlemmer", "tidspunkt",
+     "afsluttet", "afbud", "forfald", "deltagere"]
+)  # fmt: skip
 
 NOISE_LINE = re.compile(
     r"^(?:\d{1,3}|side\s+\d+(?:\s*(?:af|/)\s*\d+)?|-\s*\d+\s*-|page\s+\d+(?:\s+of\s+\d+)?)$",
@@ -255,7 +263,13 @@ def _numbered_headings(lines: list[str]) -> list[ItemHeading]:
         if not match or DOT_LEADER.search(line) or line.endswith((".", ",", ";")):
             continue
         number, title = int(match["number"]), match["title"].strip()
-        confirmed = _normalise_title(title) in toc or _opens_item(lines[i + 1 : i + 12])
+        previous = next((line for line in reversed(lines[max(0, i - 3) : i]) if line), "")
+        in_list = bool(
+            (before := NUMBERED_HEADING.match(previous)) and int(before["number"]) == number - 1
+        )
+        confirmed = _normalise_title(title) in toc or (
+            not in_list and _opens_item(lines[i + 1 : i + 12])
+        )
         if confirmed and (not headings or number > headings[-1].number):
             headings.append(ItemHeading(i, number, title))
     return headings if len(headings) >= 2 else []
@@ -304,7 +318,9 @@ def _header_fields(header: list[str]) -> dict[str, str]:
             for label in sorted(labels, key=len, reverse=True):
                 if lowered == label or lowered == label + ":":
                     value = content[index + 1] if index + 1 < len(content) else ""
-                elif lowered.startswith(label + " ") or lowered.startswith(label + ":"):
+                elif lowered.startswith(label + ":") or (
+                    lowered.startswith(label + " ") and label not in COLON_ONLY_LABELS
+                ):
                     value = line[len(label) :].lstrip(" :")
                 else:
                     continue
@@ -314,18 +330,24 @@ def _header_fields(header: list[str]) -> dict[str, str]:
 
 
 def parse_danish_date(text: str) -> dt.date | None:
-    """First date in `text`: 04-01-2024, 28.09.2021, 2024-01-04 or '4. januar 2024'."""
-    if match := re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
+    """First valid date in `text`: 04-01-2024, 28.09.2021, 2024-01-04 or '4. januar 2024'.
+
+    Numeric dates need one separator throughout, so the times in 'kl. 10.05-12.30' are not
+    read as 10 May 2012."""
+    for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
         year, month, day = map(int, match.groups())
-        return _safe_date(year, month, day)
-    if match := re.search(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})\b", text):
-        day, month, year = map(int, match.groups())
-        return _safe_date(year + 2000 if year < 100 else year, month, day)
+        if date := _safe_date(year, month, day):
+            return date
+    for match in re.finditer(r"\b(\d{1,2})([-./])(\d{1,2})\2(\d{4}|\d{2})\b", text):
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
+        if date := _safe_date(year + 2000 if year < 100 else year, month, day):
+            return date
     month_names = "|".join(m[:3] + r"[a-z]*\.?" for m in DANISH_MONTHS)
-    if match := re.search(rf"\b(\d{{1,2}})\.?\s+({month_names})\s+(\d{{4}})\b", text, re.I):
+    for match in re.finditer(rf"\b(\d{{1,2}})\.?\s+({month_names})\s+(\d{{4}})\b", text, re.I):
         day, month_word, year = match.groups()
         month = next(i for i, m in enumerate(DANISH_MONTHS, 1) if month_word.lower()[:3] == m[:3])
-        return _safe_date(int(year), month, int(day))
+        if date := _safe_date(int(year), month, int(day)):
+            return date
     return None
 
 
@@ -351,7 +373,9 @@ def _times(header: list[str], fields: dict[str, str]) -> tuple[str, str]:
     def hhmm(hour: str, minute: str) -> str:
         return f"{int(hour):02d}:{minute}"
 
-    text = fields.get("date", "") or " ".join(line for line in header[:8] if line)
+    text = f"{fields.get('date', '')} {fields.get('time', '')}".strip()
+    if not text:
+        text = " ".join(line for line in header[:8] if line)
     start = end = ""
     if match := TIME_RANGE.search(text):
         start, end = hhmm(*match.group(1, 2)), hhmm(*match.group(3, 4))

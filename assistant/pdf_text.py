@@ -23,11 +23,19 @@ from pdfminer.psexceptions import PSException
 from assistant.errors import ParseError
 
 # Page margins (share of the page height) where running headers and footers sit.
-MARGIN = 0.12
+MARGIN = 0.1
 # A line is wrapped (continues on the next) when it ends this close to its box's right edge.
 WRAP_TOLERANCE = 0.12
+# Justified text stretches the gaps between words; at pdfminer's default char_margin (2.0)
+# a stretched line falls apart into several boxes and paragraphs come out of order.
+LAYOUT = LAParams(char_margin=4.0)
 BULLET = re.compile(r"^(?:[-–•·▪*]\s|\d{1,3}[.)]\s|[a-zæøå][.)]\s)")
 PAGE_NUMBER = re.compile(r"^(?:side\s+)?\d{1,4}(?:\s*(?:af|/)\s*\d{1,4})?$", re.IGNORECASE)
+# A table-of-contents line ends in a dot leader and a page number: never a wrapped line.
+TOC_LINE = re.compile(r"(?:\.{3,}|…)\s*\|?\s*\d+\s*\|?$")
+# Page numbers inside running text ("Side 3 af 9"): short numbers that are not part of a
+# case number, date or amount.
+LOOSE_NUMBER = re.compile(r"(?<![\d/.\-])\d{1,3}(?![\d/.\-])")
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,7 @@ def pdf_to_text(raw: bytes, name: str) -> str:
         # Writers end every PDF with %%EOF; without it the download or copy was cut short.
         raise ParseError(name, "PDF-filen er afkortet (slutningen mangler) – hent den igen")
     try:
-        pages = list(extract_pages(io.BytesIO(raw), laparams=LAParams()))
+        pages = list(extract_pages(io.BytesIO(raw), laparams=LAYOUT))
     except PDFException as error:
         if "encrypt" in type(error).__name__.lower() or "password" in str(error).lower():
             raise ParseError(name, "PDF-filen er krypteret eller kodeordsbeskyttet") from error
@@ -87,24 +95,29 @@ def _boxes(page: LTPage, number: int) -> list[_Box]:
 
 def _running_key(text: str) -> str:
     """Header/footer text with its page number blanked, so 'Side 3 af 9' repeats."""
-    return re.sub(r"\d+", "#", text.strip().lower())
+    return LOOSE_NUMBER.sub("#", text.strip().lower())
 
 
 def _without_running_lines(boxes: list[_Box], page_count: int) -> list[_Box]:
-    """Drop page numbers and text that repeats in the top or bottom margin of most pages."""
-    in_margin = [b for b in boxes if b.bottom <= MARGIN or b.top >= 1 - MARGIN]
+    """Drop page numbers, and text that repeats at the very top or bottom of most pages.
+
+    Only the outermost boxes of a page count (a running header comes before everything
+    else), so an item heading or 'Beslutning' that happens to start many pages is kept."""
+    outermost: set[int] = set()
+    for page in {b.page for b in boxes}:
+        on_page = [i for i, b in enumerate(boxes) if b.page == page]
+        outermost.update(on_page[:2] + on_page[-2:])
+    candidates = [i for i in outermost if boxes[i].bottom <= MARGIN or boxes[i].top >= 1 - MARGIN]
     pages_per_key: Counter[str] = Counter()
-    for key in {(b.page, _running_key(b.text)) for b in in_margin}:
-        pages_per_key[key[1]] += 1
+    for _, key in {(boxes[i].page, _running_key(boxes[i].text)) for i in candidates}:
+        pages_per_key[key] += 1
     repeated = {k for k, n in pages_per_key.items() if page_count >= 2 and n >= page_count / 2}
-    return [
-        b
-        for b in boxes
-        if not (
-            (b.bottom <= MARGIN or b.top >= 1 - MARGIN)
-            and (_running_key(b.text) in repeated or PAGE_NUMBER.match(b.text.strip()))
-        )
-    ]
+    dropped = {
+        i
+        for i in candidates
+        if _running_key(boxes[i].text) in repeated or PAGE_NUMBER.match(boxes[i].text.strip())
+    }
+    return [b for i, b in enumerate(boxes) if i not in dropped]
 
 
 def _paragraphs(boxes: list[_Box]) -> list[str]:
@@ -136,6 +149,7 @@ def _reflow(box: _Box) -> str:
         wrapped = (
             right - previous_x1 <= WRAP_TOLERANCE * width
             and not previous.endswith(":")
+            and not TOC_LINE.search(previous)
             and not BULLET.match(text)
         )
         if wrapped:

@@ -1,0 +1,380 @@
+"""PDF, HTML and text encodings give the same meetings as the sample text; layouts beyond the
+samples (numbered lists, committee codes, Markdown, closed-item wordings) parse to the model.
+
+PDFs and pages are built here from the samples (tests/render.py), as portals publish them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.casenumbers import case_numbers_in, normalise_case_number
+from assistant.decisions import decision_status
+from assistant.errors import ParseError
+from assistant.parse import parse_file, parse_minutes
+from assistant.types import Meeting
+from tests.conftest import SAMPLES
+from tests.render import portal_page, scanned_pdf, table_page, text_to_pdf
+
+NAMES = list(SAMPLES)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def assert_same_meeting(expected: Meeting, parsed: Meeting) -> None:
+    assert (parsed.municipality, parsed.committee, parsed.date) == (
+        expected.municipality,
+        expected.committee,
+        expected.date,
+    )
+    assert (parsed.start_time, parsed.location) == (expected.start_time, expected.location)
+    assert [(i.number, i.title, i.case_number, i.closed) for i in parsed.items] == [
+        (i.number, i.title, i.case_number, i.closed) for i in expected.items
+    ]
+    for want, got in zip(expected.items, parsed.items, strict=True):
+        label = f"punkt {want.number}"
+        assert [s.heading for s in got.sections] == [s.heading for s in want.sections], label
+        for want_section, got_section in zip(want.sections, got.sections, strict=True):
+            assert flat(got_section.text) == flat(want_section.text), (label, want_section)
+        assert flat(got.decision) == flat(want.decision), label
+        assert got.decision_status == want.decision_status, label
+        assert got.absentees == want.absentees, label
+        assert [flat(s) for s in got.dissent] == [flat(s) for s in want.dissent], label
+
+
+_from_text: dict[str, Meeting] = {}
+
+
+def from_text(name: str) -> Meeting:
+    if name not in _from_text:
+        _from_text[name] = parse_file(SAMPLES[name])
+    return _from_text[name]
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pdf_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pdf")
+    for name, path in SAMPLES.items():
+        meeting = from_text(name)
+        running = f"{meeting.committee} · Referat · {meeting.date:%d-%m-%Y}"
+        text_to_pdf(path.read_text(encoding="utf-8"), folder / f"{path.stem}.pdf", running)
+    return folder
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_pdf_gives_the_same_meeting_as_the_text(name: str, pdf_dir: Path) -> None:
+    parsed = parse_file(pdf_dir / f"{SAMPLES[name].stem}.pdf")
+    assert_same_meeting(from_text(name), parsed)
+    assert parsed.warnings == ()  # the table of contents still matches the items
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_pdf_page_headers_and_footers_stay_out_of_the_items(name: str, pdf_dir: Path) -> None:
+    parsed = parse_file(pdf_dir / f"{SAMPLES[name].stem}.pdf")
+    text = "\n".join(s.text for item in parsed.items for s in item.sections)
+    assert re.search(r"Side \d+ af \d+", text) is None
+    assert "· Referat ·" not in text
+
+
+def test_pdf_without_text_layer_is_refused_with_a_reason(tmp_path: Path) -> None:
+    with pytest.raises(ParseError, match="intet tekstlag"):
+        parse_file(scanned_pdf(tmp_path / "scan.pdf"))
+
+
+def test_truncated_pdf_is_refused(tmp_path: Path, pdf_dir: Path) -> None:
+    whole = (pdf_dir / f"{SAMPLES['Vejle'].stem}.pdf").read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ParseError, match="afkortet"):
+        parse_file(cut)
+
+
+def test_a_file_named_pdf_that_is_not_one_is_refused(tmp_path: Path) -> None:
+    fake = tmp_path / "referat.pdf"
+    fake.write_text("Dette er ikke en PDF", encoding="utf-8")
+    with pytest.raises(ParseError, match="ikke en PDF"):
+        parse_file(fake)
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_portal_page_gives_the_same_meeting(name: str, tmp_path: Path) -> None:
+    page = tmp_path / "referat.html"
+    page.write_text(portal_page(from_text(name)), encoding="utf-8")
+    parsed = parse_file(page)
+    assert_same_meeting(from_text(name), parsed)
+    everything = "\n".join(s.text for item in parsed.items for s in item.sections)
+    for site_chrome in ("cookies", "Forside", "Tlf. 12 34 56 78", "tracking"):
+        assert site_chrome not in everything
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_table_page_in_windows_1252_gives_the_same_meeting(name: str, tmp_path: Path) -> None:
+    page = tmp_path / "referat.htm"
+    page.write_bytes(table_page(from_text(name)).encode("cp1252"))
+    parsed = parse_file(page)
+    assert_same_meeting(from_text(name), parsed)
+    last = parsed.items[-1]
+    assert "Udskrevet fra" not in "\n".join(s.text for s in last.sections)
+
+
+def test_html_page_without_text_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "tom.html"
+    page.write_text("<html><body><script>x()</script></body></html>", encoding="utf-8")
+    with pytest.raises(ParseError):
+        parse_file(page)
+
+
+# --- text encodings -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"])
+def test_text_encodings_keep_danish_letters(encoding: str, tmp_path: Path) -> None:
+    text = SAMPLES["Næstved"].read_text(encoding="utf-8")
+    # latin-1 has no en dash or curly quotes; the letters æ, ø, å are what must survive.
+    text = text.replace("–", "-").replace("“", '"').replace("”", '"').replace("…", "...")
+    path = tmp_path / "referat.txt"
+    path.write_bytes(text.encode(encoding))
+    parsed = parse_file(path)
+    assert parsed.committee == "Beskæftigelses- og Uddannelsesudvalget"
+    assert parsed.municipality == "Næstved"
+    assert parsed.items[2].title == (
+        "Drøftelse om fremtidens digitale beskæftigelsesindsats i Næstved Kommune"
+    )
+
+
+# --- layouts beyond the samples -----------------------------------------------------------------
+
+
+def test_numbered_list_headings(tmp_path: Path) -> None:
+    """'71. Title' instead of 'Punkt 71:'; the numbered lists inside items stay text."""
+    text = SAMPLES["Aabenraa"].read_text(encoding="utf-8")
+    numbered = parse_minutes(re.sub(r"(?m)^Punkt (\d+): ", r"\1. ", text), source="a.txt")
+    assert_same_meeting(from_text("Aabenraa"), numbered)
+    item_70 = next(i for i in numbered.items if i.number == 70)
+    assert "1. Fælles mødegrupper og sætregler" in item_70.section("Sagsfremstilling")
+
+
+def test_numbered_headings_without_table_of_contents_need_a_case_or_section() -> None:
+    text = """Referat
+Økonomiudvalget
+Mødedato: 4. juni 2020, kl. 15.00-17.30
+
+1. Godkendelse af dagsorden
+Sagsnr.: 20/1234
+Beslutning
+Godkendt.
+
+2. Budget 2021
+Sagsnr.: 20/2345
+Sagsfremstilling
+Der er tre spor:
+1. Besparelser på administration
+2. Nye indtægter
+3. Anlæg udskydes
+Beslutning i Økonomiudvalget den 04-06-2020
+Anbefales godkendt.
+"""
+    parsed = parse_minutes(text, source="x.txt", municipality="Lejre")
+    assert [(i.number, i.title) for i in parsed.items] == [
+        (1, "Godkendelse af dagsorden"),
+        (2, "Budget 2021"),
+    ]
+    assert parsed.committee == "Økonomiudvalget"
+    assert (parsed.start_time, parsed.end_time) == ("15:00", "17:30")
+    budget = parsed.items[1]
+    assert "3. Anlæg udskydes" in budget.section("Sagsfremstilling")
+    assert budget.decision_status == "anbefalet"
+    assert budget.decisions[0].committee == "Økonomiudvalget"
+    assert budget.decisions[0].date == dt.date(2020, 6, 4)
+
+
+def test_committee_code_headings_without_item_numbers() -> None:
+    text = SAMPLES["Lejre"].read_text(encoding="utf-8")
+    coded = parse_minutes(re.sub(r"(?m)^Punkt \d+: ", "", text), source="l.txt")
+    assert [(i.number, i.title) for i in coded.items] == [
+        (i.number, i.title) for i in from_text("Lejre").items
+    ]
+    assert coded.items[2].title == "JAI - Kvartalsbog september 2023"
+
+
+def test_markdown_export_with_bold_and_heading_marks() -> None:
+    text = """# REFERAT Arbejdsmarkedsudvalget 2022-2025 d. 02-09-2024
+
+**Mødedato** Mandag d. 02. september 2024 kl. 14:30
+
+**Afbud fra:** Egon Madsen
+
+## Punkt 1: Godkendelse af dagsorden
+
+**Sagsnr.:** 21/37995
+
+### Beslutning
+
+Godkendt.
+"""
+    parsed = parse_minutes(text, source="x.md", municipality="Aabenraa")
+    assert parsed.committee == "Arbejdsmarkedsudvalget"
+    assert parsed.period == "2022-2025"
+    assert parsed.absentees == ("Egon Madsen",)
+    item = parsed.items[0]
+    assert (item.number, item.title, item.case_number) == (
+        1,
+        "Godkendelse af dagsorden",
+        "21/37995",
+    )
+    assert item.decision == "Godkendt." and item.decision_status == "godkendt"
+
+
+HEADER = "REFERAT Arbejdsmarkedsudvalget d. 04-01-2024\n\nMødedato 04-01-2024 kl. 10:00\n\n"
+
+
+@pytest.mark.parametrize(
+    ("heading", "first_line"),
+    [
+        ("Punkt 2: Lukket: Personalesag", "Sagsfremstilling"),
+        ("Punkt 2: Lukket punkt: Køb af ejendom", "Sagsfremstilling"),
+        ("Punkt 2: Personalesag (Lukket)", "Sagsfremstilling"),
+        ("Punkt 2: Fortroligt: Klagesag", "Sagsfremstilling"),
+        ("Punkt 2: Salg af grund", "Lukket punkt"),
+        ("Punkt 2: Salg af grund", "Sagen behandles for lukkede døre."),
+    ],
+)
+def test_closed_items_keep_no_content(heading: str, first_line: str) -> None:
+    text = (
+        HEADER + "Punkt 1: Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt.\n\n"
+        f"{heading}\n\n{first_line}\n\nHEMMELIGT indhold om en borger.\n\n"
+        "Beslutning\n\nGodkendt.\n"
+    )
+    closed = parse_minutes(text, source="x.txt", municipality="Vejle").items[1]
+    assert closed.closed and closed.number == 2
+    assert closed.sections == () and closed.decision == "" and closed.decisions == ()
+
+
+def test_several_committees_decide_one_item() -> None:
+    text = (
+        HEADER + "Punkt 1: Budgetopfølgning\n\nSagsfremstilling\n\nTal.\n\n"
+        "Beslutning i Arbejdsmarkedsudvalget den 02-09-2024\n\nAnbefales godkendt.\n\n"
+        "Beslutning i Økonomiudvalget den 10-09-2024\n\nAnbefales.\n\n"
+        "Beslutning i Byrådet den 25-09-2024\n\nGodkendt.\n\n"
+        "Mette Frederiksen (A) kunne ikke støtte indstillingen.\n"
+        "Lars Løkke (V) ønskede sin stemme ført til protokol.\n"
+        "Fraværende: Pia Kjærsgaard (O)\n"
+    )
+    item = parse_minutes(text, source="x.txt", municipality="Vejle").items[0]
+    assert [(d.committee, d.date, d.status) for d in item.decisions] == [
+        ("Arbejdsmarkedsudvalget", dt.date(2024, 9, 2), "anbefalet"),
+        ("Økonomiudvalget", dt.date(2024, 9, 10), "anbefalet"),
+        ("Byrådet", dt.date(2024, 9, 25), "godkendt"),
+    ]
+    assert item.decision_status == "godkendt"  # the last decision is the one that stands
+    assert item.dissent == (
+        "Mette Frederiksen (A) kunne ikke støtte indstillingen.",
+        "Lars Løkke (V) ønskede sin stemme ført til protokol.",
+    )
+    assert item.absentees == ("Pia Kjærsgaard (O)",)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Godkendt.", "godkendt"),
+        ("Indstillingen blev godkendt.", "godkendt"),
+        ("Indstillingen tiltrådt.", "godkendt"),
+        ("Indstillingen blev ikke godkendt.", "ikke godkendt"),
+        ("Forslaget blev forkastet med 5 stemmer mod 4.", "ikke godkendt"),
+        ("Taget til efterretning.", "taget til efterretning"),
+        ("Orienteringen blev taget til efterretning.", "taget til efterretning"),
+        ("Taget til orientering.", "taget til efterretning"),
+        ("Drøftet.", "drøftet"),
+        ("Udvalget drøftede sagen.", "drøftet"),
+        ("Sagen blev udsat til næste møde.", "udsat"),
+        ("Oversendes til Byrådet.", "oversendt"),
+        ("Anbefales godkendt.", "anbefalet"),
+        ("Udvalget anbefaler indstillingen over for Byrådet.", "anbefalet"),
+        ("Ingen punkter.", ""),
+    ],
+)
+def test_decision_status(text: str, status: str) -> None:
+    assert decision_status(text) == status
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("Fraværende: Per Kragelund (V)", ("Per Kragelund (V)",)),
+        ("Claus Behrendsen var fraværende under dette punkt.", ("Claus Behrendsen",)),
+        ("Anne Hansen og Bo Jensen deltog ikke under behandlingen.", ("Anne Hansen", "Bo Jensen")),
+        ("Afbud: Egon Madsen, Kjeld Hansen", ("Egon Madsen", "Kjeld Hansen")),
+    ],
+)
+def test_item_absence_wordings(sentence: str, names: tuple[str, ...]) -> None:
+    text = (
+        HEADER
+        + f"Punkt 1: Sag\n\nSagsfremstilling\n\nTekst.\n\nBeslutning\n\nGodkendt.\n\n{sentence}\n"
+    )
+    assert parse_minutes(text, source="x.txt", municipality="Vejle").items[0].absentees == names
+
+
+def test_header_with_absentees_end_time_and_period() -> None:
+    text = (
+        "Beslutningsprotokol\nSocialudvalget 2022-2025\nMødedato: 12.03.2024\n"
+        "Mødetidspunkt: kl. 16.00 - 18.30\nMødested: Rådhuset, mødelokale 3\n"
+        "Fraværende: Hans Hansen (C) og Grete Jensen (F)\n\n"
+        "Punkt 1: Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt.\n"
+    )
+    parsed = parse_minutes(text, source="x.txt", municipality="Vejle")
+    assert parsed.committee == "Socialudvalget"
+    assert (parsed.start_time, parsed.end_time) == ("16:00", "18:30")
+    assert parsed.location == "Rådhuset, mødelokale 3"
+    assert parsed.absentees == ("Hans Hansen (C)", "Grete Jensen (F)")
+
+
+def test_truncated_text_is_refused_rather_than_half_indexed() -> None:
+    text = SAMPLES["Mariagerfjord"].read_text(encoding="utf-8")
+    cut = text[: text.index("Punkt 3:") + 900]  # stops mid-way through item 3
+    with pytest.raises(ParseError, match="afkortet"):
+        parse_minutes(cut, source="m.txt")
+
+
+def test_table_of_contents_is_never_an_item() -> None:
+    for name in NAMES:
+        for item in from_text(name).items:
+            assert "....." not in item.title
+            assert all("....." not in s.text for s in item.sections), (name, item.number)
+
+
+# --- case numbers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("15.20.00-P20-1-23", "15.20.00-P20-1-23"),
+        ("23-005451", "23-5451"),
+        ("23/5451", "23-5451"),
+        ("24/18490", "24-18490"),
+        ("SAG-2024-12345", "SAG-2024-12345"),
+        ("sag-2024-012345", "SAG-2024-12345"),
+    ],
+)
+def test_case_numbers_normalise_to_one_key(written: str, key: str) -> None:
+    assert normalise_case_number(written) == key
+
+
+def test_case_numbers_in_a_question_but_not_periods_or_dates() -> None:
+    question = (
+        "Hvad skete der med sag 23/7010 og 15.20.00-P20-1-23 i perioden 2022-2025 (04-01-2024)?"
+    )
+    assert case_numbers_in(question) == ["23/7010", "15.20.00-P20-1-23"]
