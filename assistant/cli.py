@@ -183,7 +183,9 @@ def _print_answer(answer: Answer) -> None:
             console.print(
                 f"[{c.n}] {c.municipality} · {c.committee} · {c.meeting_date} · "
                 f"Punkt {c.item_number}: {c.item_title}"
-                + (f" · Sag {c.case_number}" if c.case_number else ""),
+                + (f" · Sag {c.case_number}" if c.case_number else "")
+                + (f" · Status: {c.decision_status}" if c.decision_status else "")
+                + (" · Lukket punkt" if c.closed else ""),
                 markup=False,
                 highlight=False,
             )
