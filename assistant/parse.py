@@ -229,7 +229,27 @@ def clean_lines(text: str) -> list[str]:
         if len(line) == 1 or NOISE_LINE.match(line):
             line = ""
         cleaned.append(line)
-    return cleaned
+    return _without_running_headers(cleaned)
+
+
+RUNNING_HEADER = re.compile(r"\b(?:referat|dagsorden|beslutningsprotokol|side\s+\d+)\b", re.I)
+
+
+def _without_running_headers(lines: list[str]) -> list[str]:
+    """Text copied out of a PDF repeats the page header ('Referat Arbejdsmarkedsudvalget
+    02-09-2024 Side 3') on every page, in the middle of items. A line that names the document
+    kind or a page and recurs three times is such a header: only its first use is kept."""
+    counts = Counter(line for line in lines if line and RUNNING_HEADER.search(line))
+    repeated = {line for line, n in counts.items() if n >= 3 and not section_heading(line)}
+    seen: set[str] = set()
+    kept: list[str] = []
+    for line in lines:
+        if line in repeated:
+            if line in seen:
+                line = ""
+            seen.add(line)
+        kept.append(line)
+    return kept
 
 
 # --- item headings ----------------------------------------------------------------------------

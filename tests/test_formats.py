@@ -378,3 +378,12 @@ def test_case_numbers_in_a_question_but_not_periods_or_dates() -> None:
         "Hvad skete der med sag 23/7010 og 15.20.00-P20-1-23 i perioden 2022-2025 (04-01-2024)?"
     )
     assert case_numbers_in(question) == ["23/7010", "15.20.00-P20-1-23"]
+
+
+def test_running_headers_copied_out_of_a_pdf_are_dropped() -> None:
+    running = "Referat Arbejdsmarkedsudvalget 02-09-2024"
+    text = SAMPLES["Aabenraa"].read_text(encoding="utf-8")
+    with_headers = re.sub(r"(?m)^(Punkt \d+: .*)$", rf"{running}\n\n\1", text)
+    assert with_headers.count(running) >= 8
+    parsed = parse_minutes(with_headers, source="a.txt")
+    assert_same_meeting(from_text("Aabenraa"), parsed)
