@@ -27,9 +27,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-console = Console()
+# soft_wrap: a line piped to grep or a log stays one line instead of breaking at 80 columns.
+console = Console(soft_wrap=True)
 wide = Console(width=160)  # the metrics table is wider than a pipe's default 80 columns
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 IndexOption = Annotated[
     Path | None,

@@ -6,9 +6,20 @@ decodes plain text. Every failure is a ParseError naming the file and a reason a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import ParseError
+
+
+@dataclass(frozen=True)
+class ExtractedText:
+    """A file's content text, plus text around it that is not content but says whose minutes
+    these are: a page's <title> and footer, a PDF's running headers and footers."""
+
+    text: str
+    context: str = ""
+
 
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
@@ -16,7 +27,7 @@ PDF_SUFFIXES = (".pdf",)
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES
 
 
-def extract_text(path: Path) -> str:
+def extract_text(path: Path) -> ExtractedText:
     """The text of a minutes file, whatever its format. Raises ParseError with a reason."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -35,7 +46,7 @@ def extract_text(path: Path) -> str:
         from assistant.html_text import html_to_text
 
         return html_to_text(raw, path.name)
-    return decode_text(raw)
+    return ExtractedText(decode_text(raw))
 
 
 def decode_text(raw: bytes) -> str:

@@ -14,6 +14,7 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from assistant.errors import ParseError
+from assistant.extract import ExtractedText
 
 DROPPED = ("script", "style", "noscript", "nav", "footer", "form", "button", "svg", "iframe",
            "template", "select", "input", "head")  # fmt: skip
@@ -56,10 +57,15 @@ NUMBERED = re.compile(
 BREAK = "\x00"  # a line break the page's structure asks for; source newlines are just spaces
 
 
-def html_to_text(raw: bytes, name: str) -> str:
+def html_to_text(raw: bytes, name: str) -> ExtractedText:
     """Text of an HTML page: one line per block, headings set apart by blank lines."""
     # BeautifulSoup sniffs the charset from the bytes and the page's <meta charset>.
     soup = BeautifulSoup(raw, "html.parser")
+    # The title and footer often are the only places that name the municipality.
+    context = " \n".join(
+        tag.get_text(" ", strip=True)
+        for tag in soup.find_all(["title", "footer"]) + soup.find_all(role="contentinfo")
+    )
     body = soup.body or soup
     for tag in body.find_all(DROPPED):
         tag.decompose()
@@ -84,7 +90,7 @@ def html_to_text(raw: bytes, name: str) -> str:
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split(BREAK)]
     if not any(lines):
         raise ParseError(name, "HTML-siden indeholder ingen tekst")
-    return _collapse_blank_runs(lines)
+    return ExtractedText(_collapse_blank_runs(lines), context)
 
 
 def _is_hidden(tag: Tag) -> bool:

@@ -27,7 +27,10 @@ def find_minutes_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[st
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
+                # Hidden files and folders (.git, .ipynb_checkpoints, .DS_Store) are not minutes
+                # and their copies must not be ingested twice.
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden:
                     if child.suffix.lower() in SUPPORTED_SUFFIXES:
                         files.append(child)
                     else:

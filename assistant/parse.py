@@ -165,11 +165,19 @@ def parse_file(path: Path, municipality: str | None = None) -> Meeting:
     """Parse a minutes file of any supported format (.txt, .md, .html, .pdf)."""
     from assistant.extract import extract_text  # parse stays importable without PDF/HTML libs
 
-    return parse_minutes(extract_text(path), source=path.name, municipality=municipality)
+    extracted = extract_text(path)
+    return parse_minutes(
+        extracted.text, source=path.name, municipality=municipality, context=extracted.context
+    )
 
 
-def parse_minutes(text: str, source: str, municipality: str | None = None) -> Meeting:
-    """Parse the text of one meeting's minutes. Raises ParseError when it is not minutes."""
+def parse_minutes(
+    text: str, source: str, municipality: str | None = None, context: str = ""
+) -> Meeting:
+    """Parse the text of one meeting's minutes. Raises ParseError when it is not minutes.
+
+    `context` is text around the content (a page title, running headers) that may name the
+    municipality but is never part of an item."""
     if not text.strip():
         raise ParseError(source, "filen er tom")
     lines = clean_lines(text)
@@ -198,7 +206,7 @@ def parse_minutes(text: str, source: str, municipality: str | None = None) -> Me
     start_time, end_time = _times(header, header_fields)
     title_line = next((line for line in header if line), "")
     return Meeting(
-        municipality=municipality or infer_municipality(text) or "Ukendt",
+        municipality=municipality or infer_municipality(text, context) or "Ukendt",
         committee=_committee(header, header_fields) or "Ukendt udvalg",
         date=date,
         source=source,
@@ -633,7 +641,7 @@ def _join_paragraphs(lines: list[str]) -> str:
 # --- municipality -----------------------------------------------------------------------------
 
 
-def infer_municipality(text: str) -> str | None:
+def infer_municipality(text: str, context: str = "") -> str | None:
     """The municipality the minutes belong to, from how often it is named.
 
     Minutes rarely print their own municipality in the header, but they name it in the
@@ -641,7 +649,7 @@ def infer_municipality(text: str) -> str | None:
     first lines (title, meeting place) weigh more than mentions of neighbours in the body.
     """
     counts: Counter[str] = Counter()
-    head = "\n".join(text.split("\n")[:15])
+    head = "\n".join([*text.split("\n")[:15], context])
     for name, weight in find_municipality_mentions(text):
         counts[name] += weight
     for name, weight in find_municipality_mentions(head):

@@ -21,6 +21,7 @@ from pdfminer.pdfexceptions import PDFException
 from pdfminer.psexceptions import PSException
 
 from assistant.errors import ParseError
+from assistant.extract import ExtractedText
 
 # Page margins (share of the page height) where running headers and footers sit.
 MARGIN = 0.1
@@ -29,7 +30,9 @@ WRAP_TOLERANCE = 0.12
 # Justified text stretches the gaps between words; at pdfminer's default char_margin (2.0)
 # a stretched line falls apart into several boxes and paragraphs come out of order.
 LAYOUT = LAParams(char_margin=4.0)
-BULLET = re.compile(r"^(?:[-–•·▪*]\s|\d{1,3}[.)]\s|[a-zæøå][.)]\s)")
+# A list entry opens a new line: "- text", "2. Orientering". A number before a lower-case word
+# is not one: "til den / 15. december" is a sentence wrapped before a date.
+BULLET = re.compile(r"^(?:[-–•·▪*]\s|\d{1,3}[.)]\s+[^a-zæøå\s]|[a-zæøå][.)]\s)")
 PAGE_NUMBER = re.compile(r"^(?:side\s+)?\d{1,4}(?:\s*(?:af|/)\s*\d{1,4})?$", re.IGNORECASE)
 # A table-of-contents line ends in a dot leader and a page number: never a wrapped line.
 TOC_LINE = re.compile(r"(?:\.{3,}|…)\s*\|?\s*\d+\s*\|?$")
@@ -50,7 +53,7 @@ class _Box:
         return " ".join(text for text, _, _ in self.lines)
 
 
-def pdf_to_text(raw: bytes, name: str) -> str:
+def pdf_to_text(raw: bytes, name: str) -> ExtractedText:
     """The text of a PDF's text layer, paragraphs separated by blank lines."""
     if not raw.lstrip().startswith(b"%PDF"):
         raise ParseError(name, "filen er ikke en PDF (mangler %PDF i starten)")
@@ -72,8 +75,9 @@ def pdf_to_text(raw: bytes, name: str) -> str:
             f"PDF'en har intet tekstlag ({len(pages)} sider, ingen tekst) – den er nok scannet; "
             "kør tekstgenkendelse (OCR) først",
         )
-    boxes = _without_running_lines(boxes, len(pages))
-    return "\n\n".join(_paragraphs(boxes))
+    content = _without_running_lines(boxes, len(pages))
+    running = {box.text for box in boxes if box not in content}
+    return ExtractedText("\n\n".join(_paragraphs(content)), "\n".join(sorted(running)))
 
 
 def _boxes(page: LTPage, number: int) -> list[_Box]:

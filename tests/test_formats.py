@@ -15,6 +15,8 @@ import pytest
 from assistant.casenumbers import case_numbers_in, normalise_case_number
 from assistant.decisions import decision_status
 from assistant.errors import ParseError
+from assistant.extract import extract_text
+from assistant.ingest import find_minutes_files
 from assistant.parse import parse_file, parse_minutes
 from assistant.types import Meeting
 from tests.conftest import SAMPLES
@@ -387,3 +389,50 @@ def test_running_headers_copied_out_of_a_pdf_are_dropped() -> None:
     assert with_headers.count(running) >= 8
     parsed = parse_minutes(with_headers, source="a.txt")
     assert_same_meeting(from_text("Aabenraa"), parsed)
+
+
+def test_pdf_line_wrapped_before_a_date_stays_one_sentence(tmp_path: Path) -> None:
+    # "... til den" / "15. december ..." is a wrapped sentence, not a numbered list entry.
+    text = SAMPLES["Aabenraa"].read_text(encoding="utf-8")
+    pdf = text_to_pdf(text, tmp_path / "a.pdf", "Arbejdsmarkedsudvalget")
+    extracted = extract_text(pdf).text
+    assert "til den 15. december i indeværende år." in " ".join(extracted.split())
+    assert "til den\n15." not in extracted
+
+
+def test_folders_skip_hidden_files_and_folders(tmp_path: Path) -> None:
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "sub").mkdir()
+    for relative in (".ipynb_checkpoints/a-checkpoint.txt", ".git/HEAD", ".DS_Store"):
+        (tmp_path / relative).write_text("x", encoding="utf-8")
+    (tmp_path / "sub" / "referat.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "referat.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "referat.docx").write_bytes(b"PK")
+    files, skipped = find_minutes_files([tmp_path, tmp_path / "mangler.txt"])
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["referat.txt", "sub/referat.pdf"]
+    assert skipped == [
+        ("referat.docx", "filtypen .docx understøttes ikke"),
+        ("mangler.txt", "findes ikke"),
+    ]
+
+
+def test_municipality_named_only_in_the_page_title_and_footer(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Referat - Socialudvalget - Holbæk Kommune</title></head><body>"
+        "<h1>Socialudvalget</h1><p>Mødedato: 12-03-2024 kl. 16:00</p>"
+        "<h2>1. Godkendelse af dagsorden</h2><h3>Beslutning</h3><p>Godkendt.</p>"
+        "<footer>Holbæk Kommune, Kanalstræde 2</footer></body></html>"
+    )
+    path = tmp_path / "side.html"
+    path.write_text(page, encoding="utf-8")
+    parsed = parse_file(path)
+    assert parsed.municipality == "Holbæk"
+    assert parsed.committee == "Socialudvalget"
+    assert "Kanalstræde" not in parsed.items[0].decision
+
+
+def test_municipality_named_only_in_the_pdf_running_header(tmp_path: Path) -> None:
+    text = SAMPLES["Næstved"].read_text(encoding="utf-8").replace("Næstved", "Xby")
+    pdf = text_to_pdf(text, tmp_path / "n.pdf", "Næstved Kommune · Beskæftigelsesudvalget")
+    assert parse_file(pdf).municipality == "Næstved"
