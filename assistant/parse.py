@@ -49,8 +49,9 @@ NOT_NAMES = frozenset(
 
 # "Punkt 2: Title", "Sak 78: Title", "Pkt. 3 Title". A colon or dash is required after
 # Punkt/Sak so that a sentence such as "Punkt 3 blev behandlet før punkt 2." is not a heading.
+# "Punkt 3. Title" too, but only before a capital: "Punkt 3. blev ..." is a sentence.
 ITEM_HEADING = re.compile(
-    r"^(?:(?:Punkt|Sak|Dagsordenspunkt)\s*(?P<number>\d{1,4})\s*[:\-–]"
+    r"^(?:(?:Punkt|Sak|Sag|Dagsordenspunkt)\s*(?P<number>\d{1,4})\s*(?:[:\-–]|\.(?=\s*[A-ZÆØÅ\d\"“]))"
     r"|Pkt\.?\s*(?P<pkt_number>\d{1,4})\s*[:.\-–]?)"
     r"\s*(?P<title>[^\s.].{0,250})$",
 )

@@ -69,8 +69,11 @@ def test_ask_json_follows_the_contract(index: Path) -> None:
         "case_number",
         "source",
         "quote",
+        "decision_status",
+        "closed",
     }
     assert (first["meeting_date"], first["item_number"], first["n"]) == ("2024-01-04", 2, 1)
+    assert (first["decision_status"], first["closed"]) == ("taget til efterretning", False)
     assert first["source"] == "000_680523cb48f2d67a.txt"
 
 

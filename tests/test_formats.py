@@ -17,7 +17,7 @@ from assistant.decisions import decision_status
 from assistant.errors import ParseError
 from assistant.extract import extract_text
 from assistant.ingest import find_minutes_files
-from assistant.parse import parse_file, parse_minutes
+from assistant.parse import item_headings, parse_file, parse_minutes
 from assistant.types import Meeting
 from tests.conftest import SAMPLES
 from tests.render import portal_page, scanned_pdf, table_page, text_to_pdf
@@ -436,3 +436,22 @@ def test_municipality_named_only_in_the_pdf_running_header(tmp_path: Path) -> No
     text = SAMPLES["Næstved"].read_text(encoding="utf-8").replace("Næstved", "Xby")
     pdf = text_to_pdf(text, tmp_path / "n.pdf", "Næstved Kommune · Beskæftigelsesudvalget")
     assert parse_file(pdf).municipality == "Næstved"
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "title"),
+    [
+        ("Punkt 3: Budget", 3, "Budget"),
+        ("Punkt 3. Budget 2025", 3, "Budget 2025"),
+        ("Punkt 3 - Budget", 3, "Budget"),
+        ("Sag 12: Budget", 12, "Budget"),
+        ("Sak 78: Tema om udsathed", 78, "Tema om udsathed"),
+        ("Pkt. 4 Eventuelt", 4, "Eventuelt"),
+        ("Dagsordenspunkt 2: Orientering", 2, "Orientering"),
+        ("Punkt 3. blev behandlet før punkt 2.", None, None),
+        ("Sag 23/7010 blev behandlet.", None, None),
+    ],
+)
+def test_item_heading_wordings(line: str, number: int | None, title: str | None) -> None:
+    headings = item_headings([line])
+    assert [(h.number, h.title) for h in headings] == ([(number, title)] if number else [])
