@@ -7,6 +7,7 @@ import re
 import pytest
 
 from assistant.chat import Assistant, standalone_question
+from assistant.chunk import CLOSED_BODY
 from assistant.errors import InvalidQuestion
 from tests.conftest import SAMPLES
 
@@ -128,3 +129,21 @@ def test_empty_and_overlong_questions_get_a_clear_error(
 ) -> None:
     with pytest.raises(InvalidQuestion):
         sample_assistant.ask(question)
+
+
+def test_a_closed_item_is_found_by_title_but_cited_without_content(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask("Hvad står der om underskriftsark i Mariagerfjord?")
+    first = answer.citations[0]
+    assert (first.municipality, first.item_number, first.closed) == ("Mariagerfjord", 7, True)
+    assert first.quote == CLOSED_BODY
+
+
+def test_decision_status_and_dissent_reach_the_answer(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask(
+        "Hvem kunne ikke støtte beslutningen om investeringspuljen i Næstved?"
+    )
+    first = answer.citations[0]
+    assert (first.item_number, first.decision_status) == (96, "godkendt")
+    assert "Jette Leth Buhl kunne ikke støtte udvalgets beslutning" in answer.text
