@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import TypedDict
 
 from assistant.answer import Answerer, ExtractiveAnswerer
-from assistant.casenumbers import case_numbers_in, normalise_case_number
 from assistant.config import Settings
 from assistant.embed import build_embed_model
 from assistant.errors import IndexNotBuilt, InvalidQuestion
+from assistant.filters import SearchFilter, filters_in_question
 from assistant.ingest import ingest_paths
-from assistant.municipalities import municipality_in_question
 from assistant.retrieve import HybridRetriever, Mode
 from assistant.store import ChunkStore
 from assistant.text import terms
@@ -88,31 +87,41 @@ class Assistant:
             )
         return question
 
-    def filters_in_question(self, question: str) -> dict[str, str]:
-        """Filters the question itself sets: a named municipality, a case number."""
-        where: dict[str, str] = {}
-        municipality = municipality_in_question(question, self.retriever.municipalities)
-        if municipality:
-            where["municipality"] = municipality
-        for written in case_numbers_in(question):
-            # "23/7010" in the question finds "23-007010" in the minutes: compare keys.
-            if (key := normalise_case_number(written)) in self.retriever.case_keys:
-                where["case_key"] = key
-        return where
+    def filters_in_question(self, question: str) -> SearchFilter:
+        """Filters the question itself sets: municipality, committee, dates, case, item."""
+        return filters_in_question(question, self.retriever.vocabulary)
 
-    def ask(self, question: str, history: Sequence[Turn] = (), mode: Mode = "hybrid") -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        mode: Mode = "hybrid",
+        filters: SearchFilter | None = None,
+    ) -> Answer:
+        """Answer `question` in the conversation `history`.
+
+        `filters` are the user's explicit choices (CLI flags, the UI's filter fields) and
+        always hold. Filters read from the question narrow the search too; if they leave
+        nothing, the search runs without them and the answer says so."""
         question = self.check_question(question)
         if self.retriever.chunk_count == 0:
             raise IndexNotBuilt(self.settings.chroma_host or self.settings.index_dir)
         query = standalone_question(question, history)
-        where = self.filters_in_question(query)
+        explicit = filters or SearchFilter()
+        where = explicit.merged_over(self.filters_in_question(query))
         hits = self.retriever.search(query, mode=mode, where=where)
         note = ""
-        if where and not hits:
-            # The filter left nothing: search everything, and say so.
-            hits = self.retriever.search(query, mode=mode)
-            named = ", ".join(where.values())
-            note = f"(Intet fundet for {named}; viser resultater fra alle referater.)\n\n"
+        # Relax what the question implied, dates first (they are the likeliest misreading),
+        # then every implied filter; the user's explicit filters always stay.
+        for relaxed in (explicit.merged_over(where.without_dates()), explicit):
+            if hits or relaxed == where:
+                continue
+            hits = self.retriever.search(query, mode=mode, where=relaxed)
+            if hits:
+                note = (
+                    f"(Intet fundet for {where.describe()}; viser resultater fra "
+                    f"{relaxed.describe() or 'alle referater'}.)\n\n"
+                )
         answer = self.answerer.answer(query, hits)
         return Answer(
             question=question,

@@ -15,6 +15,7 @@ import bm25s
 import numpy as np
 
 from assistant.config import Settings
+from assistant.filters import IndexVocabulary, SearchFilter
 from assistant.store import ChunkStore
 from assistant.text import terms
 from assistant.types import Chunk, ItemHit
@@ -23,7 +24,10 @@ Mode = Literal["hybrid", "bm25", "dense"]
 
 
 class Bm25Index:
-    """bm25s over Danish Snowball stems; rebuilt from the store so both sides always agree."""
+    """bm25s over Danish Snowball stems; rebuilt from the store so both sides always agree.
+
+    Filter fields are kept as numpy columns, so a filter costs one vectorised comparison
+    per field even at 200,000 chunks."""
 
     def __init__(self, chunks: list[Chunk]) -> None:
         self.chunks = chunks
@@ -33,18 +37,37 @@ class Bm25Index:
         if any(corpus):
             self._bm25 = bm25s.BM25()
             self._bm25.index(corpus, show_progress=False)
+        self._columns = {
+            name: np.array([getattr(c, name) for c in chunks], dtype=object)
+            for name in ("municipality", "committee", "case_key", "item_number", "closed")
+        }
+        self._days = np.array([c.meeting_day for c in chunks], dtype=np.int64)
 
     def search(
-        self, query: str, k: int, where: dict[str, str] | None = None
+        self, query: str, k: int, where: SearchFilter | None = None
     ) -> list[tuple[Chunk, float]]:
         query_terms = terms(query)
         if self._bm25 is None or not query_terms:
             return []
         scores = self._bm25.get_scores(query_terms)
-        for field, value in (where or {}).items():
-            scores = np.where(self.mask(field, value), scores, 0.0)
+        if where is not None and not where.is_empty():
+            scores = np.where(self.mask(where), scores, 0.0)
         top = np.argsort(-scores)[:k]
         return [(self.chunks[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def mask(self, where: SearchFilter) -> np.ndarray:
+        keep = np.ones(len(self.chunks), dtype=bool)
+        for name, operator, value in where.store_conditions():
+            column = self._days if name == "meeting_day" else self._columns[name]
+            if operator == "==":
+                keep &= column == value
+            elif operator == ">=":
+                keep &= column >= value
+            else:
+                keep &= column <= value
+        if where.section:
+            keep &= np.array([where.section in c.sections.split(",") for c in self.chunks])
+        return keep
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a word no chunk contains weighs the most."""
@@ -54,12 +77,15 @@ class Bm25Index:
     def known(self, term: str) -> bool:
         return term in self._document_frequency
 
-    def mask(self, field: str, value: str) -> np.ndarray:
-        return np.array([getattr(c, field) == value for c in self.chunks], dtype=bool)
-
-    @property
-    def municipalities(self) -> frozenset[str]:
-        return frozenset(c.municipality for c in self.chunks)
+    def vocabulary(self) -> IndexVocabulary:
+        return IndexVocabulary(
+            municipalities=frozenset(self._columns["municipality"]),
+            committees=frozenset(self._columns["committee"]),
+            case_keys=frozenset(k for k in self._columns["case_key"] if k),
+            meeting_months=frozenset(
+                (int(d) // 10000, int(d) // 100 % 100) for d in set(self._days)
+            ),
+        )
 
 
 def reciprocal_rank_fusion(rankings: list[list[Chunk]], k: int) -> dict[str, float]:
@@ -80,15 +106,17 @@ class HybridRetriever:
     def refresh(self) -> None:
         """Re-read the store after ingestion so BM25 sees exactly the chunks Chroma holds."""
         self._bm25 = Bm25Index(self._store.all_chunks())
+        self._vocabulary = self._bm25.vocabulary()
 
     @property
     def chunk_count(self) -> int:
         return len(self._bm25.chunks)
 
     @property
-    def municipalities(self) -> frozenset[str]:
-        """The municipalities actually ingested: the names a question can filter on."""
-        return self._bm25.municipalities
+    def vocabulary(self) -> IndexVocabulary:
+        """The municipalities, committees, cases and months actually ingested: the names and
+        dates a question can filter on."""
+        return self._vocabulary
 
     def idf(self, term: str) -> float:
         return self._bm25.idf(term)
@@ -96,20 +124,14 @@ class HybridRetriever:
     def known(self, term: str) -> bool:
         return self._bm25.known(term)
 
-    @property
-    def case_keys(self) -> frozenset[str]:
-        """Normalised case numbers in the index (see assistant.casenumbers)."""
-        return frozenset(c.case_key for c in self._bm25.chunks if c.case_key)
-
     def search(
         self,
         question: str,
         mode: Mode = "hybrid",
         top_items: int | None = None,
-        where: dict[str, str] | None = None,
+        where: SearchFilter | None = None,
     ) -> list[ItemHit]:
-        """Items best first; `where` ({"municipality": ..., "case_key": ...}) narrows both
-        the BM25 and the dense side to chunks with exactly those values."""
+        """Items best first; `where` narrows both the BM25 and the dense side."""
         settings = self._settings
         limit = top_items or settings.top_items
         if not self._bm25.chunks:

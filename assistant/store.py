@@ -23,6 +23,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.config import Settings
 from assistant.errors import ConfigError
+from assistant.filters import SearchFilter
 from assistant.types import Chunk
 
 CHUNK_FIELDS = tuple(f.name for f in fields(Chunk) if f.name not in ("id", "text"))
@@ -146,23 +147,28 @@ class ChunkStore:
         return sorted(chunks, key=lambda c: c.position)
 
     def dense_search(
-        self, query: str, k: int, where: dict[str, Any] | None = None
+        self, query: str, k: int, where: SearchFilter | None = None
     ) -> list[tuple[Chunk, float]]:
         """(chunk, cosine similarity) best first, through llama-index's retriever."""
-        retriever = self._index.as_retriever(
-            similarity_top_k=k, filters=_metadata_filters(where) if where else None
-        )
+        filters = _metadata_filters(where) if where is not None and not where.is_empty() else None
+        # Chroma cannot test one section inside the `sections` string: fetch more, then keep.
+        fetch = k * 4 if where is not None and where.section else k
+        retriever = self._index.as_retriever(similarity_top_k=fetch, filters=filters)
         results = []
         for hit in retriever.retrieve(query):
             # llama-index reports exp(-distance); with cosine space distance = 1 - cos.
             cosine = 1.0 + math.log(hit.score) if hit.score else 0.0
             node = hit.node
-            results.append((_from_fields(node.node_id, node.get_content(), node.metadata), cosine))
-        return results
+            chunk = _from_fields(node.node_id, node.get_content(), node.metadata)
+            if where is None or where.matches(chunk):
+                results.append((chunk, cosine))
+        return results[:k]
 
 
 def _to_node(chunk: Chunk, vector: list[float]) -> TextNode:
     metadata = {name: value for name, value in asdict(chunk).items() if name in CHUNK_FIELDS}
+    # llama-index's metadata filters take no booleans; 0/1 filters the same in Chroma.
+    metadata["closed"] = int(chunk.closed)
     return TextNode(
         id_=chunk.id,
         text=chunk.text,
@@ -186,16 +192,10 @@ def _from_chroma(chunk_id: str, document: str | None, metadata: dict[str, Any] |
     return _from_fields(chunk_id, document or "", dict(metadata or {}))
 
 
-def _metadata_filters(where: dict[str, Any]) -> MetadataFilters:
-    """{"municipality": "Vejle", "meeting_date": (">=", "2023-01-01")} -> MetadataFilters."""
-    operators = {
-        "==": FilterOperator.EQ,
-        ">=": FilterOperator.GTE,
-        "<=": FilterOperator.LTE,
-        "in": FilterOperator.IN,
-    }
-    filters = []
-    for key, value in where.items():
-        operator, operand = value if isinstance(value, tuple) else ("==", value)
-        filters.append(MetadataFilter(key=key, value=operand, operator=operators[operator]))
-    return MetadataFilters(filters=filters)
+def _metadata_filters(where: SearchFilter) -> MetadataFilters | None:
+    operators = {"==": FilterOperator.EQ, ">=": FilterOperator.GTE, "<=": FilterOperator.LTE}
+    filters = [
+        MetadataFilter(key=name, value=value, operator=operators[operator])
+        for name, operator, value in where.store_conditions()
+    ]
+    return MetadataFilters(filters=filters) if filters else None

@@ -9,6 +9,7 @@ import pytest
 from assistant.chat import Assistant, standalone_question
 from assistant.chunk import CLOSED_BODY
 from assistant.errors import InvalidQuestion
+from assistant.filters import SearchFilter
 from tests.conftest import SAMPLES
 
 IPS_QUESTION = "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?"
@@ -36,7 +37,7 @@ def test_hybrid_retrieval_finds_the_right_item_first(
 
 def test_a_named_municipality_keeps_other_municipalities_out(sample_assistant: Assistant) -> None:
     hits = sample_assistant.retriever.search(
-        "IPS unge psykiske lidelser", where={"municipality": "Vejle"}
+        "IPS unge psykiske lidelser", where=SearchFilter(municipality="Vejle")
     )
     assert hits and {h.best.municipality for h in hits} == {"Vejle"}
     answer = sample_assistant.ask("Hvad har Vejle gjort med IPS-indsatsen?")
@@ -44,13 +45,13 @@ def test_a_named_municipality_keeps_other_municipalities_out(sample_assistant: A
 
 
 def test_a_case_number_in_the_question_finds_that_case(sample_assistant: Assistant) -> None:
-    assert sample_assistant.filters_in_question("Hvad er status på sag 23/7010?") == {
-        "case_key": "23-7010"
-    }
+    assert sample_assistant.filters_in_question("Hvad er status på sag 23/7010?") == (
+        SearchFilter(case_key="23-7010")
+    )
     # Written with zero padding or another separator, it is still the same case.
-    assert sample_assistant.filters_in_question("Hvad skete der i sag 23-007010?") == {
-        "case_key": "23-7010"
-    }
+    assert sample_assistant.filters_in_question("Hvad skete der i sag 23-007010?") == (
+        SearchFilter(case_key="23-7010")
+    )
     answer = sample_assistant.ask("Hvad er status på sag 23/7010?")
     first = answer.citations[0]
     assert (first.meeting_date, first.item_number, first.case_number) == (
