@@ -13,14 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.chunk import SENTENCE_END
+from assistant.chunk import SENTENCE_END, section_lines
 from assistant.config import Settings
-from assistant.parse import SECTION_HEADINGS
 from assistant.prompts import load_prompt
 from assistant.text import terms
 from assistant.types import Answer, Chunk, Citation, ItemHit, danish_date
-
-SECTION_LABELS = {f"{name}:" for name in SECTION_HEADINGS.values()} | {"Tekst:"}
 
 INTENTS = {
     "figure": re.compile(
@@ -67,14 +64,7 @@ def split_sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
     sentences: list[Sentence] = []
     seen: set[str] = set()
     for chunk in chunks:
-        section = "Tekst"
-        for line in chunk.body.split("\n"):
-            line = line.strip()
-            if not line:
-                continue
-            if line in SECTION_LABELS:
-                section = line[:-1]
-                continue
+        for section, line in section_lines([chunk]):
             for piece in SENTENCE_END.split(line):
                 piece = piece.strip()
                 if piece and piece not in seen:

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TypedDict
 
 from assistant.answer import Answerer, ExtractiveAnswerer
+from assistant.casenumbers import normalise_case_number
 from assistant.config import Settings
 from assistant.embed import build_embed_model
-from assistant.errors import IndexNotBuilt, InvalidQuestion
-from assistant.filters import SearchFilter, filters_in_question
+from assistant.errors import IndexNotBuilt, InvalidQuestion, UnknownCase
+from assistant.filters import SearchFilter, committee_in_question, filters_in_question
 from assistant.ingest import ingest_paths
+from assistant.municipalities import municipality_in_question
 from assistant.retrieve import HybridRetriever, Mode
 from assistant.store import ChunkStore
 from assistant.text import terms
+from assistant.timeline import STATUS_QUESTION, Treatment, case_timeline, timeline_answer
 from assistant.types import Answer, IngestReport
 
 
@@ -87,6 +91,36 @@ class Assistant:
             )
         return question
 
+    def case_timeline(self, case_number: str) -> list[Treatment]:
+        """Every treatment of a case in the index, newest first; the number may be written
+        in any of the usual ways ("23/7010", "23-007010")."""
+        key = normalise_case_number(case_number)
+        treatments = case_timeline(self.retriever.chunks_matching(SearchFilter(case_key=key)))
+        if not treatments:
+            raise UnknownCase(case_number)
+        return treatments
+
+    def resolve_filters(self, filters: SearchFilter) -> SearchFilter:
+        """Explicit names as the index spells them ("vejle" -> "Vejle", "naestved" ->
+        "Næstved"); a name the index does not hold is an error, not an empty result."""
+        vocabulary = self.retriever.vocabulary
+        municipality, committee = filters.municipality, filters.committee
+        if municipality is not None:
+            municipality = municipality_in_question(municipality, vocabulary.municipalities)
+            if municipality is None:
+                raise InvalidQuestion(
+                    f"Kommunen '{filters.municipality}' findes ikke i de indlæste referater. "
+                    f"Kendte kommuner: {', '.join(sorted(vocabulary.municipalities))}."
+                )
+        if committee is not None:
+            committee = committee_in_question(committee, vocabulary.committees)
+            if committee is None:
+                raise InvalidQuestion(
+                    f"Udvalget '{filters.committee}' findes ikke i de indlæste referater. "
+                    f"Kendte udvalg: {', '.join(sorted(vocabulary.committees))}."
+                )
+        return replace(filters, municipality=municipality, committee=committee)
+
     def filters_in_question(self, question: str) -> SearchFilter:
         """Filters the question itself sets: municipality, committee, dates, case, item."""
         return filters_in_question(question, self.retriever.vocabulary)
@@ -107,8 +141,12 @@ class Assistant:
         if self.retriever.chunk_count == 0:
             raise IndexNotBuilt(self.settings.chroma_host or self.settings.index_dir)
         query = standalone_question(question, history)
-        explicit = filters or SearchFilter()
+        explicit = self.resolve_filters(filters or SearchFilter())
         where = explicit.merged_over(self.filters_in_question(query))
+        if where.case_key and STATUS_QUESTION.search(question):
+            return timeline_answer(
+                question, self.case_timeline(where.case_key), self.settings.prompts_dir
+            )
         hits = self.retriever.search(query, mode=mode, where=where)
         note = ""
         # Relax what the question implied, dates first (they are the likeliest misreading),

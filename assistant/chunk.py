@@ -9,9 +9,10 @@ line of its own ("Beslutning:"), which the answerer uses to know where a sentenc
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from assistant.casenumbers import normalise_case_number
+from assistant.parse import SECTION_HEADINGS
 from assistant.types import AgendaItem, Chunk, Meeting, danish_date
 
 # A sentence ends at . ! ? before a capital or digit, but not after the abbreviations Danish
@@ -58,6 +59,28 @@ def header_line(meeting: Meeting, item: AgendaItem) -> str:
 
 def section_label(heading: str) -> str:
     return f"{heading}:"
+
+
+SECTION_LABELS = {section_label(name) for name in SECTION_HEADINGS.values()} | {"Tekst:"}
+
+
+def section_lines(chunks: Sequence[Chunk]) -> Iterator[tuple[str, str]]:
+    """(section, line) for the non-empty body lines of an item's chunks in reading order."""
+    for chunk in chunks:
+        section = "Tekst"
+        for line in chunk.body.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            if line in SECTION_LABELS:
+                section = line[:-1]
+                continue
+            yield section, line
+
+
+def section_text(chunks: Sequence[Chunk], heading: str) -> str:
+    """One section's text rebuilt from an item's chunks (a section may span windows)."""
+    return "\n".join(line for section, line in section_lines(chunks) if section == heading)
 
 
 def word_count(text: str) -> int:

@@ -5,7 +5,9 @@ Library errors (ReferatError) become a one-line message and exit code 1.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -14,11 +16,13 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from assistant.casenumbers import normalise_case_number
 from assistant.chat import Assistant
 from assistant.config import Settings
 from assistant.errors import ReferatError
 from assistant.evaluate import load_questions, metrics, run_eval, write_rows
-from assistant.parse import parse_file
+from assistant.filters import SearchFilter
+from assistant.parse import parse_danish_date, parse_file
 from assistant.retrieve import Mode
 from assistant.types import Answer, IngestReport, Meeting, danish_date, meeting_json
 
@@ -151,23 +155,110 @@ def _print_meeting(meeting: Meeting) -> None:
         console.print(f"\n[yellow]Advarsel:[/yellow] {warning}", highlight=False)
 
 
+def _date(value: str | None, flag: str) -> dt.date | None:
+    if value is None:
+        return None
+    date = parse_danish_date(value)
+    if date is None:
+        raise typer.BadParameter("skriv en dato som 2024-09-02 eller 02-09-2024", param_hint=flag)
+    return date
+
+
+KommuneOption = Annotated[str | None, typer.Option("--kommune", help="Kun denne kommune.")]
+UdvalgOption = Annotated[str | None, typer.Option("--udvalg", help="Kun dette udvalg.")]
+FraOption = Annotated[str | None, typer.Option("--fra", help="Møder fra denne dato.")]
+TilOption = Annotated[str | None, typer.Option("--til", help="Møder til og med denne dato.")]
+SagOption = Annotated[str | None, typer.Option("--sag", help="Kun dette sagsnummer.")]
+PunktOption = Annotated[int | None, typer.Option("--punkt", help="Kun dette punktnummer.")]
+LukketOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--lukkede/--aabne", help="Kun lukkede eller kun åbne punkter.", show_default=False
+    ),
+]
+AfsnitOption = Annotated[
+    str | None, typer.Option("--afsnit", help="Kun tekststykker med dette afsnit, fx Beslutning.")
+]
+
+
+def _filters(
+    kommune: str | None,
+    udvalg: str | None,
+    fra: str | None,
+    til: str | None,
+    sag: str | None,
+    punkt: int | None,
+    lukkede: bool | None,
+    afsnit: str | None,
+) -> SearchFilter:
+    return SearchFilter(
+        municipality=kommune,
+        committee=udvalg,
+        date_from=_date(fra, "--fra"),
+        date_to=_date(til, "--til"),
+        case_key=normalise_case_number(sag) if sag else None,
+        item_number=punkt,
+        closed=lukkede,
+        section=afsnit,
+    )
+
+
 @app.command()
 def ask(
     ctx: typer.Context,
     question: Annotated[str, typer.Argument(help="Spørgsmålet, på dansk.")],
     as_json: Annotated[bool, typer.Option("--json", help="Svar som JSON.")] = False,
     mode: Annotated[str, typer.Option(help="hybrid, bm25 eller dense.")] = "hybrid",
+    kommune: KommuneOption = None,
+    udvalg: UdvalgOption = None,
+    fra: FraOption = None,
+    til: TilOption = None,
+    sag: SagOption = None,
+    punkt: PunktOption = None,
+    lukkede: LukketOption = None,
+    afsnit: AfsnitOption = None,
 ) -> None:
-    """Stil et spørgsmål og få et svar med kilder."""
+    """Stil et spørgsmål og få et svar med kilder. Filtrene gælder altid; filtre, der står i
+    selve spørgsmålet ("i Vejle", "i 2023", "sag 23/7010"), bruges også."""
+    filters = _filters(kommune, udvalg, fra, til, sag, punkt, lukkede, afsnit)
     assistant = _assistant(ctx)
     try:
-        answer = assistant.ask(question, mode=_mode(mode))
+        answer = assistant.ask(question, mode=_mode(mode), filters=filters)
     except ReferatError as error:
         _fail(error)
     if as_json:
         typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
         _print_answer(answer)
+
+
+@app.command()
+def sag(
+    ctx: typer.Context,
+    number: Annotated[
+        str, typer.Argument(help="Sagsnummeret, fx 23/7010 eller 15.20.00-P20-1-23.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Som JSON.")] = False,
+) -> None:
+    """Vis en sags forløb: hver behandling i udvalg og møder, nyeste først, med beslutningen."""
+    assistant = _assistant(ctx)
+    try:
+        treatments = assistant.case_timeline(number)
+    except ReferatError as error:
+        _fail(error)
+    if as_json:
+        typer.echo(json.dumps([asdict(t) for t in treatments], ensure_ascii=False, indent=2))
+        return
+    for t in treatments:
+        status = f" · {t.decision_status}" if t.decision_status else ""
+        console.print(
+            f"{danish_date(dt.date.fromisoformat(t.meeting_date))} · {t.municipality} · "
+            f"{t.committee} · Punkt {t.item_number}: {t.item_title}{status}",
+            markup=False,
+            highlight=False,
+        )
+        decision = "(lukket punkt)" if t.closed else " ".join(t.decision.split()) or "-"
+        console.print(f"    {decision}", markup=False, highlight=False)
 
 
 def _mode(value: str) -> Mode:

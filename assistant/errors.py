@@ -27,3 +27,12 @@ class InvalidQuestion(ReferatError):
 
 class ConfigError(ReferatError):
     """A setting or optional backend that cannot be used as configured."""
+
+
+class UnknownCase(ReferatError):
+    def __init__(self, case_number: str) -> None:
+        super().__init__(
+            f"Sag {case_number} findes ikke i de indlæste referater. Tjek nummeret, eller "
+            "indlæs referaterne fra de møder, der behandlede sagen."
+        )
+        self.case_number = case_number

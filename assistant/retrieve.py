@@ -150,6 +150,11 @@ class HybridRetriever:
         fused = reciprocal_rank_fusion(rankings, settings.rrf_k)
         return _group_by_item(fused, by_id, similarity)[:limit]
 
+    def chunks_matching(self, where: SearchFilter) -> list[Chunk]:
+        """Every chunk the filter admits, without ranking (a case's treatments, say)."""
+        keep = self._bm25.mask(where)
+        return [chunk for chunk, kept in zip(self._bm25.chunks, keep, strict=True) if kept]
+
     def item_chunks(self, hit: ItemHit) -> list[Chunk]:
         """Every chunk of the hit's agenda item, in reading order (for decisions, full text)."""
         return self._store.item_chunks(hit.best.meeting_id, hit.best.item_number)
