@@ -21,6 +21,7 @@ from assistant.errors import IndexNotBuilt, InvalidQuestion, UnknownCase
 from assistant.filters import SearchFilter, committee_in_question, filters_in_question
 from assistant.ingest import ingest_paths
 from assistant.municipalities import municipality_in_question
+from assistant.rerank import build_reranker
 from assistant.retrieve import HybridRetriever, Mode
 from assistant.store import ChunkStore
 from assistant.text import terms
@@ -62,7 +63,9 @@ class Assistant:
         self.settings = settings
         self.embed_model = build_embed_model(settings)
         self.store = ChunkStore(settings, self.embed_model)
-        self.retriever = HybridRetriever(self.store, settings)
+        self.retriever = HybridRetriever(
+            self.store, settings, build_reranker(settings, self.embed_model, self.store)
+        )
         self.answerer = answerer or ExtractiveAnswerer(
             settings, self.retriever.item_chunks, self.retriever.idf, self.retriever.known
         )

@@ -181,6 +181,17 @@ AfsnitOption = Annotated[
 ]
 
 
+RerankOption = Annotated[
+    str | None,
+    typer.Option("--rerank", help="none, embedding eller en mappe med en CrossEncoder-model."),
+]
+
+
+def _use_reranker(ctx: typer.Context, rerank: str | None) -> None:
+    if rerank is not None:
+        ctx.obj = ctx.obj.model_copy(update={"reranker": rerank})
+
+
 def _filters(
     kommune: str | None,
     udvalg: str | None,
@@ -217,10 +228,12 @@ def ask(
     punkt: PunktOption = None,
     lukkede: LukketOption = None,
     afsnit: AfsnitOption = None,
+    rerank: RerankOption = None,
 ) -> None:
     """Stil et spørgsmål og få et svar med kilder. Filtrene gælder altid; filtre, der står i
     selve spørgsmålet ("i Vejle", "i 2023", "sag 23/7010"), bruges også."""
     filters = _filters(kommune, udvalg, fra, til, sag, punkt, lukkede, afsnit)
+    _use_reranker(ctx, rerank)
     assistant = _assistant(ctx)
     try:
         answer = assistant.ask(question, mode=_mode(mode), filters=filters)
@@ -312,8 +325,10 @@ def evaluate(
     ),
     mode: Annotated[str, typer.Option(help="hybrid, bm25 eller dense.")] = "hybrid",
     summary: Annotated[Path | None, typer.Option(help="Skriv nøgletal som JSON hertil.")] = None,
+    rerank: RerankOption = None,
 ) -> None:
     """Besvar et spørgsmålssæt og udskriv nøgletallene."""
+    _use_reranker(ctx, rerank)
     assistant = _assistant(ctx)
     try:
         question_set = load_questions(questions)

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     dense_candidates: int = Field(40, description="Chunks taken from dense search before fusion.")
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
     top_items: int = Field(5, description="Agenda items passed to the answerer.")
+    reranker: str = Field(
+        "none",
+        description="Second-stage re-scoring of the fused top items: 'none', 'embedding' "
+        "(cosine with the embedding model) or a local folder with a sentence-transformers "
+        "CrossEncoder model.",
+    )
+    rerank_top_n: int = Field(20, description="Fused items the reranker re-scores.")
     min_term_coverage: float = Field(
         0.35,
         description="Share of the question's content words (weighted by rarity) an item must "

@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.filters import IndexVocabulary, SearchFilter
+from assistant.rerank import Reranker
 from assistant.store import ChunkStore
 from assistant.text import terms
 from assistant.types import Chunk, ItemHit
@@ -98,9 +99,12 @@ def reciprocal_rank_fusion(rankings: list[list[Chunk]], k: int) -> dict[str, flo
 
 
 class HybridRetriever:
-    def __init__(self, store: ChunkStore, settings: Settings) -> None:
+    def __init__(
+        self, store: ChunkStore, settings: Settings, reranker: Reranker | None = None
+    ) -> None:
         self._store = store
         self._settings = settings
+        self.reranker = reranker
         self.refresh()
 
     def refresh(self) -> None:
@@ -148,7 +152,10 @@ class HybridRetriever:
         by_id = {chunk.id: chunk for chunk, _ in [*lexical, *dense]}
         rankings = [[c for c, _ in ranking] for ranking in (lexical, dense) if ranking]
         fused = reciprocal_rank_fusion(rankings, settings.rrf_k)
-        return _group_by_item(fused, by_id, similarity)[:limit]
+        hits = _group_by_item(fused, by_id, similarity)
+        if self.reranker is not None:
+            hits = self.reranker.rerank(question, hits[: max(limit, settings.rerank_top_n)])
+        return hits[:limit]
 
     def chunks_matching(self, where: SearchFilter) -> list[Chunk]:
         """Every chunk the filter admits, without ranking (a case's treatments, say)."""

@@ -10,6 +10,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from llama_index.core import VectorStoreIndex
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -134,6 +135,16 @@ class ChunkStore:
             if len(page["ids"]) < PAGE:
                 return chunks
             offset += PAGE
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored embeddings by chunk id (for re-scoring without embedding passages again)."""
+        if not ids:
+            return {}
+        found = self._collection.get(ids=list(dict.fromkeys(ids)), include=["embeddings"])
+        return {
+            chunk_id: np.asarray(vector, dtype=np.float32)
+            for chunk_id, vector in zip(found["ids"], found["embeddings"], strict=True)
+        }
 
     def item_chunks(self, meeting_id: str, item_number: int) -> list[Chunk]:
         found = self._collection.get(
