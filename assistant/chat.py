@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TypedDict
 
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
 from assistant.answer import Answerer, ExtractiveAnswerer
 from assistant.casenumbers import normalise_case_number
 from assistant.config import Settings
@@ -59,9 +61,15 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
 
 
 class Assistant:
-    def __init__(self, settings: Settings, answerer: Answerer | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        answerer: Answerer | None = None,
+        embed_model: BaseEmbedding | None = None,
+    ) -> None:
+        """`embed_model` replaces the configured embedder (the benchmark's stand-in)."""
         self.settings = settings
-        self.embed_model = build_embed_model(settings)
+        self.embed_model = embed_model or build_embed_model(settings)
         self.store = ChunkStore(settings, self.embed_model)
         self.retriever = HybridRetriever(
             self.store, settings, build_reranker(settings, self.embed_model, self.store)

@@ -360,3 +360,106 @@ def _print_metrics(figures: dict) -> None:
     for kind, values in figures.items():
         table.add_row(kind, *("-" if values[c] is None else str(values[c]) for c in columns))
     wide.print(table)
+
+
+@app.command()
+def bench(
+    ctx: typer.Context,
+    generate: Annotated[
+        int | None, typer.Option(help="Skriv så mange syntetiske møder til --out og stop.")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Mappe til det genererede korpus.")] = Path(
+        "eval/bench/corpus"
+    ),
+    corpus: Annotated[
+        Path | None, typer.Option(help="Korpus at blande eksempelreferaterne ind i.")
+    ] = None,
+    questions: Annotated[Path, typer.Option(help="Spørgsmålssæt (JSONL).")] = Path(
+        "eval/questions.jsonl"
+    ),
+    report: Annotated[Path, typer.Option(help="Rapport (JSON).")] = Path("eval/reports/bench.json"),
+    stand_in: Annotated[
+        bool,
+        typer.Option(
+            "--stand-in",
+            help="Kun svartider, med en hurtig stand-in-embedder (til 10.000 møder).",
+        ),
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Startværdi for generatoren.")] = 7,
+) -> None:
+    """Mål genfinding og svartider med eksempelreferaterne blandet ind i et stort korpus."""
+    from assistant.synthetic import generate_corpus
+
+    import assistant.bench as benchmark
+
+    settings: Settings = ctx.obj
+    if generate is not None:
+        paths = generate_corpus(out, generate, seed=seed, samples_dir=settings.sample_minutes)
+        console.print(f"{len(paths)} møder skrevet til {out}")
+        return
+    if corpus is None:
+        raise typer.BadParameter("angiv --corpus eller --generate", param_hint="--corpus")
+    try:
+        question_set = load_questions(questions)
+    except ReferatError as error:
+        _fail(error)
+    corpus_files = sorted(corpus.glob("*.txt"))
+    base = settings.index_dir / "bench"
+    results: dict = {"corpus": str(corpus), "corpus_files": len(corpus_files)}
+
+    def indexed(name: str, **update: object) -> Assistant:
+        local = settings.model_copy(update={"index_dir": base / name, **update})
+        embed_model = benchmark.HashingEmbedding() if stand_in else None
+        return Assistant(local, embed_model=embed_model)
+
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Indlæser", total=len(corpus_files) + 5)
+
+        def on_file(path: Path) -> None:
+            progress.update(task, advance=1, description=f"Indlæser {path.name}")
+
+        name = f"{corpus.name}-{'stand-in' if stand_in else 'e5'}"
+        mixed = indexed(name)
+        speed = benchmark.ingest_timed(mixed, [settings.sample_minutes, *corpus_files], on_file)
+    results["ingest"] = {"chunks": speed.chunks, "seconds": round(speed.seconds, 1),
+                         "chunks_per_second": speed.chunks_per_second}  # fmt: skip
+    if stand_in:
+        results["mixed"] = benchmark.latency_only(mixed, question_set, "mixed (stand-in)")
+        texts = [q.question for q in question_set]
+        results["e5_query_embedding_s"] = _query_embedding_cost(settings, texts)
+    else:
+        samples = indexed("samples-e5")
+        samples.ingest([settings.sample_minutes])
+        results["samples"] = benchmark.evaluate_index(samples, question_set, "samples")
+        results["mixed"] = benchmark.evaluate_index(mixed, question_set, "mixed")
+        reranked = indexed(name, reranker="embedding")
+        results["mixed_rerank"] = benchmark.evaluate_index(
+            reranked, question_set, "mixed + embedding rerank"
+        )
+        texts = [c.text for c in samples.retriever.chunks_matching(SearchFilter())][:32]
+        results["embedder_s_per_chunk"] = {
+            "all_cores": benchmark.embed_cost_per_chunk(texts, None),
+            "one_thread": benchmark.embed_cost_per_chunk(texts, 1),
+        }
+    benchmark.write_report(results, report)
+    console.print_json(json.dumps(results, ensure_ascii=False))
+
+
+def _query_embedding_cost(settings: Settings, questions: list[str]) -> dict:
+    """e5's query embedding alone, which the stand-in embedder does not pay."""
+    import time
+
+    from assistant.embed import build_embed_model
+
+    model = build_embed_model(settings)
+    model.get_query_embedding(questions[0])
+    timings = []
+    for question in questions:
+        started = time.perf_counter()
+        model.get_query_embedding(question)
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    return {
+        "p50": round(timings[len(timings) // 2], 4),
+        "p95": round(timings[min(len(timings) - 1, int(0.95 * len(timings)))], 4),
+    }

@@ -24,7 +24,7 @@ class Question:
     question: str
     history: tuple[dict, ...]
     answerable: bool
-    sources: frozenset[tuple[str, int]]
+    sources: frozenset[tuple[str, str, int]]  # (municipality or "" for any, date, item)
     must_contain: tuple[tuple[str, ...], ...]
     kind: str
 
@@ -43,7 +43,8 @@ def load_questions(path: Path) -> list[Question]:
                     history=tuple(row.get("history") or ()),
                     answerable=bool(row.get("answerable", True)),
                     sources=frozenset(
-                        (s["meeting_date"], int(s["item"])) for s in row.get("sources", [])
+                        (s.get("municipality", ""), s["meeting_date"], int(s["item"]))
+                        for s in row.get("sources", [])
                     ),
                     must_contain=tuple(tuple(group) for group in row.get("must_contain", [])),
                     kind=row.get("kind", "other"),
@@ -71,9 +72,14 @@ def run_eval(
 
 
 def _rank_of_first_source(row: dict, question: Question) -> int | None:
+    """Rank of the first citation of a source item. The municipality is part of the match:
+    among thousands of meetings another municipality may meet on the same day."""
     for rank, citation in enumerate(row["citations"], start=1):
-        if (citation["meeting_date"], citation["item_number"]) in question.sources:
-            return rank
+        for municipality, date, item in question.sources:
+            if (citation["meeting_date"], citation["item_number"]) == (date, item) and (
+                not municipality or citation["municipality"] == municipality
+            ):
+                return rank
     return None
 
 
