@@ -49,7 +49,10 @@ ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke", re.IGNORECASE)
 
 
 class Answerer(Protocol):
-    def answer(self, question: str, hits: Sequence[ItemHit]) -> Answer: ...
+    def answer(self, question: str, hits: Sequence[ItemHit], pinned: bool = False) -> Answer:
+        """`pinned`: the user pointed at the items (a case or item number), so they answer
+        the question even when its words are not in them ("Hvad blev besluttet?")."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ class ExtractiveAnswerer:
         self._idf = idf
         self._known = known
 
-    def answer(self, question: str, hits: Sequence[ItemHit]) -> Answer:
+    def answer(self, question: str, hits: Sequence[ItemHit], pinned: bool = False) -> Answer:
         settings = self._settings
         if not hits:
             return self._abstain(question)
@@ -130,6 +133,8 @@ class ExtractiveAnswerer:
             )
             for _, chunks in items
         ]
+        if pinned:
+            coverage = [1.0] * len(items)
         # Items that contain the question's words go first (keeping the retrieval order
         # among them); when none does, the minutes do not answer the question.
         order = sorted(

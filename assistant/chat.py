@@ -23,6 +23,7 @@ from assistant.errors import IndexNotBuilt, InvalidQuestion, UnknownCase
 from assistant.filters import SearchFilter, committee_in_question, filters_in_question
 from assistant.ingest import ingest_paths
 from assistant.municipalities import municipality_in_question
+from assistant.parse import SECTION_HEADINGS
 from assistant.rerank import build_reranker
 from assistant.retrieve import HybridRetriever, Mode
 from assistant.store import ChunkStore
@@ -102,11 +103,15 @@ class Assistant:
             )
         return question
 
-    def case_timeline(self, case_number: str) -> list[Treatment]:
+    def case_timeline(
+        self, case_number: str, filters: SearchFilter | None = None
+    ) -> list[Treatment]:
         """Every treatment of a case in the index, newest first; the number may be written
-        in any of the usual ways ("23/7010", "23-007010")."""
+        in any of the usual ways ("23/7010", "23-007010"). `filters` narrow it, e.g. to one
+        municipality when two systems use the same number."""
         key = normalise_case_number(case_number)
-        treatments = case_timeline(self.retriever.chunks_matching(SearchFilter(case_key=key)))
+        where = replace(self.resolve_filters(filters or SearchFilter()), case_key=key)
+        treatments = case_timeline(self.retriever.chunks_matching(where))
         if not treatments:
             raise UnknownCase(case_number)
         return treatments
@@ -130,7 +135,22 @@ class Assistant:
                     f"Udvalget '{filters.committee}' findes ikke i de indlæste referater. "
                     f"Kendte udvalg: {', '.join(sorted(vocabulary.committees))}."
                 )
-        return replace(filters, municipality=municipality, committee=committee)
+        section = filters.section
+        if section is not None:
+            section = SECTION_HEADINGS.get(section.strip().lower().rstrip(":"))
+            if section is None:
+                known = ", ".join(sorted(set(SECTION_HEADINGS.values())))
+                raise InvalidQuestion(
+                    f"Afsnittet '{filters.section}' kendes ikke. Kendte: {known}."
+                )
+        case_key = normalise_case_number(filters.case_key) if filters.case_key else None
+        return replace(
+            filters,
+            municipality=municipality,
+            committee=committee,
+            section=section,
+            case_key=case_key,
+        )
 
     def filters_in_question(self, question: str) -> SearchFilter:
         """Filters the question itself sets: municipality, committee, dates, case, item."""
@@ -155,9 +175,10 @@ class Assistant:
         explicit = self.resolve_filters(filters or SearchFilter())
         where = explicit.merged_over(self.filters_in_question(query))
         if where.case_key and STATUS_QUESTION.search(question):
-            return timeline_answer(
-                question, self.case_timeline(where.case_key), self.settings.prompts_dir
-            )
+            # A case's course: every treatment within the user's filters (case numbers are
+            # only unique within one municipality's system), whatever the dates.
+            treatments = self.case_timeline(where.case_key, where.without_dates())
+            return timeline_answer(question, treatments, self.settings.prompts_dir)
         hits = self.retriever.search(query, mode=mode, where=where)
         note = ""
         # Relax what the question implied, dates first (they are the likeliest misreading),
@@ -171,7 +192,8 @@ class Assistant:
                     f"(Intet fundet for {where.describe()}; viser resultater fra "
                     f"{relaxed.describe() or 'alle referater'}.)\n\n"
                 )
-        answer = self.answerer.answer(query, hits)
+        pinned = where.case_key is not None or where.item_number is not None
+        answer = self.answerer.answer(query, hits, pinned=bool(hits) and pinned)
         return Answer(
             question=question,
             text=note + answer.text,

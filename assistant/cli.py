@@ -252,11 +252,12 @@ def sag(
         str, typer.Argument(help="Sagsnummeret, fx 23/7010 eller 15.20.00-P20-1-23.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Som JSON.")] = False,
+    kommune: KommuneOption = None,
 ) -> None:
     """Vis en sags forløb: hver behandling i udvalg og møder, nyeste først, med beslutningen."""
     assistant = _assistant(ctx)
     try:
-        treatments = assistant.case_timeline(number)
+        treatments = assistant.case_timeline(number, SearchFilter(municipality=kommune))
     except ReferatError as error:
         _fail(error)
     if as_json:
@@ -388,9 +389,8 @@ def bench(
     seed: Annotated[int, typer.Option(help="Startværdi for generatoren.")] = 7,
 ) -> None:
     """Mål genfinding og svartider med eksempelreferaterne blandet ind i et stort korpus."""
-    from assistant.synthetic import generate_corpus
-
     import assistant.bench as benchmark
+    from assistant.synthetic import generate_corpus
 
     settings: Settings = ctx.obj
     if generate is not None:

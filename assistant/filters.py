@@ -98,8 +98,15 @@ def _describe_dates(start: dt.date | None, end: dt.date | None) -> str:
     if start and end:
         if start == end:
             return danish_date(start)
-        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+        if whole_months and (start.month, end.month) == (1, 12):
             return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+        if whole_months:
+            first = DANISH_MONTHS[start.month - 1]
+            last = f"{DANISH_MONTHS[end.month - 1]} {end.year}"
+            if (start.year, start.month) == (end.year, end.month):
+                return last
+            return f"{first}{'' if start.year == end.year else f' {start.year}'} til {last}"
         return f"{danish_date(start)} til {danish_date(end)}"
     if start:
         return f"fra {danish_date(start)}"
@@ -112,12 +119,16 @@ def _describe_dates(start: dt.date | None, end: dt.date | None) -> str:
 _MONTHS = "|".join(DANISH_MONTHS)
 EXACT_DATE = re.compile(
     rf"\b(?P<day>\d{{1,2}})\.?\s*(?P<month>{_MONTHS})\s+(?P<year>(?:19|20)\d{{2}})\b"
-    r"|\b(?P<d>\d{1,2})([-./])(?P<m>\d{1,2})\2(?P<y>(?:19|20)?\d{2})\b",
+    r"|\b(?P<d>\d{1,2})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)?\d{2})\b"
+    r"|\b(?P<iso_y>(?:19|20)\d{2})-(?P<iso_m>\d{2})-(?P<iso_d>\d{2})\b",
     re.IGNORECASE,
 )
 MONTH = re.compile(rf"\b(?:i|fra|for|pr\.?|per|ultimo|primo|medio)\s+(?P<month>{_MONTHS})"
                    rf"(?:\s+(?P<year>(?:19|20)\d{{2}}))?\b", re.IGNORECASE)  # fmt: skip
-YEAR = re.compile(r"\b(?:i|fra|for|år|året|in)\s+(?P<year>(?:19|20)\d{2})\b", re.IGNORECASE)
+# "i 2023", but not the period "2022-2025" or "2024/25".
+YEAR = re.compile(
+    r"\b(?:i|fra|for|år|året|in)\s+(?P<year>(?:19|20)\d{2})\b(?![-–/]\d)", re.IGNORECASE
+)
 ITEM_NUMBER = re.compile(
     r"\b(?:punkt|pkt\.?|sag|sak|dagsordenspunkt)\s+(?:nr\.?\s*)?(\d{1,4})\b(?![/\-.]\d)", re.I
 )
@@ -186,6 +197,8 @@ def dates_in_question(
     if match := EXACT_DATE.search(question):
         if match["day"]:
             day, month, year = int(match["day"]), _month(match["month"]), int(match["year"])
+        elif match["iso_y"]:
+            day, month, year = int(match["iso_d"]), int(match["iso_m"]), int(match["iso_y"])
         else:
             day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
             year += 2000 if year < 100 else 0

@@ -1,0 +1,696 @@
+"""Search filters end to end: read from the question, applied by every retrieval mode, relaxed
+with a note when they leave nothing, a case's timeline, the reranker, and the CLI flags.
+
+Everything runs on the real samples, the real Chroma index and the real e5 embedder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.chat import Assistant
+from assistant.config import Settings
+from assistant.errors import ConfigError, InvalidQuestion, UnknownCase
+from assistant.filters import IndexVocabulary, SearchFilter, filters_in_question
+from assistant.rerank import EmbeddingReranker, build_reranker
+from assistant.retrieve import HybridRetriever
+from assistant.types import Chunk, ItemHit
+from tests.conftest import MINUTES_DIR
+
+TODAY = dt.date(2025, 3, 1)
+VOCABULARY = IndexVocabulary(
+    municipalities=frozenset({"Vejle", "Aabenraa", "Næstved", "Lejre", "Mariagerfjord"}),
+    committees=frozenset(
+        {
+            "Arbejdsmarkedsudvalget",
+            "Udvalget for Job, Arbejdsmarked og Integration",
+            "Udvalget for Job",  # a shorter name inside the longer one
+            "Beskæftigelses- og Uddannelsesudvalget",
+        }
+    ),
+    case_keys=frozenset({"23-7010", "21-37995"}),
+    # The latest September with meetings is 2023, not the latest September before TODAY.
+    meeting_months=frozenset({(2021, 9), (2022, 9), (2023, 9), (2024, 1)}),
+)
+MODES = ("bm25", "dense", "hybrid")
+# Items whose minutes have an "Økonomi" section (see eval/minutes).
+ECONOMY_ITEMS = {
+    ("Aabenraa", 70),
+    ("Mariagerfjord", 2),
+    ("Mariagerfjord", 3),
+    ("Næstved", 95),
+    ("Næstved", 96),
+    ("Næstved", 97),
+    ("Næstved", 98),
+}
+
+
+def read(question: str, vocabulary: IndexVocabulary = VOCABULARY) -> SearchFilter:
+    return filters_in_question(question, vocabulary, today=TODAY)
+
+
+def days(start: dt.date, end: dt.date) -> SearchFilter:
+    return SearchFilter(date_from=start, date_to=end)
+
+
+def _items(hits: list[ItemHit]) -> set[tuple[str, int]]:
+    return {(h.best.municipality, h.best.item_number) for h in hits}
+
+
+def _all_chunks(assistant: Assistant) -> list[Chunk]:
+    return assistant.retriever.chunks_matching(SearchFilter())
+
+
+# --- filters read from the question (pure) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "municipality"),
+    [
+        ("Hvem var fraværende i Vejle?", "Vejle"),
+        ("Hvad mener Aabenraas arbejdsmarkedsudvalg om CSR?", "Aabenraa"),
+        ("investeringspuljen i naestved", "Næstved"),
+        ("Hvad skete der i Åbenrå?", "Aabenraa"),
+        ("Hvad står der om vejledning af unge?", None),  # "Vejle" only as a whole word
+        ("Hvad besluttede Odense?", None),  # not in the index
+    ],
+)
+def test_the_municipality_a_question_names(question: str, municipality: str | None) -> None:
+    assert read(question).municipality == municipality
+
+
+@pytest.mark.parametrize(
+    ("question", "committee"),
+    [
+        ("Hvad besluttede Arbejdsmarkedsudvalget?", "Arbejdsmarkedsudvalget"),
+        ("Hvad var arbejdsmarkedsudvalgets holdning?", "Arbejdsmarkedsudvalget"),
+        ("Hvad har Arbejdsmarkedsudvalg drøftet?", "Arbejdsmarkedsudvalget"),
+        (
+            "Hvad besluttede Udvalget for Job, Arbejdsmarked og Integration?",
+            "Udvalget for Job, Arbejdsmarked og Integration",
+        ),
+        ("Hvad besluttede Udvalget for Job?", "Udvalget for Job"),
+        (
+            "Beskæftigelses- og Uddannelsesudvalgets beslutning",
+            "Beskæftigelses- og Uddannelsesudvalget",
+        ),
+        ("Hvad besluttede udvalget?", None),
+    ],
+)
+def test_the_committee_a_question_names(question: str, committee: str | None) -> None:
+    assert read(question).committee == committee
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "end"),
+    [
+        ("Hvad skete der i 2023?", dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
+        ("Hvad blev besluttet den 4. januar 2024?", dt.date(2024, 1, 4), dt.date(2024, 1, 4)),
+        ("Hvad blev besluttet på mødet 04-01-2024?", dt.date(2024, 1, 4), dt.date(2024, 1, 4)),
+        ("Hvad blev besluttet på mødet 28.09.2021?", dt.date(2021, 9, 28), dt.date(2021, 9, 28)),
+        # The latest September the index has meetings in.
+        ("Hvad skete der i september?", dt.date(2023, 9, 1), dt.date(2023, 9, 30)),
+        # Figures are reported a month or two later: August's count is in the October minutes.
+        (
+            "Hvor mange fordrevne var der i august 2023?",
+            dt.date(2023, 8, 1),
+            dt.date(2023, 10, 31),
+        ),
+        ("Hvad skete der i august 2023?", dt.date(2023, 8, 1), dt.date(2023, 8, 31)),
+        # The reporting lag runs over the new year.
+        ("Hvor mange var i job i november 2023?", dt.date(2023, 11, 1), dt.date(2024, 1, 31)),
+    ],
+)
+def test_the_dates_a_question_names(question: str, start: dt.date, end: dt.date) -> None:
+    found = read(question)
+    assert (found.date_from, found.date_to) == (start, end)
+
+
+def test_a_month_without_meetings_in_the_index_is_the_latest_that_has_begun() -> None:
+    empty = IndexVocabulary()
+    assert read("Hvad skete der i september?", empty) == days(
+        dt.date(2024, 9, 1), dt.date(2024, 9, 30)
+    )
+    assert read("Hvad skete der i februar?", empty) == days(
+        dt.date(2025, 2, 1), dt.date(2025, 2, 28)
+    )
+
+
+def test_a_case_number_counts_only_when_the_index_holds_it() -> None:
+    assert read("Hvad er status på sag 23/7010?") == SearchFilter(case_key="23-7010")
+    assert read("Hvad skete der i sag 21/037995?") == SearchFilter(case_key="21-37995")
+    # An unknown case sets nothing; in particular its first digits are not an item number.
+    assert read("Hvad er status på sag 99/1234?") == SearchFilter()
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [("Hvad handlede punkt 71 om?", 71), ("Hvad står der under pkt. 3?", 3)],
+)
+def test_an_item_number(question: str, item: int) -> None:
+    assert read(question) == SearchFilter(item_number=item)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvad er strategien i perioden 2022-2025?",
+        "Hvad er strategien for 2022-2025?",
+        "Hvorfor fik Mariagerfjord 1.609.500 kr.?",
+        "Hvad koster 400.000 kr. om året?",
+    ],
+)
+def test_periods_and_amounts_set_no_date(question: str) -> None:
+    found = read(question)
+    assert (found.date_from, found.date_to, found.item_number) == (None, None, None)
+
+
+def test_everything_a_question_names_at_once() -> None:
+    assert read("Hvad besluttede Arbejdsmarkedsudvalget i Vejle i 2023?") == SearchFilter(
+        municipality="Vejle",
+        committee="Arbejdsmarkedsudvalget",
+        date_from=dt.date(2023, 1, 1),
+        date_to=dt.date(2023, 12, 31),
+    )
+
+
+# --- SearchFilter itself --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "described"),
+    [
+        (SearchFilter(), ""),
+        (
+            SearchFilter(
+                municipality="Vejle",
+                committee="Arbejdsmarkedsudvalget",
+                date_from=dt.date(2023, 1, 1),
+                date_to=dt.date(2023, 12, 31),
+            ),
+            "Vejle Kommune, Arbejdsmarkedsudvalget, 2023",
+        ),
+        (days(dt.date(2024, 1, 4), dt.date(2024, 1, 4)), "4. januar 2024"),
+        (days(dt.date(2022, 1, 1), dt.date(2025, 12, 31)), "2022-2025"),
+        (
+            days(dt.date(2023, 8, 1), dt.date(2023, 10, 31)),
+            "august til oktober 2023",
+        ),
+        (SearchFilter(date_from=dt.date(2024, 9, 2)), "fra 2. september 2024"),
+        (SearchFilter(date_to=dt.date(2024, 9, 2)), "til 2. september 2024"),
+        (
+            SearchFilter(case_key="23-7010", item_number=71, closed=False, section="Økonomi"),
+            "sag 23-7010, punkt 71, åbne punkter, afsnittet Økonomi",
+        ),
+        (SearchFilter(closed=True), "lukkede punkter"),
+    ],
+)
+def test_describe_in_danish(where: SearchFilter, described: str) -> None:
+    assert where.describe() == described
+
+
+def test_matches_on_chunks_from_the_index(sample_assistant: Assistant) -> None:
+    chunks = _all_chunks(sample_assistant)
+    closed = [c for c in chunks if SearchFilter(closed=True).matches(c)]
+    assert [(c.municipality, c.item_number) for c in closed] == [("Mariagerfjord", 7)]
+
+    item_71 = next(c for c in chunks if c.municipality == "Aabenraa" and c.item_number == 71)
+    assert SearchFilter(
+        municipality="Aabenraa",
+        committee="Arbejdsmarkedsudvalget",
+        date_from=dt.date(2024, 9, 2),  # both ends inclusive
+        date_to=dt.date(2024, 9, 2),
+        case_key="23-7010",
+        item_number=71,
+        closed=False,
+    ).matches(item_71)
+    for wrong in (
+        SearchFilter(municipality="Vejle"),
+        SearchFilter(committee="Udvalget for Job, Arbejdsmarked og Integration"),
+        SearchFilter(date_from=dt.date(2024, 9, 3)),
+        SearchFilter(date_to=dt.date(2024, 9, 1)),
+        SearchFilter(case_key="23/7010"),  # keys are normalised; a raw number is not a key
+        SearchFilter(item_number=72),
+        SearchFilter(closed=True),
+    ):
+        assert not wrong.matches(item_71), wrong
+
+    # A section matches by its whole name, not as a prefix of another section's name.
+    decided = next(c for c in chunks if "Beslutning" in c.sections.split(","))
+    assert SearchFilter(section="Beslutning").matches(decided)
+    assert not SearchFilter(section="Beslutning").matches(
+        replace(decided, sections="Sagsfremstilling,Beslutningskompetence")
+    )
+
+
+def test_explicit_filters_win_over_implied_ones() -> None:
+    explicit = SearchFilter(municipality="Aabenraa", closed=False)
+    implied = SearchFilter(municipality="Vejle", date_from=dt.date(2023, 1, 1))
+    assert explicit.merged_over(implied) == SearchFilter(
+        municipality="Aabenraa", closed=False, date_from=dt.date(2023, 1, 1)
+    )
+    assert implied.without_dates() == SearchFilter(municipality="Vejle")
+
+
+# --- retrieval with filters ------------------------------------------------------------------
+
+RETRIEVAL_CASES = {
+    "municipality": (SearchFilter(municipality="Vejle"), "status på beskæftigelsesindsatsen"),
+    "committee": (
+        SearchFilter(committee="Arbejdsmarkedsudvalget"),
+        "godkendelse af indsats for unge",
+    ),
+    "dates": (
+        days(dt.date(2023, 9, 1), dt.date(2023, 10, 31)),
+        "integration og beskæftigelse status",
+    ),
+    "item": (SearchFilter(item_number=71), "evaluering af indsats for udsatte unge"),
+    "closed": (SearchFilter(closed=True), "underskriftsark"),
+    "open": (SearchFilter(closed=False), "underskriftsark"),
+    "section": (SearchFilter(section="Økonomi"), "økonomi udgifter budget tilskud"),
+    "case and dates": (
+        SearchFilter(case_key="21-37995", date_from=dt.date(2024, 1, 1)),
+        "orientering fra formanden",
+    ),
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("case", list(RETRIEVAL_CASES))
+def test_every_hit_satisfies_the_filter(sample_assistant: Assistant, mode: str, case: str) -> None:
+    where, query = RETRIEVAL_CASES[case]
+    hits = sample_assistant.retriever.search(query, mode=mode, where=where)
+    assert hits, f"{mode}: nothing found for {where}"
+    for hit in hits:
+        for chunk in hit.chunks:
+            assert where.matches(chunk), (mode, chunk.municipality, chunk.item_number)
+    found = _items(hits)
+    if case == "closed":
+        assert found == {("Mariagerfjord", 7)}
+    if case == "open":
+        assert ("Mariagerfjord", 7) not in found
+    if case == "item":
+        assert found == {("Aabenraa", 71)}
+    if case == "section":
+        assert found <= ECONOMY_ITEMS
+    if case == "case and dates":
+        assert found <= {("Aabenraa", 69), ("Aabenraa", 75), ("Aabenraa", 76)}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_filter_is_what_keeps_other_municipalities_out(
+    sample_assistant: Assistant, mode: str
+) -> None:
+    query = "status på beskæftigelsesindsatsen"
+    unfiltered = sample_assistant.retriever.search(query, mode=mode)
+    assert {h.best.municipality for h in unfiltered} - {"Vejle"}
+    filtered = sample_assistant.retriever.search(
+        query, mode=mode, where=SearchFilter(municipality="Vejle")
+    )
+    assert filtered and {h.best.municipality for h in filtered} == {"Vejle"}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_filter_nothing_matches_finds_nothing(sample_assistant: Assistant, mode: str) -> None:
+    where = SearchFilter(municipality="Vejle", item_number=71)
+    assert sample_assistant.retriever.search("indsats for unge", mode=mode, where=where) == []
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        SearchFilter(),
+        SearchFilter(municipality="Lejre"),
+        SearchFilter(committee="Arbejdsmarkedsudvalget", closed=False),
+        SearchFilter(case_key="85.00.00-A00-4-17"),
+        days(dt.date(2023, 9, 6), dt.date(2024, 1, 4)),
+        SearchFilter(section="Økonomi"),
+        SearchFilter(section="Beslutning", municipality="Næstved"),
+        SearchFilter(closed=True),
+    ],
+    ids=lambda where: where.describe() or "alt",
+)
+def test_chunks_matching_is_exactly_what_matches_admits(
+    sample_assistant: Assistant, where: SearchFilter
+) -> None:
+    everything = _all_chunks(sample_assistant)
+    assert len(everything) == sample_assistant.retriever.chunk_count
+    expected = [c.id for c in everything if where.matches(c)]
+    assert expected
+    assert [c.id for c in sample_assistant.retriever.chunks_matching(where)] == expected
+
+
+def test_chunks_matching_a_case(sample_assistant: Assistant) -> None:
+    chunks = sample_assistant.retriever.chunks_matching(SearchFilter(case_key="21-37995"))
+    assert {(c.municipality, c.item_number) for c in chunks} == {
+        ("Aabenraa", 69),
+        ("Aabenraa", 75),
+        ("Aabenraa", 76),
+    }
+    assert sample_assistant.retriever.chunks_matching(SearchFilter(case_key="99-1")) == []
+
+
+# --- Assistant.ask with filters --------------------------------------------------------------
+
+
+def _cited(answer) -> list[tuple[str, str, int]]:
+    return [(c.municipality, c.meeting_date, c.item_number) for c in answer.citations]
+
+
+@pytest.mark.parametrize(
+    ("question", "keep"),
+    [
+        ("Hvad besluttede Arbejdsmarkedsudvalget i Vejle?", lambda c: c.municipality == "Vejle"),
+        ("Hvad skete der på mødet den 4. januar 2024?", lambda c: c.meeting_date == "2024-01-04"),
+        (
+            "Hvad har Udvalget for Job, Arbejdsmarked og Integration behandlet?",
+            lambda c: c.committee == "Udvalget for Job, Arbejdsmarked og Integration",
+        ),
+        ("Hvem var fraværende i Mariagerfjord?", lambda c: c.municipality == "Mariagerfjord"),
+    ],
+)
+def test_a_question_naming_where_to_look_cites_only_that(
+    sample_assistant: Assistant, question: str, keep
+) -> None:
+    answer = sample_assistant.ask(question)
+    assert not answer.abstained and answer.citations
+    assert all(keep(c) for c in answer.citations), _cited(answer)
+    assert "Intet fundet" not in answer.text
+
+
+def test_an_item_number_in_the_question(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask("Hvad handlede punkt 71 om?")
+    assert _cited(answer)[0] == ("Aabenraa", "2024-09-02", 71)
+    assert {c.item_number for c in answer.citations} == {71}
+
+
+def test_implied_dates_are_relaxed_first_and_the_answer_says_so(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask("Hvad besluttede Arbejdsmarkedsudvalget i Vejle i 2020?")
+    assert answer.text.startswith(
+        "(Intet fundet for Vejle Kommune, Arbejdsmarkedsudvalget, 2020; viser resultater fra "
+        "Vejle Kommune, Arbejdsmarkedsudvalget.)"
+    )
+    assert answer.citations and {c.municipality for c in answer.citations} == {"Vejle"}
+
+
+def test_all_implied_filters_are_relaxed_when_names_alone_match_nothing(
+    sample_assistant: Assistant,
+) -> None:
+    # Lejre has no committee called Arbejdsmarkedsudvalget.
+    answer = sample_assistant.ask("Hvad besluttede Arbejdsmarkedsudvalget i Lejre?")
+    assert answer.text.startswith(
+        "(Intet fundet for Lejre Kommune, Arbejdsmarkedsudvalget; viser resultater fra alle "
+        "referater.)"
+    )
+    assert answer.citations
+
+
+def test_explicit_filters_always_hold(sample_assistant: Assistant) -> None:
+    # Explicit over implied: the question says Vejle, the user chose Mariagerfjord.
+    answer = sample_assistant.ask(
+        "Hvem var fraværende i Vejle?", filters=SearchFilter(municipality="Mariagerfjord")
+    )
+    assert answer.citations and {c.municipality for c in answer.citations} == {"Mariagerfjord"}
+    assert "Per Kragelund" in answer.text
+    # Relaxing the question's dates keeps the explicit municipality.
+    relaxed = sample_assistant.ask(
+        "Hvem var fraværende i 2020?", filters=SearchFilter(municipality="Vejle")
+    )
+    assert "viser resultater fra Vejle Kommune." in relaxed.text
+    assert {c.municipality for c in relaxed.citations} <= {"Vejle"}
+    # Explicit filters that match nothing are never dropped: the assistant abstains.
+    nothing = sample_assistant.ask(
+        "Hvad handlede punktet om?", filters=SearchFilter(municipality="Vejle", item_number=71)
+    )
+    assert nothing.abstained and nothing.citations == ()
+
+
+def test_explicit_names_are_resolved_as_the_index_spells_them(
+    sample_assistant: Assistant,
+) -> None:
+    assert sample_assistant.resolve_filters(
+        SearchFilter(municipality="naestved", committee="arbejdsmarkedsudvalget", item_number=3)
+    ) == SearchFilter(municipality="Næstved", committee="Arbejdsmarkedsudvalget", item_number=3)
+    answer = sample_assistant.ask(
+        "Hvad besluttede udvalget om ansøgningen til investeringspuljen?",
+        filters=SearchFilter(municipality="naestved"),
+    )
+    assert _cited(answer)[0] == ("Næstved", "2021-09-28", 96)
+    assert {c.municipality for c in answer.citations} == {"Næstved"}
+
+
+def test_an_explicit_name_the_index_does_not_hold_is_an_error(
+    sample_assistant: Assistant,
+) -> None:
+    with pytest.raises(InvalidQuestion) as municipality:
+        sample_assistant.ask("Hvem var fraværende?", filters=SearchFilter(municipality="Odense"))
+    message = str(municipality.value)
+    assert "Odense" in message
+    assert all(name in message for name in ("Aabenraa", "Lejre", "Mariagerfjord", "Næstved"))
+    assert "Vejle" in message
+    with pytest.raises(InvalidQuestion, match="Kendte udvalg: Arbejdsmarkedsudvalget"):
+        sample_assistant.ask("Hvem var fraværende?", filters=SearchFilter(committee="Økonomi"))
+
+
+# --- a case's timeline -----------------------------------------------------------------------
+
+
+def test_case_timeline_newest_first_with_decisions(sample_assistant: Assistant) -> None:
+    treatments = sample_assistant.case_timeline("21/037995")  # zero padded as some print it
+    assert [
+        (t.municipality, t.meeting_date, t.item_number, t.decision_status, t.decision)
+        for t in treatments
+    ] == [
+        ("Aabenraa", "2024-09-02", 76, "", ""),  # the signature page records no decision
+        ("Aabenraa", "2024-09-02", 75, "taget til efterretning", "Taget til orientering."),
+        ("Aabenraa", "2024-09-02", 69, "godkendt", "Godkendt."),
+    ]
+    assert {t.case_number for t in treatments} == {"21/37995"}
+    assert sample_assistant.case_timeline("21-37995") == treatments
+
+
+def test_an_unknown_case_is_an_error(sample_assistant: Assistant) -> None:
+    with pytest.raises(UnknownCase, match="99/1"):
+        sample_assistant.case_timeline("99/1")
+
+
+def test_a_status_question_leads_with_the_decision_that_stands(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask("Hvad er status på sag 21/37995?")
+    assert not answer.abstained
+    # Punkt 75 holds the latest decision; the later signature page (76) has none.
+    assert [c.item_number for c in answer.citations] == [75, 76, 69]
+    assert [c.n for c in answer.citations] == [1, 2, 3]
+    first = answer.citations[0]
+    assert (first.decision_status, first.quote) == (
+        "taget til efterretning",
+        "Taget til orientering.",
+    )
+    assert answer.text.startswith("Sag 21/37995 er behandlet 3 gange på ét møde.")
+    assert "punkt 75" in answer.text.split("\n")[0]
+    assert all(f"[{n}]" in answer.text for n in (1, 2, 3))
+
+
+def test_status_of_case_23_7010(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask("Hvad er status på sag 23/7010?")
+    first = answer.citations[0]
+    assert (first.municipality, first.item_number, first.decision_status) == (
+        "Aabenraa",
+        71,
+        "godkendt",
+    )
+    assert "Godkendt." in first.quote
+
+
+def test_a_content_question_about_a_case_searches_within_it(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask("Hvad handler sag 23/7010 om?")
+    assert answer.citations and set(_cited(answer)) == {("Aabenraa", "2024-09-02", 71)}
+
+
+def test_a_generic_question_within_an_explicit_case_is_answered(
+    sample_assistant: Assistant,
+) -> None:
+    """`referat ask --sag 23/7010 "Hvad blev besluttet?"` names the item as clearly as
+    "Hvad blev besluttet i sag 23/7010?" does, and deserves the same answer."""
+    in_text = sample_assistant.ask("Hvad blev besluttet i sag 23/7010?")
+    assert _cited(in_text)[0] == ("Aabenraa", "2024-09-02", 71)
+    explicit = sample_assistant.ask(
+        "Hvad blev besluttet?", filters=SearchFilter(case_key="23-7010")
+    )
+    assert not explicit.abstained
+    assert _cited(explicit)[0] == ("Aabenraa", "2024-09-02", 71)
+
+
+def test_a_status_question_keeps_the_explicit_filters(sample_assistant: Assistant) -> None:
+    """Explicit filters 'always hold' (Assistant.ask), also for a case's status: the user
+    chose Vejle, and case 23/7010 is Aabenraa's."""
+    try:
+        answer = sample_assistant.ask(
+            "Hvad er status på sag 23/7010?", filters=SearchFilter(municipality="Vejle")
+        )
+    except UnknownCase:
+        return
+    assert {c.municipality for c in answer.citations} <= {"Vejle"}, _cited(answer)
+
+
+# --- reranking -------------------------------------------------------------------------------
+
+
+def test_embedding_reranker_rescores_every_hit(sample_assistant: Assistant) -> None:
+    question = "Status på indsatsen for unge og beskæftigelse"
+    hits = sample_assistant.retriever.search(question, mode="bm25", top_items=20)
+    assert len(hits) > 3 and all(h.dense_similarity == 0 for h in hits)
+    reranker = EmbeddingReranker(sample_assistant.embed_model, sample_assistant.store)
+    reranked = reranker.rerank(question, hits)
+
+    # A permutation: the same items with the same chunks and fused scores.
+    def identity(hit: ItemHit) -> tuple:
+        return hit.best.item_key, tuple(c.id for c in hit.chunks), hit.score
+
+    assert Counter(map(identity, reranked)) == Counter(map(identity, hits))
+    similarities = [h.dense_similarity for h in reranked]
+    assert all(0 < s <= 1.0 + 1e-6 for s in similarities)
+    assert all(a >= b - 1e-6 for a, b in itertools.pairwise(similarities))
+    # Each similarity is the best cosine between the question and the item's chunks.
+    query = np.asarray(sample_assistant.embed_model.get_query_embedding(question))
+    vectors = sample_assistant.store.vectors([c.id for h in hits for c in h.chunks])
+    for hit in reranked:
+        best = max(
+            float(query @ vectors[c.id])
+            / float(np.linalg.norm(query) * np.linalg.norm(vectors[c.id]))
+            for c in hit.chunks
+        )
+        assert hit.dense_similarity == pytest.approx(best, abs=1e-5)
+    assert reranker.rerank(question, []) == []
+
+
+def test_a_retriever_with_the_reranker_returns_items_by_similarity(
+    sample_assistant: Assistant,
+) -> None:
+    settings = sample_assistant.settings
+    retriever = HybridRetriever(
+        sample_assistant.store,
+        settings,
+        EmbeddingReranker(sample_assistant.embed_model, sample_assistant.store),
+    )
+    where = SearchFilter(municipality="Aabenraa")
+    hits = retriever.search("Hvornår er ansøgningsperioden for CSR-mærket?", where=where)
+    assert 0 < len(hits) <= settings.top_items
+    assert {h.best.municipality for h in hits} == {"Aabenraa"}
+    similarities = [h.dense_similarity for h in hits]
+    assert all(a >= b - 1e-6 for a, b in itertools.pairwise(similarities))
+
+
+def test_build_reranker_from_settings(sample_assistant: Assistant, tmp_path: Path) -> None:
+    embed, store = sample_assistant.embed_model, sample_assistant.store
+    assert build_reranker(Settings(reranker="none"), embed, store) is None
+    assert build_reranker(Settings(reranker=""), embed, store) is None
+    assert isinstance(
+        build_reranker(Settings(reranker="embedding"), embed, store), EmbeddingReranker
+    )
+    missing = tmp_path / "no-such-cross-encoder"
+    with pytest.raises(ConfigError, match="no-such-cross-encoder"):
+        build_reranker(Settings(reranker=str(missing)), embed, store)
+    # The CrossEncoder path itself needs a local cross-encoder model; this machine has none.
+
+
+# --- the CLI ---------------------------------------------------------------------------------
+
+REFERAT = Path(sys.executable).with_name("referat")
+
+
+def referat(*args: str, index: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(REFERAT), "--index", str(index), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},  # no wrapped error boxes
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("filters-cli-index")
+    result = referat("ingest", str(MINUTES_DIR), index=folder)
+    assert result.returncode == 0, result.stderr
+    assert "Møder: 5" in result.stdout
+    return folder
+
+
+@pytest.mark.slow
+def test_cli_sag_prints_the_treatments_newest_first(cli_index: Path) -> None:
+    result = referat("sag", "21/37995", index=cli_index)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    positions = [out.index(f"Punkt {n}:") for n in (76, 75, 69)]
+    assert positions == sorted(positions)
+    assert "Punkt 75: Orientering fra formanden og forvaltningen · taget til efterretning" in out
+    assert "Punkt 69: Godkendelse af dagsorden · godkendt" in out
+    assert "Taget til orientering." in out and "Godkendt." in out
+
+    as_json = referat("sag", "--json", "21/037995", index=cli_index)
+    assert as_json.returncode == 0, as_json.stderr
+    assert [t["item_number"] for t in json.loads(as_json.stdout)] == [76, 75, 69]
+
+
+@pytest.mark.slow
+def test_cli_sag_of_an_unknown_case_fails_in_danish(cli_index: Path) -> None:
+    result = referat("sag", "99/1", index=cli_index)
+    assert result.returncode == 1
+    assert "Sag 99/1 findes ikke i de indlæste referater" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.slow
+def test_cli_ask_with_kommune_cites_only_that_municipality(cli_index: Path) -> None:
+    result = referat("ask", "--kommune", "Vejle", "--json", "Hvem var fraværende?", index=cli_index)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["citations"] and {c["municipality"] for c in payload["citations"]} == {"Vejle"}
+    assert "Claus Behrend" in payload["answer"]
+
+
+@pytest.mark.slow
+def test_cli_ask_with_sag_and_lukkede_flags(cli_index: Path) -> None:
+    case = referat(
+        "ask",
+        "--sag",
+        "23-007010",
+        "--json",
+        "Hvad blev besluttet om evalueringen?",
+        index=cli_index,
+    )
+    assert case.returncode == 0, case.stderr
+    cited = json.loads(case.stdout)["citations"]
+    assert cited and {(c["municipality"], c["item_number"]) for c in cited} == {("Aabenraa", 71)}
+
+    closed = referat(
+        "ask", "--lukkede", "--json", "Hvad står der om underskriftsark?", index=cli_index
+    )
+    assert closed.returncode == 0, closed.stderr
+    cited = json.loads(closed.stdout)["citations"]
+    assert cited and {(c["municipality"], c["item_number"], c["closed"]) for c in cited} == {
+        ("Mariagerfjord", 7, True)
+    }
+
+
+@pytest.mark.slow
+def test_cli_ask_rejects_an_impossible_date(tmp_path: Path) -> None:
+    result = referat("ask", "--fra", "2024-13-01", "x", index=tmp_path / "index")
+    assert result.returncode == 2
+    assert "--fra" in result.stderr and "skriv en dato som 2024-09-02" in result.stderr
