@@ -21,7 +21,13 @@ STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bikke\s+(?:godkendt|godkende[rs]?|tiltrådt|vedtaget|imødekommet|bevilget)\b"
             r"|\b(?:forkastet|forkastes|afvist|afvises|afviste|nedstemt)\b",
         ),
-        ("udsat", r"\b(?:udsat|udsættes|udsatte|udskudt|udskydes|tages op (?:igen|på et senere))"),
+        # "udsatte unge" are vulnerable young people, not a postponed case.
+        (
+            "udsat",
+            r"(?:^|[.!?]\s+)udsat\b|\b(?:sagen|punktet|behandlingen|beslutningen)\s+"
+            r"(?:blev\s+|er\s+)?udsat\b|\budsættes\b|\budskudt\b|\budskydes\b"
+            r"|\btages\s+op\s+(?:igen|på\s+et\s+senere)",
+        ),
         (
             "anbefalet",
             r"\banbefal(?:er|es|ede|et)\b"
@@ -87,7 +93,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 
 
 def decision_status(text: str) -> str:
-    """The canonical status a decision text states, or "" when it states none."""
+    """The canonical status a decision text states, or "" when it states none. A member's
+    dissent ("X kunne ikke godkende indstillingen") is not the committee's decision."""
+    text = "\n".join(sentence for sentence in _sentences(text) if not DISSENT.search(sentence))
     for status, pattern in STATUS_PATTERNS:
         if pattern.search(text):
             return status

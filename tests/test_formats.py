@@ -306,6 +306,10 @@ def test_several_committees_decide_one_item() -> None:
         ("Anbefales godkendt.", "anbefalet"),
         ("Udvalget anbefaler indstillingen over for Byrådet.", "anbefalet"),
         ("Ingen punkter.", ""),
+        # "udsatte unge" are vulnerable young people; the case was not postponed.
+        ("Godkendt. Indsatsen for udsatte unge fortsætter i 2025.", "godkendt"),
+        # One member's dissent is not the committee's decision.
+        ("Godkendt.\n\nAnne Holm (A) kunne ikke godkende indstillingen.", "godkendt"),
     ],
 )
 def test_decision_status(text: str, status: str) -> None:
