@@ -158,6 +158,7 @@ def latency_only(assistant: Assistant, questions: Sequence[Question], label: str
 
 _EMBED_COST_SCRIPT = """
 import json, sys, time
+from assistant.config import Settings
 from assistant.embed import build_embed_model
 texts = json.load(sys.stdin)
 model = build_embed_model(Settings())
