@@ -1,0 +1,97 @@
+"""The scale benchmark's parts on real components, and `referat bench` end to end on a small
+generated corpus (the 1,000-meeting figures in the README come from the same command)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.bench import HashingEmbedding, leaks
+from assistant.chat import Assistant
+from assistant.evaluate import Question, run_eval
+from tests.conftest import PROJECT_ROOT
+from tests.test_cli import REFERAT
+
+
+def test_hashing_embedding_is_a_deterministic_unit_vector() -> None:
+    embedder = HashingEmbedding()
+    first = np.array(embedder.get_text_embedding("Puljen IPS for unge - tilsagn om midler"))
+    again = np.array(embedder.get_text_embedding("Puljen IPS for unge - tilsagn om midler"))
+    assert first.shape == (384,)
+    assert np.allclose(first, again)
+    assert abs(float(np.linalg.norm(first)) - 1.0) < 1e-5
+    related = np.array(embedder.get_query_embedding("tilsagn fra puljen IPS for unge"))
+    unrelated = np.array(embedder.get_query_embedding("vejarbejde på Skelbækvej"))
+    assert float(first @ related) > float(first @ unrelated)
+
+
+def _question(text: str, municipality: str, date: str, item: int) -> Question:
+    return Question(
+        id="t1",
+        question=text,
+        history=(),
+        answerable=True,
+        sources=frozenset({(municipality, date, item)}),
+        must_contain=(),
+        kind="figure",
+    )
+
+
+def test_leaks_finds_citations_outside_the_named_municipality(
+    sample_assistant: Assistant,
+) -> None:
+    question = _question(
+        "Hvor mange fordrevne fra Ukraine var der i Lejre i august 2023?", "Lejre", "2023-09-06", 3
+    )
+    rows = run_eval(sample_assistant, [question])
+    assert leaks(sample_assistant, [question], rows) == []
+    # The same answer with a Vejle citation added is a leak, and a silent one.
+    vejle = dict(rows[0]["citations"][0], municipality="Vejle", meeting_date="2023-10-05")
+    leaked = leaks(sample_assistant, [question], [dict(rows[0], citations=[vejle])])
+    assert [(leak["id"], leak["relaxed"]) for leak in leaked] == [("t1", False)]
+
+
+@pytest.mark.slow
+def test_bench_command_on_a_small_generated_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    index = tmp_path / "index"
+
+    def referat(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(REFERAT), "--index", str(index), *args],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            timeout=900,
+        )
+
+    generated = referat("bench", "--generate", "6", "--out", str(corpus))
+    assert generated.returncode == 0, generated.stderr
+    assert len(list(corpus.glob("*.txt"))) == 6
+
+    report_path = tmp_path / "bench.json"
+    run = referat("bench", "--corpus", str(corpus), "--report", str(report_path))
+    assert run.returncode == 0, run.stderr
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    samples, mixed = report["samples"], report["mixed"]
+    assert samples["meetings"] == 5 and mixed["meetings"] == 11
+    assert mixed["chunks"] > samples["chunks"] and report["ingest"]["chunks"] == mixed["chunks"]
+    assert report["mixed_rerank"]["reranker"] == "embedding"
+    for figures in (samples, mixed, report["mixed_rerank"]):
+        assert 0.0 < figures["hit@1"] <= figures["hit@5"] <= 1.0
+        assert figures["leaks_silent"] == 0
+    costs = report["embedder_s_per_chunk"]
+    assert costs["all_cores"] > 0 and costs["one_thread"] > 0
+
+    stand_in = referat(
+        "bench", "--corpus", str(corpus), "--stand-in", "--report", str(tmp_path / "s.json")
+    )
+    assert stand_in.returncode == 0, stand_in.stderr
+    latency = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert "feature-hashing" in latency["mixed"]["embedder"]
+    assert latency["mixed"]["chunks"] == mixed["chunks"]
+    assert 0 < latency["e5_query_embedding_s"]["p50"] <= latency["e5_query_embedding_s"]["p95"]
