@@ -268,17 +268,4 @@ class ExtractiveAnswerer:
 
 
 def _citation(n: int, hit: ItemHit, quote: str) -> Citation:
-    chunk = hit.best
-    return Citation(
-        n=n,
-        municipality=chunk.municipality,
-        committee=chunk.committee,
-        meeting_date=chunk.meeting_date,
-        item_number=chunk.item_number,
-        item_title=chunk.item_title,
-        case_number=chunk.case_number,
-        source=chunk.source,
-        quote=quote,
-        decision_status=chunk.decision_status,
-        closed=chunk.closed,
-    )
+    return Citation.of(n, hit.best, quote)

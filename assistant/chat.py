@@ -61,6 +61,24 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     return question
 
 
+def _known_name(
+    name: str | None,
+    known: frozenset[str],
+    find: Callable[[str, frozenset[str]], str | None],
+    kind: str,
+) -> str | None:
+    """`name` as the index spells it, or InvalidQuestion listing the names it holds."""
+    if name is None:
+        return None
+    found = find(name, known)
+    if found is None:
+        raise InvalidQuestion(
+            f"{kind} '{name}' findes ikke i de indlæste referater. "
+            f"Kendte: {', '.join(sorted(known))}."
+        )
+    return found
+
+
 class Assistant:
     def __init__(
         self,
@@ -120,21 +138,12 @@ class Assistant:
         """Explicit names as the index spells them ("vejle" -> "Vejle", "naestved" ->
         "Næstved"); a name the index does not hold is an error, not an empty result."""
         vocabulary = self.retriever.vocabulary
-        municipality, committee = filters.municipality, filters.committee
-        if municipality is not None:
-            municipality = municipality_in_question(municipality, vocabulary.municipalities)
-            if municipality is None:
-                raise InvalidQuestion(
-                    f"Kommunen '{filters.municipality}' findes ikke i de indlæste referater. "
-                    f"Kendte kommuner: {', '.join(sorted(vocabulary.municipalities))}."
-                )
-        if committee is not None:
-            committee = committee_in_question(committee, vocabulary.committees)
-            if committee is None:
-                raise InvalidQuestion(
-                    f"Udvalget '{filters.committee}' findes ikke i de indlæste referater. "
-                    f"Kendte udvalg: {', '.join(sorted(vocabulary.committees))}."
-                )
+        municipality = _known_name(
+            filters.municipality, vocabulary.municipalities, municipality_in_question, "Kommunen"
+        )
+        committee = _known_name(
+            filters.committee, vocabulary.committees, committee_in_question, "Udvalget"
+        )
         section = filters.section
         if section is not None:
             section = SECTION_HEADINGS.get(section.strip().lower().rstrip(":"))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -261,17 +260,19 @@ def sag(
     except ReferatError as error:
         _fail(error)
     if as_json:
-        typer.echo(json.dumps([asdict(t) for t in treatments], ensure_ascii=False, indent=2))
+        rows = [t.to_json() for t in treatments]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for t in treatments:
-        status = f" · {t.decision_status}" if t.decision_status else ""
+        c = t.chunk
+        status = f" · {c.decision_status}" if c.decision_status else ""
         console.print(
-            f"{danish_date(dt.date.fromisoformat(t.meeting_date))} · {t.municipality} · "
-            f"{t.committee} · Punkt {t.item_number}: {t.item_title}{status}",
+            f"{danish_date(dt.date.fromisoformat(c.meeting_date))} · {c.municipality} · "
+            f"{c.committee} · Punkt {c.item_number}: {c.item_title}{status}",
             markup=False,
             highlight=False,
         )
-        decision = "(lukket punkt)" if t.closed else " ".join(t.decision.split()) or "-"
+        decision = "(lukket punkt)" if c.closed else " ".join(t.decision.split()) or "-"
         console.print(f"    {decision}", markup=False, highlight=False)
 
 

@@ -28,18 +28,26 @@ STATUS_QUESTION = re.compile(
 
 @dataclass(frozen=True)
 class Treatment:
-    """One agenda item at one meeting that treated the case."""
+    """One agenda item at one meeting that treated the case: its first chunk carries the
+    meeting and item fields, `decision` the decision as printed ("" when none is)."""
 
-    municipality: str
-    committee: str
-    meeting_date: str
-    item_number: int
-    item_title: str
-    case_number: str
-    source: str
-    decision_status: str
-    decision: str  # as printed; "" when the item records none
-    closed: bool
+    chunk: Chunk
+    decision: str
+
+    def to_json(self) -> dict:
+        chunk = self.chunk
+        return {
+            "municipality": chunk.municipality,
+            "committee": chunk.committee,
+            "meeting_date": chunk.meeting_date,
+            "item_number": chunk.item_number,
+            "item_title": chunk.item_title,
+            "case_number": chunk.case_number,
+            "source": chunk.source,
+            "decision_status": chunk.decision_status,
+            "decision": self.decision,
+            "closed": chunk.closed,
+        }
 
 
 def case_timeline(chunks: Sequence[Chunk]) -> list[Treatment]:
@@ -51,22 +59,12 @@ def case_timeline(chunks: Sequence[Chunk]) -> list[Treatment]:
     for item_chunks in by_item.values():
         item_chunks.sort(key=lambda c: c.position)
         first = item_chunks[0]
-        treatments.append(
-            Treatment(
-                municipality=first.municipality,
-                committee=first.committee,
-                meeting_date=first.meeting_date,
-                item_number=first.item_number,
-                item_title=first.item_title,
-                case_number=first.case_number,
-                source=first.source,
-                decision_status=first.decision_status,
-                decision="" if first.closed else section_text(item_chunks, "Beslutning"),
-                closed=first.closed,
-            )
-        )
+        decision = "" if first.closed else section_text(item_chunks, "Beslutning")
+        treatments.append(Treatment(first, decision))
     # Newest first; on one day, the later item number was treated later in the meeting.
-    return sorted(treatments, key=lambda t: (t.meeting_date, t.item_number), reverse=True)
+    return sorted(
+        treatments, key=lambda t: (t.chunk.meeting_date, t.chunk.item_number), reverse=True
+    )
 
 
 def timeline_answer(question: str, treatments: Sequence[Treatment], prompts_dir: Path) -> Answer:
@@ -74,25 +72,10 @@ def timeline_answer(question: str, treatments: Sequence[Treatment], prompts_dir:
 
     A newer item without a decision (a signature page, a status note) does not hide the
     decision that stands."""
-    lead = next((t for t in treatments if t.decision and not t.closed), treatments[0])
+    lead = next((t for t in treatments if t.decision and not t.chunk.closed), treatments[0])
     treatments = [lead, *(t for t in treatments if t is not lead)]
-    citations = tuple(
-        Citation(
-            n=n,
-            municipality=t.municipality,
-            committee=t.committee,
-            meeting_date=t.meeting_date,
-            item_number=t.item_number,
-            item_title=t.item_title,
-            case_number=t.case_number,
-            source=t.source,
-            quote=_quote(t),
-            decision_status=t.decision_status,
-            closed=t.closed,
-        )
-        for n, t in enumerate(treatments, start=1)
-    )
-    meetings = len({(t.municipality, t.committee, t.meeting_date) for t in treatments})
+    citations = tuple(Citation.of(n, t.chunk, _quote(t)) for n, t in enumerate(treatments, start=1))
+    meetings = len({t.chunk.meeting_id for t in treatments})
     latest, earlier = (
         load_prompt(prompts_dir, "case_latest"),
         load_prompt(prompts_dir, "case_earlier"),
@@ -127,7 +110,7 @@ def timeline_answer(question: str, treatments: Sequence[Treatment], prompts_dir:
 
 
 def _quote(treatment: Treatment) -> str:
-    if treatment.closed:
+    if treatment.chunk.closed:
         return CLOSED_BODY
     if treatment.decision:
         return " ".join(treatment.decision.split())

@@ -167,6 +167,23 @@ class Citation:
     decision_status: str = ""  # the item's decision status, when it has one
     closed: bool = False  # a closed item: the quote is its title note, never its content
 
+    @classmethod
+    def of(cls, n: int, chunk: Chunk, quote: str) -> Citation:
+        """Citation number `n` of the item `chunk` belongs to, quoting `quote`."""
+        return cls(
+            n=n,
+            municipality=chunk.municipality,
+            committee=chunk.committee,
+            meeting_date=chunk.meeting_date,
+            item_number=chunk.item_number,
+            item_title=chunk.item_title,
+            case_number=chunk.case_number,
+            source=chunk.source,
+            quote=quote,
+            decision_status=chunk.decision_status,
+            closed=chunk.closed,
+        )
+
     def reference(self) -> str:
         """'Arbejdsmarkedsudvalget, Aabenraa Kommune, 2. september 2024, punkt 71'."""
         day = danish_date(dt.date.fromisoformat(self.meeting_date))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,24 @@ from assistant.config import PROJECT_ROOT, Settings
 
 MINUTES_DIR = PROJECT_ROOT / "eval" / "minutes"
 QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
+REFERAT = Path(sys.executable).with_name("referat")
+
+
+def referat(
+    *args: str, index: Path | None = None, timeout: int = 900
+) -> subprocess.CompletedProcess[str]:
+    """The `referat` console script as a user runs it, on the index folder `index`."""
+    command = [str(REFERAT), *(["--index", str(index)] if index else []), *args]
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},  # error boxes are not wrapped mid-message
+        cwd=PROJECT_ROOT,
+    )
+
 
 SAMPLES = {
     "Mariagerfjord": MINUTES_DIR / "000_680523cb48f2d67a.txt",

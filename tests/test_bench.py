@@ -4,7 +4,6 @@ generated corpus (the 1,000-meeting figures in the README come from the same com
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +12,7 @@ import pytest
 from assistant.bench import HashingEmbedding, leaks
 from assistant.chat import Assistant
 from assistant.evaluate import Question, run_eval
-from tests.conftest import PROJECT_ROOT
-from tests.test_cli import REFERAT
+from tests.conftest import referat
 
 
 def test_hashing_embedding_is_a_deterministic_unit_vector() -> None:
@@ -60,21 +58,12 @@ def test_bench_command_on_a_small_generated_corpus(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     index = tmp_path / "index"
 
-    def referat(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(REFERAT), "--index", str(index), *args],
-            capture_output=True,
-            text=True,
-            cwd=PROJECT_ROOT,
-            timeout=900,
-        )
-
-    generated = referat("bench", "--generate", "6", "--out", str(corpus))
+    generated = referat("bench", "--generate", "6", "--out", str(corpus), index=index)
     assert generated.returncode == 0, generated.stderr
     assert len(list(corpus.glob("*.txt"))) == 6
 
     report_path = tmp_path / "bench.json"
-    run = referat("bench", "--corpus", str(corpus), "--report", str(report_path))
+    run = referat("bench", "--corpus", str(corpus), "--report", str(report_path), index=index)
     assert run.returncode == 0, run.stderr
     report = json.loads(report_path.read_text(encoding="utf-8"))
     samples, mixed = report["samples"], report["mixed"]
@@ -88,7 +77,13 @@ def test_bench_command_on_a_small_generated_corpus(tmp_path: Path) -> None:
     assert costs["all_cores"] > 0 and costs["one_thread"] > 0
 
     stand_in = referat(
-        "bench", "--corpus", str(corpus), "--stand-in", "--report", str(tmp_path / "s.json")
+        "bench",
+        "--corpus",
+        str(corpus),
+        "--stand-in",
+        "--report",
+        str(tmp_path / "s.json"),
+        index=index,
     )
     assert stand_in.returncode == 0, stand_in.stderr
     latency = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))

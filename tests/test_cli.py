@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINUTES_DIR, QUESTIONS
+from tests.conftest import MINUTES_DIR, QUESTIONS, referat
 
-REFERAT = Path(sys.executable).with_name("referat")
 pytestmark = pytest.mark.slow
-
-
-def referat(*args: str, index: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(REFERAT), "--index", str(index), *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,10 +23,9 @@ import pytest
 
 from assistant.parse import parse_file
 from assistant.types import meeting_json
-from tests.conftest import QUESTIONS, SAMPLES
+from tests.conftest import QUESTIONS, SAMPLES, referat
 from tests.render import portal_page, scanned_pdf, text_to_pdf
 
-REFERAT = Path(sys.executable).with_name("referat")
 pytestmark = pytest.mark.slow
 
 QUESTION_SET = {
@@ -60,11 +58,6 @@ NEWSLETTER = (
     "og vi glæder os til at se både nye og kendte ansigter. Læs mere om vores kurser i "
     "ansøgningsskrivning på kommunens hjemmeside, eller ring til os på 12 34 56 78.\n"
 )
-
-
-def referat(*args: str, index: Path | None = None) -> subprocess.CompletedProcess[str]:
-    command = [str(REFERAT), *(["--index", str(index)] if index else []), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
 
 
 def _flat(output: str) -> str:
