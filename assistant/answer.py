@@ -138,7 +138,11 @@ class ExtractiveAnswerer:
         # Items that contain the question's words go first (keeping the retrieval order
         # among them); when none does, the minutes do not answer the question.
         order = sorted(
-            range(len(items)), key=lambda i: not self._has_evidence(items[i][0], coverage[i])
+            range(len(items)),
+            key=lambda i: (
+                not self._has_evidence(items[i][0], coverage[i]),
+                -round(coverage[i] * 5) / 5,
+            ),
         )
         items = [items[i] for i in order]
         coverage = [coverage[i] for i in order]

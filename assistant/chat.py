@@ -188,14 +188,15 @@ class Assistant:
             # only unique within one municipality's system), whatever the dates.
             treatments = self.case_timeline(where.case_key, where.without_dates())
             return timeline_answer(question, treatments, self.settings.prompts_dir)
-        hits = self.retriever.search(query, mode=mode, where=where)
+        candidates = self.settings.answer_candidates
+        hits = self.retriever.search(query, mode=mode, top_items=candidates, where=where)
         note = ""
         # Relax what the question implied, dates first (they are the likeliest misreading),
         # then every implied filter; the user's explicit filters always stay.
         for relaxed in (explicit.merged_over(where.without_dates()), explicit):
             if hits or relaxed == where:
                 continue
-            hits = self.retriever.search(query, mode=mode, where=relaxed)
+            hits = self.retriever.search(query, mode=mode, top_items=candidates, where=relaxed)
             if hits:
                 note = (
                     f"(Intet fundet for {where.describe()}; viser resultater fra "

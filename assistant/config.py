@@ -54,7 +54,13 @@ class Settings(BaseSettings):
     bm25_candidates: int = Field(40, description="Chunks taken from BM25 before fusion.")
     dense_candidates: int = Field(40, description="Chunks taken from dense search before fusion.")
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
-    top_items: int = Field(5, description="Agenda items passed to the answerer.")
+    top_items: int = Field(5, description="Agenda items an answer cites at most.")
+    answer_candidates: int = Field(
+        15,
+        description="Agenda items retrieved for the answerer to check for evidence. Among "
+        "thousands of meetings the item with the question's rare words can rank below five "
+        "look-alikes from other municipalities; the answerer puts evidence first.",
+    )
     reranker: str = Field(
         "none",
         description="Second-stage re-scoring of the fused top items: 'none', 'embedding' "

@@ -17,7 +17,15 @@ from assistant.errors import ParseError
 from assistant.extract import SUPPORTED_SUFFIXES
 from assistant.parse import parse_file
 from assistant.store import ChunkStore
-from assistant.types import IngestReport
+from assistant.types import Chunk, IngestReport
+
+# Chunks embedded and written per store call: large enough that a folder of thousands of
+# meetings does not pay a database round trip per file, small enough to show progress.
+WRITE_BATCH_CHUNKS = 256
+
+
+def _flatten(pending: dict[str, list[Chunk]]) -> list[Chunk]:
+    return [chunk for chunks in pending.values() for chunk in chunks]
 
 
 def find_minutes_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -69,6 +77,20 @@ def ingest_paths(
 ) -> IngestReport:
     files, skipped = find_minutes_files(paths)
     tally = _Tally(skipped=list(skipped))
+    pending: dict[str, list[Chunk]] = {}
+    pending_warnings: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        store.replace_sources(pending)
+        tally.meetings += len(pending)
+        tally.items += sum(len({c.item_number for c in chunks}) for chunks in pending.values())
+        tally.chunks += sum(len(chunks) for chunks in pending.values())
+        tally.warnings.extend(pending_warnings)
+        pending.clear()
+        pending_warnings.clear()
+
     for path in files:
         if on_file:
             on_file(path)
@@ -92,11 +114,13 @@ def ingest_paths(
         if not chunks:
             tally.skipped.append((path.name, "ingen åbne punkter med indhold"))
             continue
-        store.replace_source(path.name, chunks)
-        tally.warnings.extend((path.name, warning) for warning in meeting.warnings)
-        tally.meetings += 1
-        tally.items += len({c.item_number for c in chunks})
-        tally.chunks += len(chunks)
+        if {c.meeting_id for c in chunks} & {c.meeting_id for c in _flatten(pending)}:
+            flush()  # two files of one meeting: the later one replaces the earlier
+        pending[path.name] = chunks
+        pending_warnings.extend((path.name, warning) for warning in meeting.warnings)
+        if sum(len(c) for c in pending.values()) >= WRITE_BATCH_CHUNKS:
+            flush()
+    flush()
     return IngestReport(
         meetings=tally.meetings,
         items=tally.items,

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
@@ -93,23 +93,29 @@ class ChunkStore:
         return str(found["metadatas"][0]["file_sha"]) if found["ids"] else None
 
     def replace_source(self, source: str, chunks: Sequence[Chunk]) -> None:
-        """Make `source`'s chunks exactly `chunks`, with no moment where the file is missing.
+        self.replace_sources({source: chunks})
+
+    def replace_sources(self, batch: Mapping[str, Sequence[Chunk]]) -> None:
+        """Make each source's chunks exactly the given ones, with no moment where a file is
+        missing. Several files go in one call: one embedding batch and one write, which is
+        what makes a folder of thousands of meetings ingest at the embedder's speed.
 
         New chunks are embedded and upserted first; only then are the old ones that the new
-        version no longer has deleted. A failure half-way leaves the old version answerable.
+        versions no longer have deleted. A failure half-way leaves the old versions answerable.
         """
+        chunks = [chunk for source_chunks in batch.values() for chunk in source_chunks]
         if not chunks:
             return
         vectors = self._embed_model.get_text_embedding_batch([c.text for c in chunks])
         nodes = [_to_node(chunk, vector) for chunk, vector in zip(chunks, vectors, strict=True)]
         new_ids = {c.id for c in chunks}
+        sources = sorted(batch)
         meeting_ids = sorted({c.meeting_id for c in chunks})
         self._collection.delete(ids=list(new_ids))  # upsert: llama-index's add() only adds
         self._vector_store.add(nodes)
+        # The same meeting may have come from another file before (renamed, re-exported).
         stale = self._collection.get(
-            where={"$or": [{"source": source}, *({"meeting_id": m} for m in meeting_ids)]}
-            if meeting_ids
-            else {"source": source},
+            where={"$or": [{"source": {"$in": sources}}, {"meeting_id": {"$in": meeting_ids}}]},
             include=[],
         )["ids"]
         stale_ids = [i for i in stale if i not in new_ids]
