@@ -56,10 +56,11 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
     top_items: int = Field(5, description="Agenda items an answer cites at most.")
     answer_candidates: int = Field(
-        15,
+        30,
         description="Agenda items retrieved for the answerer to check for evidence. Among "
         "thousands of meetings the item with the question's rare words can rank below five "
-        "look-alikes from other municipalities; the answerer puts evidence first.",
+        "look-alikes from other municipalities; the answerer puts evidence first. On the "
+        "1,000-meeting benchmark 5/15/30 gave hit@5 0.85/0.89/0.93 at the same precision.",
     )
     reranker: str = Field(
         "none",

@@ -128,19 +128,31 @@ class ChunkStore:
         return self._collection.count()
 
     def all_chunks(self) -> list[Chunk]:
+        return self.all_chunks_and_vectors()[0]
+
+    def all_chunks_and_vectors(self) -> tuple[list[Chunk], np.ndarray]:
+        """Every chunk with its stored vector (rows in the same order), read page by page."""
         chunks: list[Chunk] = []
+        vectors: list[np.ndarray] = []
         offset = 0
         while True:
             page = self._collection.get(
-                include=["documents", "metadatas"], limit=PAGE, offset=offset
+                include=["documents", "metadatas", "embeddings"], limit=PAGE, offset=offset
             )
             chunks.extend(
                 _from_chroma(i, d, m)
                 for i, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
             )
+            if len(page["ids"]):
+                vectors.append(np.asarray(page["embeddings"], dtype=np.float32))
             if len(page["ids"]) < PAGE:
-                return chunks
+                break
             offset += PAGE
+        matrix = np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+        return chunks, matrix
+
+    def query_vector(self, question: str) -> list[float]:
+        return self._embed_model.get_query_embedding(question)
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored embeddings by chunk id (for re-scoring without embedding passages again)."""
