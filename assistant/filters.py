@@ -126,6 +126,12 @@ EXACT_DATE = re.compile(
 MONTH = re.compile(rf"\b(?:i|fra|for|pr\.?|per|ultimo|primo|medio)\s+(?P<month>{_MONTHS})"
                    rf"(?:\s+(?P<year>(?:19|20)\d{{2}}))?\b", re.IGNORECASE)  # fmt: skip
 # "i 2023", but not the period "2022-2025" or "2024/25".
+# "fra august 2022 til august 2023": the whole span, not its first month.
+MONTH_RANGE = re.compile(
+    rf"\bfra\s+(?P<first>{_MONTHS})\s+(?P<first_year>(?:19|20)\d{{2}})\s+(?:til|og\s+til|-|–)\s+"
+    rf"(?P<last>{_MONTHS})\s+(?P<last_year>(?:19|20)\d{{2}})\b",
+    re.IGNORECASE,
+)
 YEAR = re.compile(
     r"\b(?:i|fra|for|år|året|in)\s+(?P<year>(?:19|20)\d{2})\b(?![-–/]\d)", re.IGNORECASE
 )
@@ -207,21 +213,31 @@ def dates_in_question(
         except ValueError:
             return None, None
         return date, date
+    if match := MONTH_RANGE.search(question):
+        first, last = _month(match["first"]), _month(match["last"])
+        start = dt.date(int(match["first_year"]), first, 1)
+        end_year, end_month = _plus_months(int(match["last_year"]), last, _lag(question))
+        return start, dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
     if match := MONTH.search(question):
         month = _month(match["month"])
         year = int(match["year"]) if match["year"] else _latest_year(month, today, meeting_months)
         start = dt.date(year, month, 1)
-        end_month = month
-        if FIGURE_QUESTION.search(question):
-            end_month = month + REPORTING_LAG_MONTHS
-        end_year = year + (end_month - 1) // 12
-        end_month = (end_month - 1) % 12 + 1
+        end_year, end_month = _plus_months(year, month, _lag(question))
         end = dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
         return start, end
     if match := YEAR.search(question):
         year = int(match["year"])
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     return None, None
+
+
+def _lag(question: str) -> int:
+    return REPORTING_LAG_MONTHS if FIGURE_QUESTION.search(question) else 0
+
+
+def _plus_months(year: int, month: int, months: int) -> tuple[int, int]:
+    total = month - 1 + months
+    return year + total // 12, total % 12 + 1
 
 
 def _month(word: str) -> int:

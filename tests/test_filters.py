@@ -126,6 +126,13 @@ def test_the_committee_a_question_names(question: str, committee: str | None) ->
         ("Hvad skete der i august 2023?", dt.date(2023, 8, 1), dt.date(2023, 8, 31)),
         # The reporting lag runs over the new year.
         ("Hvor mange var i job i november 2023?", dt.date(2023, 11, 1), dt.date(2024, 1, 31)),
+        # A span is the whole span (plus the reporting lag for figures), not its first month.
+        (
+            "Hvor mange forløb blev afsluttet fra august 2022 til august 2023?",
+            dt.date(2022, 8, 1),
+            dt.date(2023, 10, 31),
+        ),
+        ("Hvad skete der fra marts 2023 til maj 2023?", dt.date(2023, 3, 1), dt.date(2023, 5, 31)),
     ],
 )
 def test_the_dates_a_question_names(question: str, start: dt.date, end: dt.date) -> None:
