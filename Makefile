@@ -18,4 +18,5 @@ test: install-test lint
 	.venv/bin/python -m pytest
 
 eval: install
+	.venv/bin/referat ingest eval/minutes/
 	.venv/bin/referat eval eval/questions.jsonl --output eval/reports/RESULTS.jsonl --summary eval/reports/summary.json
