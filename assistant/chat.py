@@ -39,9 +39,10 @@ class Turn(TypedDict):
 
 # A follow-up leans on the previous turn when it points back ("det", "projektet") or has
 # almost no subject of its own ("Og hvad koster det?", "Hvem er projektejer?").
+# "så" mid-question ("Hvornår får virksomhederne så mærket?") continues the conversation.
 LEANING = re.compile(
     r"\b(?:det|den|denne|dette|de|dem|deres|han|hun|projektet|indsatsen|sagen|punktet|"
-    r"udvalget|ordningen|puljen|forløbet|samme)\b|^\s*(?:og|men|hvad med)\b",
+    r"udvalget|ordningen|puljen|forløbet|samme|så)\b|^\s*(?:og|men|hvad med)\b",
     re.IGNORECASE,
 )
 MAX_HISTORY_TURNS = 12
@@ -57,7 +58,8 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     if not previous:
         return question
     if LEANING.search(question) or len(terms(question)) <= 2:
-        return f"{previous[-1]} {question}"
+        # The new question first: a municipality or date it names wins over the old one's.
+        return f"{question} {previous[-1]}"
     return question
 
 

@@ -148,3 +148,20 @@ def test_decision_status_and_dissent_reach_the_answer(sample_assistant: Assistan
     first = answer.citations[0]
     assert (first.item_number, first.decision_status) == (96, "godkendt")
     assert "Jette Leth Buhl kunne ikke støtte udvalgets beslutning" in answer.text
+
+
+def test_a_follow_up_names_a_new_municipality_and_that_one_wins(
+    sample_assistant: Assistant,
+) -> None:
+    history = [{"role": "user", "content": "Hvad besluttede Lejre om kvartalsbogen?"}]
+    question = "Og hvad besluttede de så i Vejle?"
+    query = standalone_question(question, history)
+    assert query.startswith(question) and "kvartalsbogen" in query
+    assert sample_assistant.filters_in_question(query).municipality == "Vejle"
+
+
+def test_so_in_a_question_continues_the_conversation(sample_assistant: Assistant) -> None:
+    history = [{"role": "user", "content": "Hvad handlede sagen om CSR-mærket i Aabenraa om?"}]
+    answer = sample_assistant.ask("Hvornår får virksomhederne så mærket overrakt?", history)
+    first = answer.citations[0]
+    assert (first.municipality, first.item_number) == ("Aabenraa", 72)
