@@ -74,15 +74,16 @@ class SearchFilter:
             and (self.section is None or self.section in chunk.sections.split(","))
         )
 
-    def store_conditions(self) -> list[tuple[str, str, Any]]:
-        """(field, operator, value) the vector store can apply itself. The section is not
-        among them: a chunk lists its sections in one string, which Chroma cannot search."""
+    def conditions(self) -> list[tuple[str, str, Any]]:
+        """(field, operator, value) comparisons on chunk fields, which the retriever applies
+        as vectorised column tests. The section is not among them: a chunk lists its sections
+        in one string, tested on its own."""
         conditions: list[tuple[str, str, Any]] = []
         for name in ("municipality", "committee", "case_key", "item_number"):
             if (value := getattr(self, name)) is not None:
                 conditions.append((name, "==", value))
         if self.closed is not None:
-            conditions.append(("closed", "==", int(self.closed)))  # stored as 0/1, see store
+            conditions.append(("closed", "==", self.closed))
         if self.date_from:
             conditions.append(("meeting_day", ">=", _day(self.date_from)))
         if self.date_to:

@@ -58,7 +58,7 @@ class Bm25Index:
 
     def mask(self, where: SearchFilter) -> np.ndarray:
         keep = np.ones(len(self.chunks), dtype=bool)
-        for name, operator, value in where.store_conditions():
+        for name, operator, value in where.conditions():
             column = self._days if name == "meeting_day" else self._columns[name]
             if operator == "==":
                 keep &= column == value
@@ -174,17 +174,15 @@ class HybridRetriever:
         Filtered, Chroma's metadata pre-filter gets slow on large collections (270 ms for a
         municipality and a year among 70,000 chunks), so the admitted rows of the vectors
         read at refresh are scored exactly instead: a filter admits few enough for that."""
-        if where is None or where.is_empty() or not len(self._vectors):
-            return self._store.dense_search(question, k, where)
+        if where is None or where.is_empty():
+            return self._store.dense_search(question, k)
         rows = np.flatnonzero(self._bm25.mask(where))
         if not len(rows):
             return []
         query = np.asarray(self._store.query_vector(question), dtype=np.float32)
-        scores = (
-            self._vectors[rows]
-            @ query
-            / (np.linalg.norm(self._vectors[rows], axis=1) * (np.linalg.norm(query) or 1.0) + 1e-12)
-        )
+        admitted = self._vectors[rows]
+        norms = np.linalg.norm(admitted, axis=1) * (np.linalg.norm(query) or 1.0)
+        scores = admitted @ query / (norms + 1e-12)
         best = np.argsort(-scores)[:k]
         return [(self._bm25.chunks[rows[i]], float(scores[i])) for i in best]
 

@@ -15,16 +15,10 @@ from chromadb.config import Settings as ChromaSettings
 from llama_index.core import VectorStoreIndex
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
-from llama_index.core.vector_stores import (
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-)
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.config import Settings
 from assistant.errors import ConfigError
-from assistant.filters import SearchFilter
 from assistant.types import Chunk
 
 CHUNK_FIELDS = tuple(f.name for f in fields(Chunk) if f.name not in ("id", "text"))
@@ -91,9 +85,6 @@ class ChunkStore:
     def file_sha(self, source: str) -> str | None:
         found = self._collection.get(where={"source": source}, limit=1, include=["metadatas"])
         return str(found["metadatas"][0]["file_sha"]) if found["ids"] else None
-
-    def replace_source(self, source: str, chunks: Sequence[Chunk]) -> None:
-        self.replace_sources({source: chunks})
 
     def replace_sources(self, batch: Mapping[str, Sequence[Chunk]]) -> None:
         """Make each source's chunks exactly the given ones, with no moment where a file is
@@ -164,39 +155,24 @@ class ChunkStore:
             for chunk_id, vector in zip(found["ids"], found["embeddings"], strict=True)
         }
 
-    def item_chunks(self, meeting_id: str, item_number: int) -> list[Chunk]:
-        found = self._collection.get(
-            where={"$and": [{"meeting_id": meeting_id}, {"item_number": item_number}]},
-            include=["documents", "metadatas"],
-        )
-        chunks = [
-            _from_chroma(i, d, m)
-            for i, d, m in zip(found["ids"], found["documents"], found["metadatas"], strict=True)
-        ]
-        return sorted(chunks, key=lambda c: c.position)
-
-    def dense_search(
-        self, query: str, k: int, where: SearchFilter | None = None
-    ) -> list[tuple[Chunk, float]]:
-        """(chunk, cosine similarity) best first, through llama-index's retriever."""
-        filters = _metadata_filters(where) if where is not None and not where.is_empty() else None
-        # Chroma cannot test one section inside the `sections` string: fetch more, then keep.
-        fetch = k * 4 if where is not None and where.section else k
-        retriever = self._index.as_retriever(similarity_top_k=fetch, filters=filters)
+    def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """(chunk, cosine similarity) best first over the whole collection, through
+        llama-index's retriever and Chroma's HNSW index. Filtered searches are scored in
+        memory by the retriever (assistant.retrieve), where the filter's rows are known."""
+        retriever = self._index.as_retriever(similarity_top_k=k)
         results = []
         for hit in retriever.retrieve(query):
             # llama-index reports exp(-distance); with cosine space distance = 1 - cos.
             cosine = 1.0 + math.log(hit.score) if hit.score else 0.0
             node = hit.node
-            chunk = _from_fields(node.node_id, node.get_content(), node.metadata)
-            if where is None or where.matches(chunk):
-                results.append((chunk, cosine))
-        return results[:k]
+            results.append((_from_fields(node.node_id, node.get_content(), node.metadata), cosine))
+        return results
 
 
 def _to_node(chunk: Chunk, vector: list[float]) -> TextNode:
     metadata = {name: value for name, value in asdict(chunk).items() if name in CHUNK_FIELDS}
-    # llama-index's metadata filters take no booleans; 0/1 filters the same in Chroma.
+    # Stored as 0/1: llama-index's metadata filters take no booleans, and an index written
+    # this way stays filterable through them (SCHEMA_VERSION 2 fixed this form).
     metadata["closed"] = int(chunk.closed)
     return TextNode(
         id_=chunk.id,
@@ -219,12 +195,3 @@ def _from_fields(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
 
 def _from_chroma(chunk_id: str, document: str | None, metadata: dict[str, Any] | None) -> Chunk:
     return _from_fields(chunk_id, document or "", dict(metadata or {}))
-
-
-def _metadata_filters(where: SearchFilter) -> MetadataFilters | None:
-    operators = {"==": FilterOperator.EQ, ">=": FilterOperator.GTE, "<=": FilterOperator.LTE}
-    filters = [
-        MetadataFilter(key=name, value=value, operator=operators[operator])
-        for name, operator, value in where.store_conditions()
-    ]
-    return MetadataFilters(filters=filters) if filters else None
