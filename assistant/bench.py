@@ -25,6 +25,7 @@ from assistant.chat import Assistant
 from assistant.evaluate import Question, metrics, run_eval
 from assistant.filters import SearchFilter
 from assistant.text import terms
+from assistant.types import day_number
 
 HASHING_MODEL_NAME = "feature-hashing-384 (benchmark stand-in)"
 
@@ -110,7 +111,7 @@ def leaks(assistant: Assistant, questions: Sequence[Question], rows: Sequence[di
                 citation["municipality"] != implied.municipality
             )
             other_time = bool(implied.date_from and implied.date_to) and not (
-                _day(implied.date_from) <= day <= _day(implied.date_to)
+                day_number(implied.date_from) <= day <= day_number(implied.date_to)
             )
             if other_place or other_time:
                 found.append({
@@ -121,10 +122,6 @@ def leaks(assistant: Assistant, questions: Sequence[Question], rows: Sequence[di
                     f"punkt {citation['item_number']}",
                 })  # fmt: skip
     return found
-
-
-def _day(date: Any) -> int:
-    return date.year * 10000 + date.month * 100 + date.day
 
 
 def evaluate_index(

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from assistant.casenumbers import normalise_case_number
 from assistant.parse import SECTION_HEADINGS
-from assistant.types import AgendaItem, Chunk, Meeting, danish_date
+from assistant.types import AgendaItem, Chunk, Meeting, danish_date, day_number
 
 # A sentence ends at . ! ? before a capital or digit, but not after the abbreviations Danish
 # minutes use before figures and names ("ca. 1.609.500 kr.", "bl.a. Aarhus", "jf. § 6").
@@ -115,7 +115,7 @@ def chunk_meeting(
                     position=position,
                     file_sha=file_sha,
                     case_key=normalise_case_number(item.case_number) if item.case_number else "",
-                    meeting_day=int(meeting.date.strftime("%Y%m%d")),
+                    meeting_day=day_number(meeting.date),
                     closed=item.closed,
                     decision_status=item.decision_status,
                     absentees="; ".join(item.absentees),

@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.casenumbers import case_numbers_in, normalise_case_number
 from assistant.municipalities import ascii_fold, municipality_in_question
-from assistant.types import DANISH_MONTHS, Chunk, danish_date
+from assistant.types import DANISH_MONTHS, Chunk, danish_date, day_number
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,8 @@ class SearchFilter:
         return (
             (self.municipality is None or chunk.municipality == self.municipality)
             and (self.committee is None or chunk.committee == self.committee)
-            and (self.date_from is None or chunk.meeting_day >= _day(self.date_from))
-            and (self.date_to is None or chunk.meeting_day <= _day(self.date_to))
+            and (self.date_from is None or chunk.meeting_day >= day_number(self.date_from))
+            and (self.date_to is None or chunk.meeting_day <= day_number(self.date_to))
             and (self.case_key is None or chunk.case_key == self.case_key)
             and (self.item_number is None or chunk.item_number == self.item_number)
             and (self.closed is None or chunk.closed == self.closed)
@@ -85,14 +85,10 @@ class SearchFilter:
         if self.closed is not None:
             conditions.append(("closed", "==", self.closed))
         if self.date_from:
-            conditions.append(("meeting_day", ">=", _day(self.date_from)))
+            conditions.append(("meeting_day", ">=", day_number(self.date_from)))
         if self.date_to:
-            conditions.append(("meeting_day", "<=", _day(self.date_to)))
+            conditions.append(("meeting_day", "<=", day_number(self.date_to)))
         return conditions
-
-
-def _day(date: dt.date) -> int:
-    return date.year * 10000 + date.month * 100 + date.day
 
 
 def _describe_dates(start: dt.date | None, end: dt.date | None) -> str:

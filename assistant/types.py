@@ -27,6 +27,11 @@ DANISH_MONTHS = (
 )  # fmt: skip
 
 
+def day_number(day: dt.date) -> int:
+    """2024-09-02 -> 20240902: dates as ints, which Chroma and numpy compare as numbers."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
 def danish_date(day: dt.date) -> str:
     """2 september 2024 -> '2. september 2024', the way minutes and staff write dates."""
     return f"{day.day}. {DANISH_MONTHS[day.month - 1]} {day.year}"
