@@ -41,6 +41,12 @@ SAMPLES = {
     "Vejle": MINUTES_DIR / "003_177e3dc2fbab5849.txt",
     "Næstved": MINUTES_DIR / "004_375598311d2809c3.txt",
 }
+MARIAGERFJORD = SAMPLES["Mariagerfjord"].name
+LEJRE = SAMPLES["Lejre"].name
+AABENRAA = SAMPLES["Aabenraa"].name
+VEJLE = SAMPLES["Vejle"].name
+NAESTVED = SAMPLES["Næstved"].name
+FILES = (MARIAGERFJORD, LEJRE, AABENRAA, VEJLE, NAESTVED)
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +57,17 @@ def sample_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     report = assistant.ingest([MINUTES_DIR])
     assert report.meetings == 5, report
     return assistant
+
+
+@pytest.fixture(scope="session")
+def cli_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five samples ingested once through `referat ingest`, for the CLI tests to query.
+    Its own folder: two processes must not share one embedded Chroma store."""
+    folder = tmp_path_factory.mktemp("cli-index")
+    result = referat("ingest", str(MINUTES_DIR), index=folder)
+    assert result.returncode == 0, result.stderr
+    assert "Møder: 5" in result.stdout
+    return folder
 
 
 @pytest.fixture

@@ -12,15 +12,8 @@ import pytest
 from assistant.chunk import CLOSED_BODY, chunk_meeting
 from assistant.parse import parse_file, parse_minutes
 from assistant.types import Chunk, Meeting
+from tests.conftest import AABENRAA, FILES, LEJRE, MARIAGERFJORD, NAESTVED, VEJLE
 from tests.conftest import MINUTES_DIR as MINUTES
-from tests.conftest import SAMPLES
-
-MARIAGERFJORD = SAMPLES["Mariagerfjord"].name
-LEJRE = SAMPLES["Lejre"].name
-AABENRAA = SAMPLES["Aabenraa"].name
-VEJLE = SAMPLES["Vejle"].name
-NAESTVED = SAMPLES["Næstved"].name
-FILES = (MARIAGERFJORD, LEJRE, AABENRAA, VEJLE, NAESTVED)
 
 # As printed in each file's header; the date the way Danish readers write it.
 HEADERS = {

@@ -13,33 +13,24 @@ from tests.conftest import MINUTES_DIR, QUESTIONS, referat
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("cli-index")
-    result = referat("ingest", str(MINUTES_DIR), index=folder)
-    assert result.returncode == 0, result.stderr
-    assert "Møder: 5" in result.stdout
-    return folder
-
-
 def _total(output: str) -> int:
     return int(re.search(r"i alt i indekset: (\d+)", output).group(1))
 
 
-def test_ingesting_the_samples_twice_leaves_the_chunk_count_unchanged(index: Path) -> None:
-    again = referat("ingest", str(MINUTES_DIR), index=index)
+def test_ingesting_the_samples_twice_leaves_the_chunk_count_unchanged(cli_index: Path) -> None:
+    again = referat("ingest", str(MINUTES_DIR), index=cli_index)
     assert again.returncode == 0
     assert "Møder: 0" in again.stdout and "uændrede filer: 5" in again.stdout
-    first = referat("ingest", str(MINUTES_DIR / "000_680523cb48f2d67a.txt"), index=index)
+    first = referat("ingest", str(MINUTES_DIR / "000_680523cb48f2d67a.txt"), index=cli_index)
     assert _total(again.stdout) == _total(first.stdout) > 0
 
 
-def test_ask_json_follows_the_contract(index: Path) -> None:
+def test_ask_json_follows_the_contract(cli_index: Path) -> None:
     result = referat(
         "ask",
         "--json",
         "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?",
-        index=index,
+        index=cli_index,
     )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
@@ -77,7 +68,9 @@ def test_ingest_of_nothing_usable_fails_with_reasons(tmp_path: Path) -> None:
     assert "tom.txt" in result.stdout and "tom" in result.stdout
 
 
-def test_eval_writes_one_row_per_question_and_prints_metrics(index: Path, tmp_path: Path) -> None:
+def test_eval_writes_one_row_per_question_and_prints_metrics(
+    cli_index: Path, tmp_path: Path
+) -> None:
     questions = tmp_path / "questions.jsonl"
     questions.write_text(
         "\n".join(QUESTIONS.read_text(encoding="utf-8").splitlines()[:5]), encoding="utf-8"
@@ -85,7 +78,7 @@ def test_eval_writes_one_row_per_question_and_prints_metrics(index: Path, tmp_pa
     output = tmp_path / "RESULTS.jsonl"
     summary = tmp_path / "summary.json"
     result = referat(
-        "eval", str(questions), "--output", str(output), "--summary", str(summary), index=index
+        "eval", str(questions), "--output", str(output), "--summary", str(summary), index=cli_index
     )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]

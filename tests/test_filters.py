@@ -22,7 +22,7 @@ from assistant.filters import IndexVocabulary, SearchFilter, filters_in_question
 from assistant.rerank import EmbeddingReranker, build_reranker
 from assistant.retrieve import HybridRetriever
 from assistant.types import Chunk, ItemHit
-from tests.conftest import MINUTES_DIR, referat
+from tests.conftest import referat
 
 TODAY = dt.date(2025, 3, 1)
 VOCABULARY = IndexVocabulary(
@@ -618,15 +618,6 @@ def test_build_reranker_from_settings(sample_assistant: Assistant, tmp_path: Pat
 
 
 # --- the CLI ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def cli_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("filters-cli-index")
-    result = referat("ingest", str(MINUTES_DIR), index=folder)
-    assert result.returncode == 0, result.stderr
-    assert "Møder: 5" in result.stdout
-    return folder
 
 
 @pytest.mark.slow

@@ -15,15 +15,8 @@ from assistant.errors import ParseError
 from assistant.extract import decode_text
 from assistant.parse import infer_municipality, parse_file, parse_minutes
 from assistant.types import AgendaItem, Meeting
+from tests.conftest import AABENRAA, FILES, LEJRE, MARIAGERFJORD, NAESTVED, VEJLE
 from tests.conftest import MINUTES_DIR as MINUTES
-from tests.conftest import SAMPLES
-
-MARIAGERFJORD = SAMPLES["Mariagerfjord"].name
-LEJRE = SAMPLES["Lejre"].name
-AABENRAA = SAMPLES["Aabenraa"].name
-VEJLE = SAMPLES["Vejle"].name
-NAESTVED = SAMPLES["Næstved"].name
-FILES = (MARIAGERFJORD, LEJRE, AABENRAA, VEJLE, NAESTVED)
 
 _cache: dict[str, Meeting] = {}
 
