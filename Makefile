@@ -19,4 +19,5 @@ test: install-test lint
 
 eval: install
 	.venv/bin/referat ingest eval/minutes/
-	.venv/bin/referat eval eval/questions.jsonl --output eval/reports/RESULTS.jsonl --summary eval/reports/summary.json
+	.venv/bin/referat eval eval/questions.jsonl --out eval/reports --floors eval/floors.json
+	.venv/bin/referat eval eval/questions.jsonl --retrieval-only --out eval/reports/retrieval-only --floors eval/floors.json

@@ -32,7 +32,14 @@ INTENTS = {
     "date": re.compile(r"\bhvornår\b|\bdato\w*|\bhvilken dag|\bfra hvornår|\btidsplan"),
     "decision": re.compile(r"\bbeslut\w*|\bvedt[ao]g\w*|\bgodkend\w*|\bafgør\w*|\bkonklu\w*"),
     "absence": re.compile(r"\bfravær\w*|\bafbud\b|\bdeltog ikke|\bikke til stede|\bmanglede"),
+    "list": re.compile(
+        r"\bhvilke\b|\bnævn\w*|\bhvad\s+(?:går|gik)\b.*\bud\s+på\b|\borienteret\s+om\b"
+        r"|\bhvad\s+er\s+der\s+blevet\s+af\b|\bpunkter\b|\btemaer\b|\bprincipper\b"
+    ),
 }
+# A bullet or a numbered entry opening a line of a list ("- Sikker drift", "2. Orientering").
+LIST_ENTRY = re.compile(r"^(?:[-–•*·▪]\s*|\d{1,2}[.)]\s+)")
+MAX_LIST_LINES = 15
 # A figure, not a year: "149", "1.609.500", "38 %", "2,1%".
 FIGURE = re.compile(r"\b(?!(?:19|20)\d{2}\b)\d+(?:[.,]\d+)*\b")
 AMOUNT = re.compile(
@@ -236,9 +243,11 @@ class ExtractiveAnswerer:
             if decision:
                 return decision  # the decision verbatim, not a fragment of it
         best_score = scored[0][0]
-        chosen = {s.text for score, s in scored[:3] if score >= 0.75 * best_score}
+        chosen_texts = {s.text for score, s in scored[:3] if score >= 0.75 * best_score}
+        chosen = {i for i, s in enumerate(sentences) if s.text in chosen_texts}
+        chosen = _with_lists(chosen, sentences, "list" in intents)
         # Quote in reading order so the sentences make sense together.
-        return [s for s in sentences if s.text in chosen]
+        return [sentences[i] for i in sorted(chosen)]
 
     # --- rendering -------------------------------------------------------------------------
 
@@ -269,6 +278,45 @@ class ExtractiveAnswerer:
     def _abstain(self, question: str) -> Answer:
         text = load_prompt(self._settings.prompts_dir, "abstain")
         return Answer(question=question, text=text, abstained=True)
+
+
+def _with_lists(chosen: set[int], sentences: list[Sentence], list_question: bool) -> set[int]:
+    """`chosen` plus the list a chosen sentence opens or belongs to.
+
+    "De tre mål er formuleret som:" says nothing without the lines after it, so a sentence
+    ending in a colon always brings its list. For a list question ("Hvilke temaer ..."), a
+    sentence announcing one ("bygget op om fire temaer.") and a chosen entry bring the whole
+    run of entries, with the sub-headings inside it ("To temaer peger ind i ...:")."""
+
+    def entry(i: int, section: str) -> bool:
+        text = sentences[i].text
+        return sentences[i].section == section and (
+            bool(LIST_ENTRY.match(text)) or text.endswith(":")
+        )
+
+    result = set(chosen)
+    for i in sorted(chosen):
+        section = sentences[i].section
+        opens = sentences[i].text.endswith(":")
+        if list_question:
+            start = i
+            while start > 0 and LIST_ENTRY.match(sentences[i].text) and entry(start - 1, section):
+                start -= 1
+            result.update(range(start, i))
+            opens = opens or (i + 1 < len(sentences) and entry(i + 1, section))
+        end = i + 1
+        while opens and end < len(sentences) and end - i <= MAX_LIST_LINES:
+            if entry(end, section):
+                result.add(end)
+            elif end + 1 < len(sentences) and entry(end + 1, section) and end > i + 1:
+                result.add(end)  # an entry's explanation, with the next entry after it
+            elif end > i + 1 and LIST_ENTRY.match(sentences[end - 1].text):
+                result.add(end)  # the last entry's explanation
+                break
+            else:
+                break
+            end += 1
+    return result
 
 
 def _citation(n: int, hit: ItemHit, quote: str) -> Citation:

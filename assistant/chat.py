@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypedDict
 
@@ -29,7 +29,7 @@ from assistant.retrieve import HybridRetriever, Mode
 from assistant.store import ChunkStore
 from assistant.text import terms
 from assistant.timeline import STATUS_QUESTION, Treatment, case_timeline, timeline_answer
-from assistant.types import Answer, IngestReport
+from assistant.types import Answer, IngestReport, ItemHit
 
 
 class Turn(TypedDict):
@@ -46,6 +46,18 @@ LEANING = re.compile(
     re.IGNORECASE,
 )
 MAX_HISTORY_TURNS = 12
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What the search found for one question: the query it ran (a follow-up carries the
+    previous question), the filters that held, the items best first, and a note when the
+    question's own filters had to be relaxed."""
+
+    query: str
+    where: SearchFilter
+    hits: tuple[ItemHit, ...]
+    note: str = ""
 
 
 def standalone_question(question: str, history: Sequence[Turn]) -> str:
@@ -167,29 +179,44 @@ class Assistant:
         """Filters the question itself sets: municipality, committee, dates, case, item."""
         return filters_in_question(question, self.retriever.vocabulary)
 
-    def ask(
+    def retrieve(
         self,
         question: str,
         history: Sequence[Turn] = (),
         mode: Mode = "hybrid",
         filters: SearchFilter | None = None,
-    ) -> Answer:
-        """Answer `question` in the conversation `history`.
+        *,
+        read_filters: bool = True,
+    ) -> Retrieval:
+        """The agenda items for `question`, best first, before any answer is written.
 
         `filters` are the user's explicit choices (CLI flags, the UI's filter fields) and
-        always hold. Filters read from the question narrow the search too; if they leave
-        nothing, the search runs without them and the answer says so."""
+        always hold. Filters read from the question (`read_filters`) narrow the search too;
+        if they leave nothing, the search runs without them and `note` says so. The
+        evaluation's retrieval-only mode and benchmark call this directly."""
+        query, explicit, where = self._plan(question, history, filters, read_filters)
+        return self._search(query, mode, explicit, where)
+
+    def _plan(
+        self,
+        question: str,
+        history: Sequence[Turn],
+        filters: SearchFilter | None,
+        read_filters: bool = True,
+    ) -> tuple[str, SearchFilter, SearchFilter]:
+        """The query to search with, the user's explicit filters, and the filters that hold."""
         question = self.check_question(question)
         if self.retriever.chunk_count == 0:
             raise IndexNotBuilt(self.settings.chroma_host or self.settings.index_dir)
         query = standalone_question(question, history)
         explicit = self.resolve_filters(filters or SearchFilter())
-        where = explicit.merged_over(self.filters_in_question(query))
-        if where.case_key and STATUS_QUESTION.search(question):
-            # A case's course: every treatment within the user's filters (case numbers are
-            # only unique within one municipality's system), whatever the dates.
-            treatments = self.case_timeline(where.case_key, where.without_dates())
-            return timeline_answer(question, treatments, self.settings.prompts_dir)
+        if not read_filters:
+            return query, explicit, explicit
+        return query, explicit, explicit.merged_over(self.filters_in_question(query))
+
+    def _search(
+        self, query: str, mode: Mode, explicit: SearchFilter, where: SearchFilter
+    ) -> Retrieval:
         candidates = self.settings.answer_candidates
         hits = self.retriever.search(query, mode=mode, top_items=candidates, where=where)
         note = ""
@@ -204,11 +231,31 @@ class Assistant:
                     f"(Intet fundet for {where.describe()}; viser resultater fra "
                     f"{relaxed.describe() or 'alle referater'}.)\n\n"
                 )
+        return Retrieval(query=query, where=where, hits=tuple(hits), note=note)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        mode: Mode = "hybrid",
+        filters: SearchFilter | None = None,
+        *,
+        read_filters: bool = True,
+    ) -> Answer:
+        """Answer `question` in the conversation `history` (filters as in `retrieve`)."""
+        question = self.check_question(question)
+        query, explicit, where = self._plan(question, history, filters, read_filters)
+        if where.case_key and STATUS_QUESTION.search(question):
+            # A case's course: every treatment within the user's filters (case numbers are
+            # only unique within one municipality's system), whatever the dates.
+            treatments = self.case_timeline(where.case_key, where.without_dates())
+            return timeline_answer(question, treatments, self.settings.prompts_dir)
+        retrieval = self._search(query, mode, explicit, where)
         pinned = where.case_key is not None or where.item_number is not None
-        answer = self.answerer.answer(query, hits, pinned=bool(hits) and pinned)
+        answer = self.answerer.answer(query, retrieval.hits, pinned=bool(retrieval.hits) and pinned)
         return Answer(
             question=question,
-            text=note + answer.text,
+            text=retrieval.note + answer.text,
             abstained=answer.abstained,
             citations=answer.citations,
         )

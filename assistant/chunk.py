@@ -39,9 +39,11 @@ _ABBREVIATIONS = (
     "pga",
     "St",
 )
+# A list number ("1. Til efterretning.", "... følgende: 2. At ...") is not a sentence.
 SENTENCE_END = re.compile(
     "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _ABBREVIATIONS)
-    + r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9\"«“])"
+    + r"(?<!^\d\.)(?<!^\d\d\.)(?<!\s\d\.)(?<!\s\d\d\.)(?<=[.!?])\s+(?=[A-ZÆØÅ0-9\"«“])",
+    re.MULTILINE,
 )
 
 

@@ -19,9 +19,19 @@ from assistant.casenumbers import normalise_case_number
 from assistant.chat import Assistant
 from assistant.config import Settings
 from assistant.errors import ReferatError
-from assistant.evaluate import load_questions, metrics, run_eval, write_rows
+from assistant.evaluate import (
+    below_floors,
+    differences,
+    load_floors,
+    load_questions,
+    load_summary,
+    metrics,
+    retrieval_benchmark,
+    run_eval,
+)
 from assistant.filters import SearchFilter
 from assistant.parse import parse_danish_date, parse_file
+from assistant.rerank import build_reranker
 from assistant.retrieve import Mode
 from assistant.types import Answer, IngestReport, Meeting, danish_date, meeting_json
 
@@ -322,46 +332,125 @@ def serve(
 def evaluate(
     ctx: typer.Context,
     questions: Annotated[Path, typer.Argument(help="Spørgsmålssæt (JSONL).")],
-    output: Annotated[Path, typer.Option(help="Resultatrækker (JSONL).")] = Path(
-        "eval/reports/RESULTS.jsonl"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Mappe til RESULTS.jsonl, summary.json, report.md og diagrammet "
+            "(standard eval/reports, med --retrieval-only eval/reports/retrieval-only)."
+        ),
+    ] = None,
     mode: Annotated[str, typer.Option(help="hybrid, bm25 eller dense.")] = "hybrid",
-    summary: Annotated[Path | None, typer.Option(help="Skriv nøgletal som JSON hertil.")] = None,
     rerank: RerankOption = None,
+    retrieval_only: Annotated[
+        bool,
+        typer.Option("--retrieval-only", help="Kun genfinding: intet svar skrives (hurtigt)."),
+    ] = False,
+    question_filters: Annotated[
+        bool,
+        typer.Option(
+            "--question-filters/--no-question-filters",
+            help="Brug kommune, dato og sag, som spørgsmålet selv nævner, som filtre.",
+        ),
+    ] = True,
+    compare: Annotated[
+        Path | None, typer.Option(help="summary.json fra en tidligere kørsel at sammenligne med.")
+    ] = None,
+    floors: Annotated[
+        Path | None,
+        typer.Option(
+            help="Gulve (JSON med 'answer' og 'retrieval'); afslut med kode 1, hvis et "
+            "nøgletal er under sit gulv."
+        ),
+    ] = None,
+    benchmark: Annotated[
+        bool,
+        typer.Option(
+            "--benchmark",
+            help="Sammenlign BM25, dense, hybrid og hybrid + reranker, med og uden "
+            "spørgsmålets filtre, i én kørsel.",
+        ),
+    ] = False,
 ) -> None:
-    """Besvar et spørgsmålssæt og udskriv nøgletallene."""
+    """Besvar et spørgsmålssæt, udskriv nøgletallene og skriv en rapport med diagram."""
+    from assistant.report import RunInfo, write_benchmark, write_run
+
     _use_reranker(ctx, rerank)
-    assistant = _assistant(ctx)
+    settings: Settings = ctx.obj
+    folder = out or Path("eval/reports") / ("retrieval-only" if retrieval_only else "")
     try:
         question_set = load_questions(questions)
-        rows = run_eval(assistant, question_set, mode=_mode(mode))
+        floor_values = (
+            load_floors(floors, "retrieval" if retrieval_only else "answer") if floors else None
+        )
+        earlier = load_summary(compare) if compare else None
+        assistant = Assistant(settings)
+        if benchmark:
+            reranker = assistant.retriever.reranker or build_reranker(
+                settings.model_copy(update={"reranker": "embedding"}),
+                assistant.embed_model,
+                assistant.store,
+            )
+            table = retrieval_benchmark(assistant, question_set, reranker)
+            written = write_benchmark(table, folder, str(questions))
+            _print_benchmark(table)
+            console.print(f"Skrevet: {', '.join(str(p) for p in written)}")
+            return
+        rows = run_eval(
+            assistant,
+            question_set,
+            mode=_mode(mode),
+            retrieval_only=retrieval_only,
+            read_filters=question_filters,
+        )
     except ReferatError as error:
         _fail(error)
-    write_rows(rows, output)
     figures = metrics(question_set, rows)
+    changes = differences(figures, earlier) if earlier else None
+    info = RunInfo(
+        questions_file=str(questions),
+        mode=mode,
+        retrieval_only=retrieval_only,
+        read_filters=question_filters,
+        embedder=settings.embed_model or settings.embedder,
+        reranker=settings.reranker,
+        answerer="extractive",
+        started=RunInfo.now(),
+    )
+    written = write_run(folder, info, question_set, rows, figures, changes)
     _print_metrics(figures)
-    if summary:
-        summary.parent.mkdir(parents=True, exist_ok=True)
-        summary.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
-    console.print(f"Rækker skrevet til {output}")
+    if changes:
+        _print_metrics(changes, title="Ændring mod " + str(compare))
+    console.print(f"Skrevet: {', '.join(str(p) for p in written)}")
+    if floor_values is not None:
+        failures = below_floors(figures["overall"], floor_values)
+        if failures:
+            errors.print("Under gulvet i " + str(floors) + ":\n  " + "\n  ".join(failures))
+            raise typer.Exit(1)
+        console.print(f"Alle nøgletal over gulvene i {floors}.")
 
 
-def _print_metrics(figures: dict) -> None:
-    columns = [
-        "questions",
-        "hit@1",
-        "hit@5",
-        "mrr",
-        "answer_match",
-        "abstention_precision",
-        "abstention_recall",
-        "latency_p50_s",
-        "latency_p95_s",
-    ]
-    table = Table("kind", *columns)
+def _print_metrics(figures: dict, title: str | None = None) -> None:
+    from assistant.report import FIGURES
+
+    columns = [c for c in FIGURES if any(c in values for values in figures.values())]
+    table = Table("kind", *columns, title=title)
     for kind, values in figures.items():
-        table.add_row(kind, *("-" if values[c] is None else str(values[c]) for c in columns))
+        table.add_row(kind, *(_signed_cell(values.get(c), title is not None) for c in columns))
     wide.print(table)
+
+
+def _signed_cell(value: object, signed: bool) -> str:
+    if value is None:
+        return "-"
+    return f"{value:+.3f}" if signed and isinstance(value, float) else str(value)
+
+
+def _print_benchmark(table: list[dict]) -> None:
+    columns = list(table[0]) if table else []
+    view = Table(*columns, title="Genfinding på spørgsmålssættet")
+    for row in table:
+        view.add_row(*("-" if row[c] is None else str(row[c]) for c in columns))
+    wide.print(view)
 
 
 @app.command()

@@ -7,6 +7,7 @@ Question rows (eval/README.md): id, question, history, answerable, sources
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -15,7 +16,13 @@ from pathlib import Path
 
 from assistant.chat import Assistant
 from assistant.errors import ReferatError
+from assistant.rerank import Reranker
 from assistant.retrieve import Mode
+from assistant.types import Chunk
+
+# The depth of hit@k and MRR, and the items a retrieval-only row records (an answer cites
+# at most `Settings.top_items`, also 5).
+TOP_K = 5
 
 
 @dataclass(frozen=True)
@@ -56,22 +63,86 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def run_eval(
-    assistant: Assistant, questions: Iterable[Question], mode: Mode = "hybrid"
+    assistant: Assistant,
+    questions: Iterable[Question],
+    mode: Mode = "hybrid",
+    *,
+    retrieval_only: bool = False,
+    read_filters: bool = True,
 ) -> list[dict]:
+    """One row per question. `retrieval_only` skips the answerer and records the retriever's
+    top items as the citations (no answer text, no abstention): fast, for tuning search."""
     rows = []
     for question in questions:
         started = time.perf_counter()
-        answer = assistant.ask(question.question, list(question.history), mode=mode)
+        if retrieval_only:
+            found = assistant.retrieve(
+                question.question, list(question.history), mode=mode, read_filters=read_filters
+            )
+            result = {"citations": [_item_reference(hit.best) for hit in found.hits[:TOP_K]]}
+        else:
+            answer = assistant.ask(
+                question.question, list(question.history), mode=mode, read_filters=read_filters
+            )
+            result = answer.to_json()
         latency = time.perf_counter() - started
-        rows.append({
-            "id": question.id,
-            **answer.to_json(),
-            "latency_s": round(latency, 4),
-        })  # fmt: skip
+        rows.append({"id": question.id, "kind": question.kind, **result,
+                     "latency_s": round(latency, 4)})  # fmt: skip
     return rows
 
 
-def _rank_of_first_source(row: dict, question: Question) -> int | None:
+# The retrieval settings the benchmark puts side by side: (label, mode, with the reranker).
+BENCHMARK_SETTINGS: tuple[tuple[str, Mode, bool], ...] = (
+    ("BM25", "bm25", False),
+    ("dense (e5)", "dense", False),
+    ("hybrid RRF", "hybrid", False),
+    ("hybrid RRF + reranker", "hybrid", True),
+)
+
+
+def retrieval_benchmark(
+    assistant: Assistant, questions: list[Question], reranker: Reranker
+) -> list[dict]:
+    """Every retrieval setting with and without the filters read from the question, on one
+    index in one run. Per setting: the retriever's own ranking (retrieval-only hit@1/@5,
+    MRR, latency) and the cited answer built on it (hit@1, answer-key match)."""
+    original = assistant.retriever.reranker
+    table = []
+    try:
+        for label, mode, reranked in BENCHMARK_SETTINGS:
+            assistant.retriever.reranker = reranker if reranked else None
+            for read_filters in (True, False):
+                ranked = metrics(questions, run_eval(
+                    assistant, questions, mode, retrieval_only=True, read_filters=read_filters
+                ))["overall"]  # fmt: skip
+                answered = metrics(
+                    questions, run_eval(assistant, questions, mode, read_filters=read_filters)
+                )["overall"]
+                table.append({
+                    "retrieval": label,
+                    "reranker": reranker.name if reranked else "none",
+                    "question_filters": read_filters,
+                    **{name: ranked[name] for name in ("hit@1", "hit@5", "mrr")},
+                    "latency_p50_s": ranked["latency_p50_s"],
+                    "latency_p95_s": ranked["latency_p95_s"],
+                    "answer_hit@1": answered["hit@1"],
+                    "answer_match": answered["answer_match"],
+                })  # fmt: skip
+    finally:
+        assistant.retriever.reranker = original
+    return table
+
+
+def _item_reference(chunk: Chunk) -> dict:
+    return {
+        "municipality": chunk.municipality,
+        "meeting_date": chunk.meeting_date,
+        "item_number": chunk.item_number,
+        "item_title": chunk.item_title,
+    }
+
+
+def rank_of_first_source(row: dict, question: Question) -> int | None:
     """Rank of the first citation of a source item. The municipality is part of the match:
     among thousands of meetings another municipality may meet on the same day."""
     for rank, citation in enumerate(row["citations"], start=1):
@@ -83,14 +154,15 @@ def _rank_of_first_source(row: dict, question: Question) -> int | None:
     return None
 
 
-def _contains_answer(row: dict, question: Question) -> bool:
-    text = row["answer"].lower()
+def contains_answer(row: dict, question: Question) -> bool:
+    text = (row.get("answer") or "").lower()
     return all(any(alt.lower() in text for alt in group) for group in question.must_contain)
 
 
-def metrics(questions: list[Question], rows: list[dict]) -> dict:
-    """Overall and per-kind: citation hit@1/@5 and MRR (answerable questions), answer-key
-    match, abstention precision/recall, latency."""
+def metrics(questions: list[Question], rows: list[dict]) -> dict[str, dict]:
+    """Overall and per kind: citation hit@1/@5 and MRR (answerable questions), answer-key
+    match, abstention precision/recall, latency. Retrieval-only rows (no "answer") have no
+    answer match or abstention: those figures are None."""
     by_id = {row["id"]: row for row in rows}
     groups: dict[str, list[Question]] = defaultdict(list)
     for question in questions:
@@ -101,10 +173,11 @@ def metrics(questions: list[Question], rows: list[dict]) -> dict:
 
 def _group_metrics(questions: list[Question], by_id: dict[str, dict]) -> dict:
     answerable = [q for q in questions if q.answerable]
-    ranks = [_rank_of_first_source(by_id[q.id], q) for q in answerable]
-    keyed = [q for q in answerable if q.must_contain]
-    abstained = [q for q in questions if by_id[q.id]["abstained"]]
-    unanswerable = [q for q in questions if not q.answerable]
+    ranks = [rank_of_first_source(by_id[q.id], q) for q in answerable]
+    answered = all("answer" in by_id[q.id] for q in questions)
+    keyed = [q for q in answerable if q.must_contain] if answered else []
+    abstained = [q for q in questions if by_id[q.id].get("abstained")]
+    unanswerable = [q for q in questions if not q.answerable] if answered else []
     latencies = sorted(by_id[q.id]["latency_s"] for q in questions)
 
     def share(count: int, total: int) -> float | None:
@@ -113,18 +186,77 @@ def _group_metrics(questions: list[Question], by_id: dict[str, dict]) -> dict:
     return {
         "questions": len(questions),
         "hit@1": share(sum(r == 1 for r in ranks), len(answerable)),
-        "hit@5": share(sum(r is not None and r <= 5 for r in ranks), len(answerable)),
+        "hit@5": share(sum(r is not None and r <= TOP_K for r in ranks), len(answerable)),
         "mrr": share(sum(1 / r for r in ranks if r), len(answerable)),
-        "answer_match": share(sum(_contains_answer(by_id[q.id], q) for q in keyed), len(keyed)),
-        "abstention_precision": share(sum(not q.answerable for q in abstained), len(abstained)),
-        "abstention_recall": share(
-            sum(by_id[q.id]["abstained"] for q in unanswerable), len(unanswerable)
-        ),
-        "latency_p50_s": latencies[len(latencies) // 2] if latencies else None,
-        "latency_p95_s": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
-        if latencies
+        "answer_match": share(sum(contains_answer(by_id[q.id], q) for q in keyed), len(keyed)),
+        # Of the answers that abstained, how many should have; a retrieval-only row never
+        # abstains, so precision is undefined there rather than "no abstentions".
+        "abstention_precision": share(sum(not q.answerable for q in abstained), len(abstained))
+        if answered
         else None,
+        "abstention_recall": share(
+            sum(bool(by_id[q.id]["abstained"]) for q in unanswerable), len(unanswerable)
+        ),
+        "latency_p50_s": _percentile(latencies, 0.5),
+        "latency_p95_s": _percentile(latencies, 0.95),
     }
+
+
+def _percentile(ordered: list[float], share: float) -> float | None:
+    """Nearest-rank percentile of an ascending list (no interpolation: these are few)."""
+    if not ordered:
+        return None
+    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
+
+
+def below_floors(overall: dict, floors: dict[str, float]) -> list[str]:
+    """The headline figures under their floor, as readable lines; empty when the gate passes.
+    A floored figure the run did not produce (retrieval-only has no answer match) fails too:
+    a gate that silently skips a figure is no gate."""
+    failures = []
+    for name, floor in floors.items():
+        value = overall.get(name)
+        if value is None:
+            failures.append(f"{name}: ikke målt i denne kørsel (gulv {floor})")
+        elif value < floor:
+            failures.append(f"{name}: {value} < gulv {floor}")
+    return failures
+
+
+def load_floors(path: Path, run: str) -> dict[str, float]:
+    """The floors for one kind of run: "answer" (the full pipeline) or "retrieval"
+    (retrieval-only). Both are kept because on a small index the answerer, which checks 30
+    candidate items for evidence, can hide a broken ranking that the retrieval figures show."""
+    try:
+        floors = json.loads(path.read_text(encoding="utf-8"))[run]
+        return {str(name): float(value) for name, value in floors.items()}
+    except (OSError, ValueError, AttributeError, KeyError, TypeError) as error:
+        raise ReferatError(f"Gulvene ('{run}') i {path} kan ikke læses: {error}") from error
+
+
+def load_summary(path: Path) -> dict[str, dict]:
+    """Per-kind figures of an earlier run's summary JSON (for --compare)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ReferatError(f"{path} kan ikke læses som et resumé: {error}") from error
+    figures = data.get("metrics", data) if isinstance(data, dict) else None
+    if not isinstance(figures, dict) or "overall" not in figures:
+        raise ReferatError(f"{path} er ikke et resumé fra referat eval (mangler 'overall').")
+    return figures
+
+
+def differences(current: dict[str, dict], earlier: dict[str, dict]) -> dict[str, dict]:
+    """Current minus earlier for every figure both runs have, per kind."""
+    changes: dict[str, dict] = {}
+    for kind, values in current.items():
+        before = earlier.get(kind, {})
+        changes[kind] = {
+            name: round(value - before[name], 3)
+            for name, value in values.items()
+            if isinstance(value, int | float) and isinstance(before.get(name), int | float)
+        }
+    return changes
 
 
 def write_rows(rows: list[dict], path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINUTES_DIR, QUESTIONS, referat
+from tests.conftest import MINUTES_DIR, referat
 
 pytestmark = pytest.mark.slow
 
@@ -66,24 +66,3 @@ def test_ingest_of_nothing_usable_fails_with_reasons(tmp_path: Path) -> None:
     result = referat("ingest", str(tmp_path / "tom.txt"), index=tmp_path / "index")
     assert result.returncode == 1
     assert "tom.txt" in result.stdout and "tom" in result.stdout
-
-
-def test_eval_writes_one_row_per_question_and_prints_metrics(
-    cli_index: Path, tmp_path: Path
-) -> None:
-    questions = tmp_path / "questions.jsonl"
-    questions.write_text(
-        "\n".join(QUESTIONS.read_text(encoding="utf-8").splitlines()[:5]), encoding="utf-8"
-    )
-    output = tmp_path / "RESULTS.jsonl"
-    summary = tmp_path / "summary.json"
-    result = referat(
-        "eval", str(questions), "--output", str(output), "--summary", str(summary), index=cli_index
-    )
-    assert result.returncode == 0, result.stderr
-    rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == ["q001", "q002", "q003", "q004", "q005"]
-    assert all({"answer", "abstained", "citations", "latency_s"} <= set(r) for r in rows)
-    figures = json.loads(summary.read_text(encoding="utf-8"))
-    assert figures["overall"]["hit@1"] >= 0.6
-    assert "hit@1" in result.stdout
