@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -59,6 +59,12 @@ class Answerer(Protocol):
     def answer(self, question: str, hits: Sequence[ItemHit], pinned: bool = False) -> Answer:
         """`pinned`: the user pointed at the items (a case or item number), so they answer
         the question even when its words are not in them ("Hvad blev besluttet?")."""
+        ...
+
+    def stream(
+        self, question: str, hits: Sequence[ItemHit], pinned: bool = False
+    ) -> Iterator[str | Answer]:
+        """The answer's text in pieces as it is written, then the final Answer."""
         ...
 
 
@@ -125,6 +131,14 @@ class ExtractiveAnswerer:
         self._item_chunks = item_chunks
         self._idf = idf
         self._known = known
+
+    def stream(
+        self, question: str, hits: Sequence[ItemHit], pinned: bool = False
+    ) -> Iterator[str | Answer]:
+        """The quotes are ready at once: the whole text, then the Answer."""
+        answer = self.answer(question, hits, pinned)
+        yield answer.text
+        yield answer
 
     def answer(self, question: str, hits: Sequence[ItemHit], pinned: bool = False) -> Answer:
         settings = self._settings

@@ -21,7 +21,7 @@ import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from assistant.chat import Assistant
+from assistant.chat import Assistant, standalone_question
 from assistant.evaluate import Question, metrics, run_eval
 from assistant.filters import SearchFilter
 from assistant.text import terms
@@ -95,13 +95,16 @@ def embedder_seconds_per_chunk(assistant: Assistant, sample: int = 48) -> float:
 
 
 def leaks(assistant: Assistant, questions: Sequence[Question], rows: Sequence[dict]) -> list[dict]:
-    """Citations outside the municipality or date range a question names. `relaxed` marks
+    """Citations outside the municipality or date range a question (with the questions it
+    follows up on) names. `relaxed` marks
     answers that said they searched more widely ("Intet fundet for ..."), which are not
     silent leaks but are counted all the same."""
     found = []
     by_id = {row["id"]: row for row in rows}
     for question in questions:
-        implied = assistant.filters_in_question(question.question)
+        # A follow-up is judged by what the conversation named, as the assistant reads it.
+        asked = standalone_question(question.question, list(question.history))
+        implied = assistant.filters_in_question(asked)
         if not (implied.municipality or implied.date_from):
             continue
         row = by_id[question.id]

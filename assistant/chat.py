@@ -7,8 +7,9 @@ Conversation state (history) is passed in by the caller and never stored here, s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypedDict
@@ -17,19 +18,23 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from assistant.answer import Answerer, ExtractiveAnswerer
 from assistant.casenumbers import normalise_case_number
+from assistant.chunk import section_lines
 from assistant.config import Settings
 from assistant.embed import build_embed_model
 from assistant.errors import IndexNotBuilt, InvalidQuestion, UnknownCase
 from assistant.filters import SearchFilter, committee_in_question, filters_in_question
+from assistant.generate import GenerativeAnswerer
 from assistant.ingest import ingest_paths
+from assistant.llm import build_llm
 from assistant.municipalities import municipality_in_question
 from assistant.parse import SECTION_HEADINGS
+from assistant.prompts import load_prompt
 from assistant.rerank import build_reranker
 from assistant.retrieve import HybridRetriever, Mode
 from assistant.store import ChunkStore
 from assistant.text import terms
 from assistant.timeline import STATUS_QUESTION, Treatment, case_timeline, timeline_answer
-from assistant.types import Answer, IngestReport, ItemHit
+from assistant.types import Answer, Citation, IngestReport, ItemHit
 
 
 class Turn(TypedDict):
@@ -46,6 +51,7 @@ LEANING = re.compile(
     re.IGNORECASE,
 )
 MAX_HISTORY_TURNS = 12
+MAX_CARRIED_QUESTIONS = 3  # a follow-up chain longer than this has changed topic
 
 
 @dataclass(frozen=True)
@@ -60,19 +66,29 @@ class Retrieval:
     note: str = ""
 
 
+def leans(question: str) -> bool:
+    """Whether a question needs the conversation to be understood."""
+    return bool(LEANING.search(question)) or len(terms(question)) <= 2
+
+
 def standalone_question(question: str, history: Sequence[Turn]) -> str:
-    """The question to retrieve with: a leaning follow-up carries the previous question along.
+    """The question to retrieve with: a leaning follow-up carries earlier questions along,
+    back to the one that set the topic ("Fortæl om IPS-projektet i Mariagerfjord" ->
+    "Hvem er projektejer?" -> "Og hvad koster det?" keeps Mariagerfjord and IPS).
 
     Only user turns are carried (the newest first) so that the assistant's own wording does
     not steer retrieval; older turns are dropped.
     """
     previous = [t["content"] for t in history[-MAX_HISTORY_TURNS:] if t["role"] == "user"]
-    if not previous:
+    if not previous or not leans(question):
         return question
-    if LEANING.search(question) or len(terms(question)) <= 2:
-        # The new question first: a municipality or date it names wins over the old one's.
-        return f"{question} {previous[-1]}"
-    return question
+    # The new question first: a municipality or date it names wins over the old ones'.
+    carried = [question]
+    for earlier in reversed(previous[-MAX_CARRIED_QUESTIONS:]):
+        carried.append(earlier)
+        if not leans(earlier):
+            break
+    return " ".join(carried)
 
 
 def _known_name(
@@ -107,9 +123,15 @@ class Assistant:
         self.retriever = HybridRetriever(
             self.store, settings, build_reranker(settings, self.embed_model, self.store)
         )
-        self.answerer = answerer or ExtractiveAnswerer(
+        extractive = ExtractiveAnswerer(
             settings, self.retriever.item_chunks, self.retriever.idf, self.retriever.known
         )
+        self.llm = build_llm(settings)
+        if answerer is None and self.llm is not None:
+            answerer = GenerativeAnswerer(
+                settings, self.llm, extractive, self.retriever.item_chunks
+            )
+        self.answerer = answerer or extractive
 
     def ingest(
         self,
@@ -243,19 +265,89 @@ class Assistant:
         read_filters: bool = True,
     ) -> Answer:
         """Answer `question` in the conversation `history` (filters as in `retrieve`)."""
+        for event in self.ask_stream(question, history, mode, filters, read_filters=read_filters):
+            if isinstance(event, Answer):
+                return event
+        raise AssertionError("ask_stream ends with an Answer")
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        mode: Mode = "hybrid",
+        filters: SearchFilter | None = None,
+        *,
+        read_filters: bool = True,
+    ) -> Iterator[str | Answer]:
+        """The answer's text in pieces as it is written (checked sentences from an LLM, the
+        whole text from the extractive answerer), then the final Answer."""
         question = self.check_question(question)
-        query, explicit, where = self._plan(question, history, filters, read_filters)
+        if self.llm is not None and history and leans(question):
+            question_for_search = self.condense(question, history)
+        else:
+            question_for_search = question
+        query, explicit, where = self._plan(question_for_search, history, filters, read_filters)
         if where.case_key and STATUS_QUESTION.search(question):
             # A case's course: every treatment within the user's filters (case numbers are
             # only unique within one municipality's system), whatever the dates.
             treatments = self.case_timeline(where.case_key, where.without_dates())
-            return timeline_answer(question, treatments, self.settings.prompts_dir)
+            answer = timeline_answer(question, treatments, self.settings.prompts_dir)
+            yield replace(answer, scope=where.without_dates().describe())
+            return
         retrieval = self._search(query, mode, explicit, where)
-        pinned = where.case_key is not None or where.item_number is not None
-        answer = self.answerer.answer(query, retrieval.hits, pinned=bool(retrieval.hits) and pinned)
-        return Answer(
-            question=question,
-            text=retrieval.note + answer.text,
-            abstained=answer.abstained,
-            citations=answer.citations,
+        pinned = bool(retrieval.hits) and (
+            where.case_key is not None or where.item_number is not None
         )
+        if retrieval.note:
+            yield retrieval.note
+        answer = None
+        for event in self.answerer.stream(query, retrieval.hits, pinned=pinned):
+            if isinstance(event, Answer):
+                answer = event
+            else:
+                yield event
+        assert answer is not None
+        yield replace(
+            answer, question=question, text=retrieval.note + answer.text, scope=where.describe()
+        )
+
+    def condense(self, question: str, history: Sequence[Turn]) -> str:
+        """A follow-up rewritten by the LLM into a question that stands alone. If the model
+        gives nothing usable, the question is used as it is (the carried-over earlier
+        questions still steer the search, see `standalone_question`)."""
+        assert self.llm is not None
+        turns = "\n".join(
+            f"{'Bruger' if t['role'] == 'user' else 'Assistent'}: {t['content'][:500]}"
+            for t in history[-MAX_HISTORY_TURNS:]
+        )
+        prompt = load_prompt(self.settings.prompts_dir, "condense").format(
+            history=turns, question=question
+        )
+        try:
+            rewritten = self.llm.complete(prompt).text.strip().splitlines()
+        except Exception:
+            return question
+        first = rewritten[0].strip() if rewritten else ""
+        if not first or len(first) > 3 * len(question) + 200:
+            return question
+        return self.check_question(first)
+
+    def item_sections(self, citation: Citation) -> list[tuple[str, str]]:
+        """The cited item's whole text as (section, paragraph) in reading order, for the
+        source card's "whole item" view. Chunk windows may repeat a line; it is shown once."""
+        day = dt.date.fromisoformat(citation.meeting_date)
+        where = SearchFilter(
+            municipality=citation.municipality,
+            date_from=day,
+            date_to=day,
+            item_number=citation.item_number,
+        )
+        chunks = [c for c in self.retriever.chunks_matching(where) if c.source == citation.source]
+        chunks.sort(key=lambda chunk: chunk.position)
+        seen: set[str] = set()
+        paragraphs = []
+        for section, line in section_lines(chunks):
+            if line not in seen:
+                seen.add(line)
+                paragraphs.append((section, line))
+        return paragraphs

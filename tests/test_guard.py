@@ -1,0 +1,74 @@
+"""The citation guard on the kinds of answers small local models write: right, invented,
+mis-cited and uncited. The passages are the real sample items' text."""
+
+from __future__ import annotations
+
+from assistant.guard import complete_sentences, guard, names_in, normalise_number
+from assistant.parse import parse_file
+from tests.conftest import SAMPLES
+
+
+def _item_text(municipality: str, number: int) -> str:
+    meeting = parse_file(SAMPLES[municipality])
+    item = next(i for i in meeting.items if i.number == number)
+    return " ".join([item.title, *(section.text for section in item.sections)])
+
+
+PASSAGES = {1: _item_text("Mariagerfjord", 2), 2: _item_text("Lejre", 3)}
+
+
+def test_a_supported_answer_passes_unchanged() -> None:
+    text = (
+        "Mariagerfjord Kommune har fået tilsagn om ca. 1.609.500 kr. [1]. "
+        "Projektejer er Ann Frederiksen [1]."
+    )
+    result = guard(text, PASSAGES)
+    assert result.text == text and result.cited == (1,) and result.removed == ()
+
+
+def test_an_invented_figure_is_removed_with_the_reason() -> None:
+    text = "Tilsagnet er på 1.609.500 kr. [1]. Projektet koster i alt 4.250.000 kr. [1]."
+    result = guard(text, PASSAGES)
+    assert result.text == "Tilsagnet er på 1.609.500 kr. [1]."
+    assert len(result.removed) == 1 and "4250000 står ikke i [1]" in result.removed[0]
+
+
+def test_a_figure_cited_to_the_wrong_passage_is_removed() -> None:
+    result = guard("Tilsagnet er på 1.609.500 kr. [2].", PASSAGES)
+    assert result.text == "" and not result.usable
+
+
+def test_a_citation_to_a_passage_never_given_is_stripped() -> None:
+    result = guard("Projektejer er Ann Frederiksen [1][7].", PASSAGES)
+    assert result.text == "Projektejer er Ann Frederiksen [1]."
+    assert result.removed == ("henvisning [7] findes ikke",)
+
+
+def test_a_fact_without_a_citation_is_removed_but_plain_words_stay() -> None:
+    text = "Her er svaret. Der var 149 fordrevne i Lejre. Ann Frederiksen er projektejer [1]."
+    result = guard(text, PASSAGES)
+    assert result.text == "Her er svaret. Ann Frederiksen er projektejer [1]."
+    assert "påstand uden kilde" in result.removed[0]
+
+
+def test_an_invented_person_is_removed() -> None:
+    result = guard("Projektet ledes af Per Kristian Holm [1].", PASSAGES)
+    assert result.text == "" and "Per Kristian Holm står ikke i [1]" in result.removed[0]
+
+
+def test_numbers_compare_as_written_in_danish() -> None:
+    assert normalise_number("1.609.500") == normalise_number("1609500") == "1609500"
+    assert normalise_number("3,25") == "3,25" != normalise_number("325")
+    # "1.609.500" in the passage does not make "1.609" or "609" supported.
+    assert not guard("Beløbet er 609 kr. [1].", PASSAGES).usable
+
+
+def test_sentence_starters_are_not_names() -> None:
+    assert names_in("Ifølge Udvalget er det godt.") == set()
+    assert names_in("Ifølge Ann Frederiksen er det godt.") == {"Ann Frederiksen"}
+
+
+def test_streamed_text_is_released_one_finished_sentence_at_a_time() -> None:
+    done, rest = complete_sentences("Tilsagnet er på 1.609.500 kr. [1]. Projektejer er Ann")
+    assert done == ["Tilsagnet er på 1.609.500 kr. [1]."] and rest == "Projektejer er Ann"
+    assert complete_sentences("Ingen ende endnu") == ([], "Ingen ende endnu")
