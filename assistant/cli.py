@@ -627,7 +627,7 @@ app.add_typer(feedback_app, name="feedback")
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="Feedback-databasen (standard: index/feedback.sqlite3)."),
+    typer.Option("--db", help="Feedback-databasen (standard: feedback.sqlite3 i indeksmappen)."),
 ]
 RatingOption = Annotated[str, typer.Option("--rating", help="up, down eller all.")]
 
