@@ -5,7 +5,7 @@ install:
 	scripts/install.sh
 
 install-test:
-	scripts/install.sh --browser
+	scripts/install.sh --test
 
 serve: install
 	.venv/bin/referat serve

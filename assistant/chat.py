@@ -328,8 +328,12 @@ class Assistant:
         except Exception:
             return question
         first = rewritten[0].strip() if rewritten else ""
+        # Small models echo the transcript ("Bruger: ..."); the label is not the question.
+        first = re.sub(r"^(?:Bruger|Assistent|Omskrevet spørgsmål)\s*:\s*", "", first)
         if not first or len(first) > 3 * len(question) + 200:
             return question
+        if not set(terms(question)) & set(terms(first)):
+            first = f"{question} {first}"  # the rewrite lost the new question: keep both
         return self.check_question(first)
 
     def item_sections(self, citation: Citation) -> list[tuple[str, str]]:

@@ -76,15 +76,21 @@ class GenerativeAnswerer:
             ),
         ]
         buffer, shown, removed = "", [], []
-        for response in self._llm.stream_chat(messages):
-            buffer += response.delta or ""
-            finished, buffer = complete_sentences(buffer)
-            for sentence in finished:
-                result = guard(sentence, passages)
-                removed += result.removed
-                if result.text:
-                    shown.append(result.text)
-                    yield result.text + " "
+        try:
+            for response in self._llm.stream_chat(messages):
+                buffer += response.delta or ""
+                finished, buffer = complete_sentences(buffer)
+                for sentence in finished:
+                    result = guard(sentence, passages)
+                    removed += result.removed
+                    if result.text:
+                        shown.append(result.text)
+                        yield result.text + " "
+        except Exception as error:  # server down, timeout, bad model file
+            # The user still gets the quotes; the reason goes with the answer, not a trace.
+            reason = f"sprogmodellen svarede ikke ({type(error).__name__}); citaterne vises"
+            yield replace(base, corrections=(*removed, reason), fallback=True)
+            return
         if buffer.strip():
             result = guard(buffer, passages)
             removed += result.removed
@@ -96,7 +102,10 @@ class GenerativeAnswerer:
 
     def _final(self, question: str, base: Answer, text: str, removed: tuple[str, ...]) -> Answer:
         if NOT_IN_MINUTES.search(text) and "[" not in text:
-            return Answer(question=question, text=text, abstained=True, corrections=removed)
+            # Retrieval found items with the question's words, so the quotes are worth more
+            # than the model's "not in the minutes" (small models say it too readily).
+            reason = "sprogmodellen fandt intet svar i uddragene; citaterne vises"
+            return replace(base, corrections=(*removed, reason), fallback=True)
         cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
         if not cited:
             # Nothing the passages support survived: the quotes themselves are the answer.

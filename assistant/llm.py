@@ -32,8 +32,9 @@ def build_llm(settings: Settings) -> LLM | None:
         return OpenAILike(
             model=settings.llm_model,
             api_base=settings.llm_base_url,
-            # Local servers want no key; the client library insists on a non-empty one.
-            api_key=settings.llm_api_key.get_secret_value() or "ingen-nøgle",
+            # Local servers want no key; the client library insists on a non-empty one
+            # (ASCII: it goes into an HTTP header).
+            api_key=settings.llm_api_key.get_secret_value() or "no-key",
             is_chat_model=True,
             context_window=settings.llm_context_window,
             max_tokens=settings.llm_max_tokens,

