@@ -472,7 +472,7 @@ def evaluate(
         read_filters=question_filters,
         embedder=settings.embed_model or settings.embedder,
         reranker=settings.reranker,
-        answerer="extractive",
+        answerer=settings.llm,
         started=RunInfo.now(),
     )
     written = write_run(folder, info, question_set, rows, figures, changes)

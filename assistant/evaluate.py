@@ -92,7 +92,11 @@ def run_eval(
             answer = assistant.ask(
                 question.question, list(question.history), mode=mode, read_filters=read_filters
             )
-            result = answer.to_json()
+            # What the citation guard did to a generated answer (empty for extractive ones).
+            result = answer.to_json() | {
+                "corrections": list(answer.corrections),
+                "fallback": answer.fallback,
+            }
         latency = time.perf_counter() - started
         rows.append({"id": question.id, "kind": question.kind, **result,
                      "latency_s": round(latency, 4)})  # fmt: skip
@@ -187,6 +191,7 @@ def _group_metrics(questions: list[Question], by_id: dict[str, dict]) -> dict:
     abstained = [q for q in questions if by_id[q.id].get("abstained")]
     unanswerable = [q for q in questions if not q.answerable] if answered else []
     latencies = sorted(by_id[q.id]["latency_s"] for q in questions)
+    given = [by_id[q.id] for q in questions if not by_id[q.id].get("abstained")]
 
     def share(count: int, total: int) -> float | None:
         return round(count / total, 3) if total else None
@@ -205,6 +210,14 @@ def _group_metrics(questions: list[Question], by_id: dict[str, dict]) -> dict:
         "abstention_recall": share(
             sum(bool(by_id[q.id]["abstained"]) for q in unanswerable), len(unanswerable)
         ),
+        # Of the answers given, how many the citation guard had to correct, and how many it
+        # replaced by the quotes (always 0 for the extractive answerer).
+        "guard_corrected": share(sum(bool(r.get("corrections")) for r in given), len(given))
+        if answered
+        else None,
+        "guard_fallback": share(sum(bool(r.get("fallback")) for r in given), len(given))
+        if answered
+        else None,
         "latency_p50_s": _percentile(latencies, 0.5),
         "latency_p95_s": _percentile(latencies, 0.95),
     }

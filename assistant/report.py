@@ -19,6 +19,8 @@ FIGURES = {
     "answer_match": "svarnøgle",
     "abstention_precision": "afstå præcision",
     "abstention_recall": "afstå genkald",
+    "guard_corrected": "rettet af kildetjek",
+    "guard_fallback": "citater i stedet",
     "latency_p50_s": "p50 s",
     "latency_p95_s": "p95 s",
 }

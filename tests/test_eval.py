@@ -130,6 +130,9 @@ def test_ci_gate_passes_on_the_dev_set_and_writes_the_report(
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["run"]["mode"] == "hybrid" and summary["run"]["answerer"] == "extractive"
     assert set(summary["metrics"]) == {"overall", *KINDS}
+    # The extractive answerer quotes: the citation guard never has anything to correct.
+    overall = summary["metrics"]["overall"]
+    assert (overall["guard_corrected"], overall["guard_fallback"]) == (0.0, 0.0)
     floors = load_floors(FLOORS_FILE, "answer")
     assert below_floors(summary["metrics"]["overall"], floors) == []
 
