@@ -22,7 +22,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 from assistant.chat import Assistant, standalone_question
-from assistant.evaluate import Question, metrics, run_eval
+from assistant.evaluate import Question, metrics, percentile, run_eval
 from assistant.filters import SearchFilter
 from assistant.text import terms
 from assistant.types import day_number
@@ -168,8 +168,8 @@ def latency_only(assistant: Assistant, questions: Sequence[Question], label: str
         "label": label,
         "chunks": assistant.retriever.chunk_count,
         "embedder": assistant.embed_model.model_name,
-        "latency_p50_s": latencies[len(latencies) // 2],
-        "latency_p95_s": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))],
+        "latency_p50_s": percentile(latencies, 0.5),
+        "latency_p95_s": percentile(latencies, 0.95),
     }
 
 

@@ -27,6 +27,7 @@ from assistant.evaluate import (
     load_questions,
     load_summary,
     metrics,
+    percentile,
     retrieval_benchmark,
     run_eval,
 )
@@ -489,19 +490,15 @@ def evaluate(
 
 
 def _print_metrics(figures: dict, title: str | None = None) -> None:
-    from assistant.report import FIGURES
+    """The figures per kind; with a title, a table of changes (signed)."""
+    from assistant.report import FIGURES, cell, signed
 
     columns = [c for c in FIGURES if any(c in values for values in figures.values())]
     table = Table("kind", *columns, title=title)
+    shown = signed if title is not None else cell
     for kind, values in figures.items():
-        table.add_row(kind, *(_signed_cell(values.get(c), title is not None) for c in columns))
+        table.add_row(kind, *(shown(values.get(c)) for c in columns))
     wide.print(table)
-
-
-def _signed_cell(value: object, signed: bool) -> str:
-    if value is None:
-        return "-"
-    return f"{value:+.3f}" if signed and isinstance(value, float) else str(value)
 
 
 def _print_benchmark(table: list[dict]) -> None:
@@ -613,10 +610,7 @@ def _query_embedding_cost(settings: Settings, questions: list[str]) -> dict:
         model.get_query_embedding(question)
         timings.append(time.perf_counter() - started)
     timings.sort()
-    return {
-        "p50": round(timings[len(timings) // 2], 4),
-        "p95": round(timings[min(len(timings) - 1, int(0.95 * len(timings)))], 4),
-    }
+    return {"p50": round(percentile(timings, 0.5), 4), "p95": round(percentile(timings, 0.95), 4)}
 
 
 feedback_app = typer.Typer(

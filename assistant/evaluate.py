@@ -11,14 +11,14 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from assistant.chat import Assistant
 from assistant.errors import ReferatError
 from assistant.rerank import Reranker
 from assistant.retrieve import Mode
-from assistant.types import Chunk
+from assistant.types import Citation
 
 # The depth of hit@k and MRR, and the items a retrieval-only row records (an answer cites
 # at most `Settings.top_items`, also 5).
@@ -87,7 +87,12 @@ def run_eval(
             found = assistant.retrieve(
                 question.question, list(question.history), mode=mode, read_filters=read_filters
             )
-            result = {"citations": [_item_reference(hit.best) for hit in found.hits[:TOP_K]]}
+            result = {
+                "citations": [
+                    asdict(Citation.of(rank, hit.best, ""))
+                    for rank, hit in enumerate(found.hits[:TOP_K], start=1)
+                ]
+            }
         else:
             answer = assistant.ask(
                 question.question, list(question.history), mode=mode, read_filters=read_filters
@@ -143,15 +148,6 @@ def retrieval_benchmark(
     finally:
         assistant.retriever.reranker = original
     return table
-
-
-def _item_reference(chunk: Chunk) -> dict:
-    return {
-        "municipality": chunk.municipality,
-        "meeting_date": chunk.meeting_date,
-        "item_number": chunk.item_number,
-        "item_title": chunk.item_title,
-    }
 
 
 def rank_of_first_source(row: dict, question: Question) -> int | None:
@@ -218,12 +214,12 @@ def _group_metrics(questions: list[Question], by_id: dict[str, dict]) -> dict:
         "guard_fallback": share(sum(bool(r.get("fallback")) for r in given), len(given))
         if answered
         else None,
-        "latency_p50_s": _percentile(latencies, 0.5),
-        "latency_p95_s": _percentile(latencies, 0.95),
+        "latency_p50_s": percentile(latencies, 0.5),
+        "latency_p95_s": percentile(latencies, 0.95),
     }
 
 
-def _percentile(ordered: list[float], share: float) -> float | None:
+def percentile(ordered: list[float], share: float) -> float | None:
     """Nearest-rank percentile of an ascending list (no interpolation: these are few)."""
     if not ordered:
         return None

@@ -106,7 +106,7 @@ def write_chart(figures: dict[str, dict], path: Path, title: str) -> None:
     plt.close(figure)
 
 
-def _cell(value: object) -> str:
+def cell(value: object) -> str:
     return "–" if value is None else str(value)
 
 
@@ -115,7 +115,7 @@ def figures_table(figures: dict[str, dict]) -> str:
     rule = "|---|" + "---:|" * len(FIGURES)
     lines = [header, rule]
     for kind, values in figures.items():
-        lines.append(f"| {kind} | " + " | ".join(_cell(values.get(n)) for n in FIGURES) + " |")
+        lines.append(f"| {kind} | " + " | ".join(cell(values.get(n)) for n in FIGURES) + " |")
     return "\n".join(lines)
 
 
@@ -124,12 +124,12 @@ def changes_table(changes: dict[str, dict]) -> str:
     lines = ["| type | " + " | ".join(FIGURES[n] for n in names) + " |"]
     lines.append("|---|" + "---:|" * len(names))
     for kind, values in changes.items():
-        cells = [_signed(values.get(n)) for n in names]
+        cells = [signed(values.get(n)) for n in names]
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def _signed(value: float | None) -> str:
+def signed(value: float | None) -> str:
     if value is None:
         return "–"
     return "0" if value == 0 else f"{value:+.3f}"
@@ -232,7 +232,7 @@ def write_benchmark(table: list[dict], folder: Path, questions_file: str) -> lis
         "|" + "---|" * len(columns),
     ]
     for row in table:
-        lines.append("| " + " | ".join(_cell(row[c]) for c in columns) + " |")
+        lines.append("| " + " | ".join(cell(row[c]) for c in columns) + " |")
     report = folder / "retrieval-benchmark.md"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [data, report]

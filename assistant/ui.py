@@ -273,6 +273,7 @@ class ChatApp:
         # Answering slots shared by all sessions; a question that finds none free within
         # ui_busy_wait_s is told the assistant is busy instead of waiting without end.
         self.slots = threading.BoundedSemaphore(self.settings.ui_concurrency)
+        self._examples: tuple[object, list[dict]] = (None, [])
         # One writer: a second upload waits for the first instead of racing it in Chroma.
         self._upload_lock = threading.Lock()
 
@@ -408,8 +409,16 @@ class ChatApp:
         return [ALL, *sorted(vocabulary.municipalities)], [ALL, *sorted(vocabulary.committees)]
 
     def examples(self) -> list[dict]:
-        chunks = self.assistant.retriever.chunks_matching(SearchFilter())
-        return [{"text": question} for question in example_questions(chunks)]
+        """Example questions for the index as it is now. Every page load asks for them, so
+        they are worked out once per index state (a refresh makes a new vocabulary object)
+        instead of scanning every chunk per visitor."""
+        vocabulary = self.assistant.retriever.vocabulary
+        cached_for, examples = self._examples
+        if cached_for is not vocabulary:
+            chunks = self.assistant.retriever.chunks_matching(SearchFilter())
+            examples = [{"text": question} for question in example_questions(chunks)]
+            self._examples = (vocabulary, examples)
+        return examples
 
     def upload(
         self,
