@@ -15,9 +15,10 @@ from typing import Protocol
 
 from assistant.chunk import SENTENCE_END, section_lines
 from assistant.config import Settings
+from assistant.language import DANISH, ENGLISH, ENGLISH_WORDS, Language, format_date
 from assistant.prompts import load_prompt
 from assistant.text import terms
-from assistant.types import Answer, Chunk, Citation, ItemHit, danish_date
+from assistant.types import Answer, Chunk, Citation, ItemHit
 
 INTENTS = {
     "figure": re.compile(
@@ -53,16 +54,51 @@ DATE_TEXT = re.compile(
     re.IGNORECASE,
 )
 ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke", re.IGNORECASE)
+# The same kinds of question asked in English; the minutes they are answered from are Danish,
+# so only the question side is translated.
+ENGLISH_INTENTS = {
+    "figure": re.compile(
+        r"\bhow\s+(?:many|much|large|big|high|low)\b|\bnumber\s+of\b|\bamount|\bcost"
+        r"|\bpercent|\bshare\b|\bbudget|\bgrant"
+    ),
+    "money": re.compile(
+        r"\bmoney\b|\bamount|\bcost|\bkroner\b|\bdkk\b|\bbudget|\bgrant|\bfund\w*"
+        r"|\bspen[dt]\w*|\bexpens\w*|\bappl(?:y|ied|ication)\b"
+    ),
+    "person": re.compile(r"\bwho\b|\bwhom\b|\bnames?\b|\bproject\s+owner|\bspeaker"),
+    "date": re.compile(r"\bwhen\b|\bdates?\b|\bwhich\s+day|\bdeadline|\bschedule"),
+    "decision": re.compile(r"\bdecid\w*|\bdecision|\bapprov\w*|\bresolv\w*|\bconclu\w*"),
+    "absence": re.compile(r"\babsen\w*|\bapologi\w*|\bdid\s+not\s+attend|\bnot\s+present"),
+    "list": re.compile(
+        r"\blist\b|\bwhat\s+(?:are|were)\s+the\b|\bwhich\s+\w+s\b|\btopics\b|\bthemes\b"
+        r"|\bprinciples\b|\bitems\b"
+    ),
+}
+# English function words as the index stems them: an English question's "the" or "were" is
+# no content word, and a minute that happens to print one must not make it count as missing.
+ENGLISH_FUNCTION_TERMS = frozenset(terms(" ".join(sorted(ENGLISH_WORDS))))
 
 
 class Answerer(Protocol):
-    def answer(self, question: str, hits: Sequence[ItemHit], pinned: bool = False) -> Answer:
+    def answer(
+        self,
+        question: str,
+        hits: Sequence[ItemHit],
+        pinned: bool = False,
+        language: Language = DANISH,
+    ) -> Answer:
         """`pinned`: the user pointed at the items (a case or item number), so they answer
-        the question even when its words are not in them ("Hvad blev besluttet?")."""
+        the question even when its words are not in them ("Hvad blev besluttet?").
+        `language`: the user's (`assistant.language.answer_language`); the answer's own
+        words are written in it, quotes from the minutes stay as printed."""
         ...
 
     def stream(
-        self, question: str, hits: Sequence[ItemHit], pinned: bool = False
+        self,
+        question: str,
+        hits: Sequence[ItemHit],
+        pinned: bool = False,
+        language: Language = DANISH,
     ) -> Iterator[str | Answer]:
         """The answer's text in pieces as it is written, then the final Answer."""
         ...
@@ -89,9 +125,10 @@ def split_sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
     return sentences
 
 
-def question_intents(question: str) -> set[str]:
+def question_intents(question: str, language: Language = DANISH) -> set[str]:
     lowered = question.lower()
-    return {name for name, pattern in INTENTS.items() if pattern.search(lowered)}
+    patterns = ENGLISH_INTENTS if language == ENGLISH else INTENTS
+    return {name for name, pattern in patterns.items() if pattern.search(lowered)}
 
 
 def term_coverage(
@@ -133,21 +170,33 @@ class ExtractiveAnswerer:
         self._known = known
 
     def stream(
-        self, question: str, hits: Sequence[ItemHit], pinned: bool = False
+        self,
+        question: str,
+        hits: Sequence[ItemHit],
+        pinned: bool = False,
+        language: Language = DANISH,
     ) -> Iterator[str | Answer]:
         """The quotes are ready at once: the whole text, then the Answer."""
-        answer = self.answer(question, hits, pinned)
+        answer = self.answer(question, hits, pinned, language)
         yield answer.text
         yield answer
 
-    def answer(self, question: str, hits: Sequence[ItemHit], pinned: bool = False) -> Answer:
+    def answer(
+        self,
+        question: str,
+        hits: Sequence[ItemHit],
+        pinned: bool = False,
+        language: Language = DANISH,
+    ) -> Answer:
         settings = self._settings
         if not hits:
-            return self._abstain(question)
+            return self._abstain(question, language)
         items = [(hit, self._item_chunks(hit) or list(hit.chunks)) for hit in hits]
         # The municipality and committee words are in every header: they say nothing about
         # whether the item answers the question.
         ignore = frozenset(terms(f"{hits[0].best.municipality} kommune udvalg"))
+        if language == ENGLISH:
+            ignore |= ENGLISH_FUNCTION_TERMS
         coverage = [
             term_coverage(
                 question, "\n".join(c.text for c in chunks), self._idf, ignore, self._known
@@ -169,10 +218,12 @@ class ExtractiveAnswerer:
         coverage = [coverage[i] for i in order]
         hits = [hit for hit, _ in items]
         if not self._has_evidence(hits[0], coverage[0]):
-            return self._abstain(question)
+            return self._abstain(question, language)
 
-        intents = question_intents(question)
+        intents = question_intents(question, language)
         question_terms = set(terms(question))
+        if language == ENGLISH:
+            question_terms -= ENGLISH_FUNCTION_TERMS
         scored_items = []
         sentences_of = []
         for rank, (hit, chunks) in enumerate(items):
@@ -210,7 +261,7 @@ class ExtractiveAnswerer:
 
         return Answer(
             question=question,
-            text=self._render(citations, len(quoted)),
+            text=self._render(citations, len(quoted), language),
             abstained=False,
             citations=tuple(citations),
         )
@@ -265,14 +316,18 @@ class ExtractiveAnswerer:
 
     # --- rendering -------------------------------------------------------------------------
 
-    def _render(self, citations: list[Citation], quoted_count: int) -> str:
-        prompts_dir = self._settings.prompts_dir
-        template = load_prompt(prompts_dir, "extractive_item")
+    def _render(self, citations: list[Citation], quoted_count: int, language: Language) -> str:
+        def template(name: str) -> str:
+            return load_prompt(self._settings.prompts_dir, name, language)
+
+        def date(citation: Citation) -> str:
+            return format_date(dt.date.fromisoformat(citation.meeting_date), language)
+
         paragraphs = [
-            template.format(
+            template("extractive_item").format(
                 committee=c.committee,
                 municipality=c.municipality,
-                date=danish_date(dt.date.fromisoformat(c.meeting_date)),
+                date=date(c),
                 item_number=c.item_number,
                 item_title=c.item_title,
                 quote=c.quote,
@@ -282,15 +337,16 @@ class ExtractiveAnswerer:
         ]
         if len(citations) > quoted_count:
             refs = ", ".join(
-                f"punkt {c.item_number} ({c.municipality}, "
-                f"{danish_date(dt.date.fromisoformat(c.meeting_date))}) [{c.n}]"
+                template("extractive_see_also_ref").format(
+                    item_number=c.item_number, municipality=c.municipality, date=date(c), n=c.n
+                )
                 for c in citations[quoted_count:]
             )
-            paragraphs.append(load_prompt(prompts_dir, "extractive_see_also").format(refs=refs))
+            paragraphs.append(template("extractive_see_also").format(refs=refs))
         return "\n\n".join(paragraphs)
 
-    def _abstain(self, question: str) -> Answer:
-        text = load_prompt(self._settings.prompts_dir, "abstain")
+    def _abstain(self, question: str, language: Language = DANISH) -> Answer:
+        text = load_prompt(self._settings.prompts_dir, "abstain", language)
         return Answer(question=question, text=text, abstained=True)
 
 

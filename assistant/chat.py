@@ -25,6 +25,7 @@ from assistant.errors import IndexNotBuilt, InvalidQuestion, UnknownCase
 from assistant.filters import SearchFilter, committee_in_question, filters_in_question
 from assistant.generate import GenerativeAnswerer
 from assistant.ingest import ingest_paths
+from assistant.language import DANISH, Language, answer_language, describe_filter
 from assistant.llm import build_llm
 from assistant.municipalities import municipality_in_question
 from assistant.parse import SECTION_HEADINGS
@@ -45,9 +46,13 @@ class Turn(TypedDict):
 # A follow-up leans on the previous turn when it points back ("det", "projektet") or has
 # almost no subject of its own ("Og hvad koster det?", "Hvem er projektejer?").
 # "så" mid-question ("Hvornår får virksomhederne så mærket?") continues the conversation.
+# English follow-ups point back the same way ("How much did they get?", "And what about
+# it?"); "her" is left out, it is Danish for "here".
 LEANING = re.compile(
     r"\b(?:det|den|denne|dette|de|dem|deres|han|hun|projektet|indsatsen|sagen|punktet|"
-    r"udvalget|ordningen|puljen|forløbet|samme|så)\b|^\s*(?:og|men|hvad med)\b",
+    r"udvalget|ordningen|puljen|forløbet|samme|så)\b|^\s*(?:og|men|hvad med)\b"
+    r"|\b(?:it|its|they|them|their|this|that|these|those|he|she|him|his)\b"
+    r"|^\s*(?:and|but|what about)\b",
     re.IGNORECASE,
 )
 MAX_HISTORY_TURNS = 12
@@ -139,9 +144,15 @@ class Assistant:
         *,
         municipality: str | None = None,
         on_file: Callable[[Path], None] | None = None,
+        on_written: Callable[[list[str]], None] | None = None,
     ) -> IngestReport:
         report = ingest_paths(
-            paths, self.store, self.settings, municipality=municipality, on_file=on_file
+            paths,
+            self.store,
+            self.settings,
+            municipality=municipality,
+            on_file=on_file,
+            on_written=on_written,
         )
         self.retriever.refresh()
         return report
@@ -237,7 +248,12 @@ class Assistant:
         return query, explicit, explicit.merged_over(self.filters_in_question(query))
 
     def _search(
-        self, query: str, mode: Mode, explicit: SearchFilter, where: SearchFilter
+        self,
+        query: str,
+        mode: Mode,
+        explicit: SearchFilter,
+        where: SearchFilter,
+        language: Language = DANISH,
     ) -> Retrieval:
         candidates = self.settings.answer_candidates
         hits = self.retriever.search(query, mode=mode, top_items=candidates, where=where)
@@ -249,11 +265,15 @@ class Assistant:
                 continue
             hits = self.retriever.search(query, mode=mode, top_items=candidates, where=relaxed)
             if hits:
-                note = (
-                    f"(Intet fundet for {where.describe()}; viser resultater fra "
-                    f"{relaxed.describe() or 'alle referater'}.)\n\n"
-                )
+                note = self._relaxed_note(where, relaxed, language) + "\n\n"
         return Retrieval(query=query, where=where, hits=tuple(hits), note=note)
+
+    def _relaxed_note(self, where: SearchFilter, relaxed: SearchFilter, language: Language) -> str:
+        """What the answer says when the question's own filters had to be relaxed."""
+        name = "relaxed" if relaxed.describe() else "relaxed_everywhere"
+        return load_prompt(self.settings.prompts_dir, name, language).format(
+            where=describe_filter(where, language), relaxed=describe_filter(relaxed, language)
+        )
 
     def ask(
         self,
@@ -282,6 +302,9 @@ class Assistant:
         """The answer's text in pieces as it is written (checked sentences from an LLM, the
         whole text from the extractive answerer), then the final Answer."""
         question = self.check_question(question)
+        # The user's own words decide the answer's language, not the search query (which
+        # may carry earlier questions or an LLM's rewrite).
+        language = answer_language(question, history)
         if self.llm is not None and history and leans(question):
             question_for_search = self.condense(question, history)
         else:
@@ -294,21 +317,24 @@ class Assistant:
             answer = timeline_answer(question, treatments, self.settings.prompts_dir)
             yield replace(answer, scope=where.without_dates().describe())
             return
-        retrieval = self._search(query, mode, explicit, where)
+        retrieval = self._search(query, mode, explicit, where, language)
         pinned = bool(retrieval.hits) and (
             where.case_key is not None or where.item_number is not None
         )
         if retrieval.note:
             yield retrieval.note
         answer = None
-        for event in self.answerer.stream(query, retrieval.hits, pinned=pinned):
+        for event in self.answerer.stream(query, retrieval.hits, pinned=pinned, language=language):
             if isinstance(event, Answer):
                 answer = event
             else:
                 yield event
         assert answer is not None
         yield replace(
-            answer, question=question, text=retrieval.note + answer.text, scope=where.describe()
+            answer,
+            question=question,
+            text=retrieval.note + answer.text,
+            scope=describe_filter(where, language),
         )
 
     def condense(self, question: str, history: Sequence[Turn]) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -33,6 +34,7 @@ from assistant.evaluate import (
 )
 from assistant.feedback import FeedbackStore, RatingFilter, StoredFeedback
 from assistant.filters import SearchFilter
+from assistant.lock import single_writer
 from assistant.parse import parse_danish_date, parse_file
 from assistant.rerank import build_reranker
 from assistant.retrieve import Mode
@@ -70,15 +72,46 @@ LlmOption = Annotated[
 ]
 
 
+ChromaHostOption = Annotated[
+    str | None,
+    typer.Option(
+        "--chroma-host",
+        envvar="REFERAT_CHROMA_HOST",
+        help="Fælles Chroma-server (`chroma run`) i stedet for den indbyggede indeksmappe.",
+    ),
+]
+ChromaPortOption = Annotated[
+    int | None,
+    typer.Option("--chroma-port", envvar="REFERAT_CHROMA_PORT", help="Chroma-serverens port."),
+]
+
+
 @app.callback()
-def main(ctx: typer.Context, index: IndexOption = None, llm: LlmOption = None) -> None:
+def main(
+    ctx: typer.Context,
+    index: IndexOption = None,
+    llm: LlmOption = None,
+    chroma_host: ChromaHostOption = None,
+    chroma_port: ChromaPortOption = None,
+) -> None:
     overrides: dict[str, object] = {"index_dir": index} if index else {}
     if llm:
         overrides["llm"] = llm
+    if chroma_host:
+        overrides["chroma_host"] = chroma_host
+    if chroma_port:
+        overrides["chroma_port"] = chroma_port
     try:
         ctx.obj = Settings(**overrides)
-    except ValueError as error:  # pydantic names the field and the allowed values
-        raise typer.BadParameter(str(error).splitlines()[-2].strip()) from error
+    except ValidationError as error:
+        # The field and what is wrong with it, never the input: pydantic's own message
+        # echoes every setting it was given, API key and password included.
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc']) or 'indstillinger'}: "
+            f"{problem['msg'].removeprefix('Value error, ')}"
+            for problem in error.errors(include_input=False, include_url=False)
+        )
+        raise typer.BadParameter(problems) from None
 
 
 def _assistant(ctx: typer.Context) -> Assistant:
@@ -102,14 +135,26 @@ def ingest(
     ] = None,
 ) -> None:
     """Indlæs referater (filer eller mapper) i indekset."""
-    assistant = _assistant(ctx)
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("Indlæser", total=None)
+    settings: Settings = ctx.obj
+    try:
+        with single_writer(settings, "referat ingest"):
+            assistant = _assistant(ctx)
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("Indlæser", total=None)
 
-        def on_file(path: Path) -> None:
-            progress.update(task, description=f"Indlæser {path.name}")
+                def on_file(path: Path) -> None:
+                    progress.update(task, description=f"Indlæser {path.name}")
 
-        report = assistant.ingest(paths, municipality=kommune, on_file=on_file)
+                def on_written(names: list[str]) -> None:
+                    # One line per stored batch: a log of a long or interrupted run shows
+                    # exactly which meetings are in the index.
+                    console.print(f"Gemt: {len(names)} referater ({', '.join(names)})")
+
+                report = assistant.ingest(
+                    paths, municipality=kommune, on_file=on_file, on_written=on_written
+                )
+    except ReferatError as error:
+        _fail(error)
     _print_report(report, assistant.store.count())
     if report.meetings == 0 and not report.unchanged:
         raise typer.Exit(1)
@@ -381,11 +426,18 @@ def serve(
     from assistant.ui import launch
 
     settings: Settings = ctx.obj
-    assistant = _assistant(ctx)
-    if assistant.store.count() == 0:
-        console.print(f"Indekset er tomt; indlæser {settings.sample_minutes} ...")
-        _print_report(assistant.ingest([settings.sample_minutes]), assistant.store.count())
-    launch(assistant, host or settings.host, port or settings.port)
+    try:
+        # Embedded store: this process may write (uploads, the samples on first start), so
+        # it holds the write lock while it runs. Against a Chroma server it is a reader.
+        with single_writer(settings, "referat serve"):
+            assistant = _assistant(ctx)
+            # A team's shared server is filled by its own `referat ingest`, never by a reader.
+            if assistant.store.count() == 0 and not settings.chroma_host:
+                console.print(f"Indekset er tomt; indlæser {settings.sample_minutes} ...")
+                _print_report(assistant.ingest([settings.sample_minutes]), assistant.store.count())
+            launch(assistant, host or settings.host, port or settings.port)
+    except ReferatError as error:
+        _fail(error)
 
 
 @app.command(name="eval")
@@ -764,3 +816,69 @@ def model_list(ctx: typer.Context, cache: CacheOption = None) -> None:
         table.add_row(spec.name, spec.description, str(spec.part_count), size, status)
     wide.print(table)
     console.print(f"Mappe: {cache_dir}", markup=False, highlight=False)
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    url: Annotated[
+        str, typer.Argument(help="En kørende referat serve, fx http://127.0.0.1:7860/.")
+    ],
+    sessions: Annotated[int, typer.Option(min=1, help="Samtidige chatsessioner.")] = 20,
+    turns: Annotated[
+        int, typer.Option(min=1, max=3, help="Spørgsmål pr. samtale: et og op til to opfølgende.")
+    ] = 3,
+    upload: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--upload",
+            exists=True,
+            dir_okay=False,
+            help="Referatfil at indlæse gennem appen under belastningen (kan gentages).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option(help="Rapporten (JSON); en Markdown-tabel skrives ved siden af.")
+    ] = Path("eval/reports/load.json"),
+    timeout: Annotated[
+        float, typer.Option(help="Højst så mange sekunder pr. forespørgsel.")
+    ] = 120.0,
+    deadline: Annotated[float, typer.Option(help="Højst så mange sekunder i alt.")] = 600.0,
+    allow_remote: Annotated[
+        bool,
+        typer.Option("--allow-remote", help="Tillad en server uden for denne maskine."),
+    ] = False,
+) -> None:
+    """Belastningstest af browserchatten: samtidige samtaler mod en kørende referat serve,
+    mens referater indlæses. Et fast antal forespørgsler, ingen genforsøg, en tidsgrænse pr.
+    forespørgsel og for det hele; kun mod denne maskine, medmindre --allow-remote."""
+    import sys
+
+    from assistant.load import LoadPlan, check_loopback, report_json, run_load, write_report
+
+    try:
+        plan = LoadPlan(url, sessions, turns, tuple(upload or ()), timeout, deadline, allow_remote)
+        check_loopback(plan.url, plan.allow_remote)
+        console.print(f"{sessions} sessioner x {turns} spørgsmål mod {url} ...", highlight=False)
+        result = run_load(plan)
+    except ReferatError as error:
+        _fail(error)
+    command = " ".join(["referat", *sys.argv[1:]])  # in the report, to run it again
+    report = report_json(result, ui_concurrency=ctx.obj.ui_concurrency, command=command)
+    written = write_report(report, out)
+    figures = report["figures"]
+    console.print(
+        f"Forespørgsler: {figures['requests']}  svar: {figures['answered']}  "
+        f"uden kilde: {figures['abstained']}  optaget: {figures['busy']}  "
+        f"fejl: {figures['errors']}  tidsudløb: {figures['timeouts']}  "
+        f"krydsede svar: {figures['crossed']}\n"
+        f"Svartid p50 {figures['latency_p50_s']} s, p95 {figures['latency_p95_s']} s; "
+        f"i alt {figures['wall_time_s']} s; uploads indlæst {figures['uploads_ok']}"
+        f"/{len(plan.uploads)}, besvaret bagefter {figures['uploads_answerable']}",
+        highlight=False,
+    )
+    for problem in report["problems"]:
+        errors.print(problem, markup=False, highlight=False)
+    console.print(f"Skrevet: {', '.join(str(p) for p in written)}", highlight=False)
+    if not result.passed:
+        raise typer.Exit(1)

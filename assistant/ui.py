@@ -3,7 +3,8 @@
 Everything a user sees belongs to their browser session (the chat, the filters, the answers
 behind the source cards); the `Assistant` holds no conversation, so one process serves many
 users. Text from the minutes is always HTML-escaped before it reaches the page: minutes may
-contain markup, and it must never render.
+contain markup, and it must never render. The user's own question is shown as typed, never
+as HTML or Markdown.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 import html
 import os
 import re
+import string
 import threading
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -28,7 +30,9 @@ from assistant.chunk import SENTENCE_END
 from assistant.errors import InvalidQuestion, ReferatError
 from assistant.feedback import Feedback, FeedbackStore
 from assistant.filters import SearchFilter
+from assistant.language import Language, answer_language
 from assistant.parse import parse_danish_date
+from assistant.prompts import load_prompt
 from assistant.types import Answer, Chunk, Citation, danish_date
 
 ALL = "Alle"
@@ -38,8 +42,19 @@ ROUTINE_TITLE = re.compile(
     r"dagsorden|referat|meddelelser|underskrift|orientering fra|eventuelt|lukket", re.IGNORECASE
 )
 MARKER = re.compile(r"\[(\d+)\]")
+SET_ASIDE = re.compile(r"\0(\d+)\0")
 COMMITTEE_CODE = re.compile(r"^[A-ZÆØÅ]{2,6}\s+-\s+")
 WARNING = "⚠️"  # starts a chat message that reports an error instead of an answer
+# What makes Markdown of plain text, escaped with a backslash (CommonMark's escape for any
+# ASCII punctuation): emphasis, code, links, strike-through, LaTeX, tables, headings, and the
+# e-mail, "https://" and "www." links GitHub's dialect makes by itself. Only these, so the
+# dots and commas of a question stay as they are. "&", "<" and ">" become HTML entities.
+INLINE_MARKUP = re.compile(r"([\\`*_\[\]~$#|@]|:(?=//)|(?<=\b[wW]{3})\.)")
+# List items, quotes and underlined headings are made by a line's first character.
+LINE_MARKUP = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
+ESCAPED_PUNCTUATION = re.compile(r"\\([" + re.escape(string.punctuation) + "])")
+# Indentation would make a code block of a line; as entities it is plain space.
+LEADING_SPACE = re.compile(r"^[ \t]+", re.MULTILINE)
 
 # Clicking a [n] marker opens and scrolls to its source card; the copy button copies the
 # quote with its reference. One delegated listener, because Gradio re-renders the HTML.
@@ -51,6 +66,20 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
     const card = document.getElementById(link.getAttribute("href").slice(1));
     if (card) { card.open = true; card.scrollIntoView({behavior: "smooth", block: "start"}); }
+    return;
+  }
+  // Gradio's own copy button copies a message's Markdown source ("\\*\\*fed\\*\\*", "&lt;b&gt;");
+  // copy the text the message shows instead, so a question comes back as it was typed.
+  const copyMessage = event.target.closest("#chat .message-buttons button[aria-label='Kopiér " +
+    "svaret'], #chat .message-buttons button[aria-label='Copy message']");
+  if (copyMessage) {
+    const row = copyMessage.closest(".message-buttons").previousElementSibling;
+    const shown = row && row.querySelector(".message-content");
+    if (shown) {
+      event.preventDefault();
+      event.stopPropagation();
+      navigator.clipboard.writeText(shown.innerText.trim());
+    }
     return;
   }
   const copy = event.target.closest("button.kopier");
@@ -101,10 +130,28 @@ button.kopier { margin: 0.25rem 0; padding: 0.2rem 0.6rem; border-radius: 6px;
 # --- pure helpers (tested without a browser) --------------------------------------------
 
 
+def literal(text: str) -> str:
+    """`text` as Markdown that shows exactly these characters: a question such as
+    "<b>fed</b> **fed**" appears as typed, neither bold nor as an element. `typed` undoes it."""
+    escaped = INLINE_MARKUP.sub(r"\\\1", text)
+    escaped = LINE_MARKUP.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", escaped)
+    escaped = html.escape(escaped, quote=False)
+    return LEADING_SPACE.sub(
+        lambda m: m.group().replace(" ", "&#32;").replace("\t", "&#9;"), escaped
+    )
+
+
+def typed(shown: str) -> str:
+    """The text `literal` was given: entities back to characters, then the backslashes go.
+    One pass each, so a user's own "&lt;" or backslash comes back as they typed it."""
+    return ESCAPED_PUNCTUATION.sub(r"\1", html.unescape(shown))
+
+
 def history_turns(history: list[dict]) -> list[Turn]:
     """User questions and assistant answers from the chat, as the Assistant takes them. A
     question that was refused (answered with an error) is no part of the conversation: a
-    follow-up must not carry it (a too long question would slip past the limit that way)."""
+    follow-up must not carry it (a too long question would slip past the limit that way).
+    The chat shows each question through `literal`; the conversation holds what was typed."""
     turns: list[Turn] = []
     for message in history:
         content = message.get("content")
@@ -116,6 +163,8 @@ def history_turns(history: list[dict]) -> list[Turn]:
             if turns and turns[-1]["role"] == "user":
                 turns.pop()
             continue
+        if message["role"] == "user":
+            content = typed(content)
         turns.append({"role": message["role"], "content": content})
     return turns
 
@@ -125,9 +174,15 @@ def card_id(turn: int, n: int) -> str:
 
 
 def linked_markers(text: str, turn: int) -> str:
-    """The answer as Markdown with each [n] a link to its source card."""
-    escaped = html.escape(text, quote=False)
-    return MARKER.sub(lambda m: f"[\\[{m.group(1)}\\]](#{card_id(turn, int(m.group(1)))})", escaped)
+    """The answer as Markdown with each [n] a link to its source card. Everything else is
+    shown as written: quotes from the minutes may hold markup or Markdown ("[her](http://...)",
+    "*"), and an uploaded file must not put a link or an element into the chat."""
+    # The markers are set aside as NUL-delimited numbers, which `literal` leaves alone, so
+    # that it sees the lines whole (line starts decide what Markdown a line could become).
+    marked = MARKER.sub(lambda m: f"\0{m.group(1)}\0", text.replace("\0", ""))
+    return SET_ASIDE.sub(
+        lambda m: f"[\\[{m.group(1)}\\]](#{card_id(turn, int(m.group(1)))})", literal(marked)
+    )
 
 
 def citation_header(citation: Citation) -> str:
@@ -290,9 +345,13 @@ class ChatApp:
         til: str,
     ) -> Iterator[tuple[list[dict], list[dict], str, str]]:
         """Stream the answer into the chat; the source cards follow with the full answer."""
-        chat = [*chat, {"role": "user", "content": message}]
+        history = history_turns(chat)
+        language = answer_language(message, history)
+        # A blank question gets its message without an empty bubble above it.
+        asked = [{"role": "user", "content": literal(message)}] if message.strip() else []
+        chat = [*chat, *asked]
         panel = self._panel(answers)
-        searching = {"role": "assistant", "content": "Søger i referaterne …"}
+        searching = {"role": "assistant", "content": self._prompt("searching", language)}
         yield [*chat, searching], answers, panel, ""
         turn = len(answers)
         answer, written = None, ""
@@ -303,7 +362,6 @@ class ChatApp:
                     "Assistenten er optaget af mange spørgsmål lige nu. Prøv igen om et øjeblik."
                 )
             try:
-                history = history_turns(chat[:-1])
                 for event in self.assistant.ask_stream(message, history, filters=filters):
                     if isinstance(event, Answer):
                         answer = event
@@ -317,19 +375,24 @@ class ChatApp:
             finally:
                 self.slots.release()
         except ReferatError as error:
-            chat.append({"role": "assistant", "content": f"{WARNING} {html.escape(str(error))}"})
+            chat.append({"role": "assistant", "content": f"{WARNING} {literal(str(error))}"})
             yield chat, answers, panel, message  # keep the question, to correct it
             return
         assert answer is not None
         record = self._record(message, chat[:-1], answer, turn) | {"message": len(chat)}
         answers = [*answers, record]
-        chat.append({"role": "assistant", "content": self._answer_markdown(answer, turn)})
+        content = self._answer_markdown(answer, turn, language)
+        chat.append({"role": "assistant", "content": content})
         yield chat, answers, self._panel(answers), ""
 
-    def _answer_markdown(self, answer: Answer, turn: int) -> str:
+    def _prompt(self, name: str, language: Language) -> str:
+        return load_prompt(self.settings.prompts_dir, name, language)
+
+    def _answer_markdown(self, answer: Answer, turn: int, language: Language) -> str:
         text = linked_markers(answer.text, turn)
         if answer.scope:
-            text = f"*Søgt i: {html.escape(answer.scope)}*\n\n{text}"
+            scope = self._prompt("scope", language).format(scope=literal(answer.scope))
+            text = f"*{scope}*\n\n{text}"
         return text
 
     def _record(self, question: str, chat: list[dict], answer: Answer, turn: int) -> dict:
@@ -526,12 +589,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 inputs=[files],
                 outputs=[upload_result, kommune, udvalg, chatbot],
                 concurrency_limit=1,
+                api_name="upload",
             )
 
         inputs = [question, chatbot, answers, kommune, udvalg, fra, til]
         outputs = [chatbot, answers, sources, question]
-        question.submit(app.respond, inputs, outputs)
-        ask.click(app.respond, inputs, outputs)
+        # Stable endpoint names: `referat load` drives the chat through "respond", the very
+        # event Enter triggers, and uploads through "upload".
+        question.submit(app.respond, inputs, outputs, api_name="respond")
+        ask.click(app.respond, inputs, outputs, api_name="ask")
 
         chatbot.example_select(pick_example, None, question, queue=False).then(
             app.respond, inputs, outputs
@@ -547,6 +613,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
 
 def launch(assistant: Assistant, host: str, port: int) -> None:
+    settings = assistant.settings
+    login = None
+    if settings.ui_username:
+        # Gradio's own login form and session cookie; the API behind the chat needs it too.
+        login = [(settings.ui_username, settings.ui_password.get_secret_value())]
     build_app(assistant).launch(
         server_name=host,
         server_port=port,
@@ -554,4 +625,6 @@ def launch(assistant: Assistant, host: str, port: int) -> None:
         css=CSS,
         max_file_size="50mb",
         footer_links=[],
+        auth=login,
+        auth_message="Log ind med den bruger, din kommune har givet dig til Referat.",
     )

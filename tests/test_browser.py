@@ -232,7 +232,15 @@ def artifacts() -> Path:
 class Session:
     """One browser context on the chat: its own Gradio session. Records uncaught page errors."""
 
-    def __init__(self, browser: Browser, url: str, width: int = 1280, height: int = 1000) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        url: str,
+        width: int = 1280,
+        height: int = 1000,
+        answer_timeout_ms: int = ANSWER_TIMEOUT_MS,
+    ) -> None:
+        self.answer_timeout_ms = answer_timeout_ms  # a local LLM on 2 cores needs minutes
         self.context = browser.new_context(
             viewport={"width": width, "height": height}, locale="da-DK"
         )
@@ -264,7 +272,7 @@ class Session:
         with the last update, so the answer's first card marks the end."""
         turn = self.answered
         expect(self.page.locator(f"#kilder #kilde-{turn}-1")).to_be_attached(
-            timeout=ANSWER_TIMEOUT_MS
+            timeout=self.answer_timeout_ms
         )
         self.answered += 1
         # This message, not whichever is last when the locator is used later.

@@ -8,12 +8,6 @@ reaches the user. Every number a shown answer states must be printed in an item 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,22 +16,21 @@ pytest.importorskip("llama_cpp", reason="the optional extra: pip install -e '.[l
 
 from assistant.chat import Assistant
 from assistant.config import Settings
-from assistant.guard import numbers_in
-from assistant.models import MODELS, fetch_model
 from assistant.types import Answer
+from tests import llm_support
 from tests.conftest import MINUTES_DIR
+from tests.llm_support import llm_assistant as _assistant
+from tests.llm_support import unsupported_numbers as _unsupported_numbers
+
+# Fixtures shared with the other tests that run the model (pytest finds them by name).
+model_path = llm_support.model_path
+llama_server = llm_support.llama_server
 
 pytestmark = pytest.mark.slow
 
 IPS = "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?"
 # The right item, a fact it does not give: the model is tempted to make up an amount.
 NEAR_MISS = "Hvor mange penge har Aabenraa Kommune afsat i alt til Velfærdsaftalen i 2025?"
-SERVER_START_S = 180
-
-
-@pytest.fixture(scope="module")
-def model_path() -> Path:
-    return fetch_model(MODELS["small"], Settings().model_cache)
 
 
 @pytest.fixture(scope="module")
@@ -45,71 +38,6 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("llm-index")
     Assistant(Settings(index_dir=folder)).ingest([MINUTES_DIR])
     return folder
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def llama_server(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """llama.cpp's OpenAI-compatible server on 127.0.0.1, started and stopped here. Its log
-    goes to a file: llama.cpp writes a lot, and an unread pipe would block the server."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("llama-server") / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(model_path),
-            "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
-            "--n_threads", "2", "--model_alias", "qwen-small",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/v1"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + SERVER_START_S
-    try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"llama.cpp server stopped; see {log.name}")
-            try:
-                with opener.open(f"{base}/models", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("llama.cpp server did not start")
-                time.sleep(1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-def _assistant(index_dir: Path, **llm: object) -> Assistant:
-    # Temperature 0: the same prompt gives the same text, so a failure can be reproduced.
-    return Assistant(Settings(index_dir=index_dir, llm_temperature=0.0, **llm))
-
-
-def _unsupported_numbers(assistant: Assistant, answer: Answer) -> set[str]:
-    """Numbers the shown answer states that no cited item prints."""
-    printed: set[str] = set()
-    for citation in answer.citations:
-        for _, paragraph in assistant.item_sections(citation):
-            printed |= numbers_in(paragraph)
-        # The header an answer may repeat: "4. januar 2024 (punkt 2: ...)".
-        printed |= {str(int(part)) for part in citation.meeting_date.split("-")}
-        printed |= {str(citation.item_number)} | numbers_in(citation.item_title)
-        printed |= numbers_in(citation.case_number)
-    stated = numbers_in(answer.text)
-    cited_markers = {str(c.n) for c in answer.citations}
-    return {n for n in stated - printed if n not in cited_markers}
 
 
 @pytest.fixture(scope="module")
