@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, get_args
 
 import typer
 from pydantic import ValidationError
@@ -39,6 +39,9 @@ from assistant.parse import parse_danish_date, parse_file
 from assistant.rerank import build_reranker
 from assistant.retrieve import Mode
 from assistant.types import Answer, IngestReport, Meeting, danish_date, meeting_json
+
+if TYPE_CHECKING:
+    from assistant.report import RunInfo
 
 app = typer.Typer(
     help="Referat: spørg udvalgsreferater og få svar med kildehenvisninger.",
@@ -482,9 +485,17 @@ def evaluate(
             "spørgsmålets filtre, i én kørsel.",
         ),
     ] = False,
+    modes: Annotated[
+        str | None,
+        typer.Option(
+            "--modes",
+            help="Svartilstande side om side, fx extractive,openai-compatible,llama-cpp: hver "
+            "får sin rapport i --out/<tilstand>/, og modes.md stiller nøgletallene op.",
+        ),
+    ] = None,
 ) -> None:
     """Besvar et spørgsmålssæt, udskriv nøgletallene og skriv en rapport med diagram."""
-    from assistant.report import RunInfo, write_benchmark, write_run
+    from assistant.report import write_benchmark, write_modes, write_run
 
     _use_reranker(ctx, rerank)
     settings: Settings = ctx.obj
@@ -495,6 +506,21 @@ def evaluate(
             load_floors(floors, "retrieval" if retrieval_only else "answer") if floors else None
         )
         earlier = load_summary(compare) if compare else None
+        if modes:
+            answerers = _answerers(modes)
+            side_by_side = {}
+            for answerer in answerers:
+                # One assistant per mode, the same index and questions for all of them.
+                local = settings.model_copy(update={"llm": answerer})
+                rows = run_eval(Assistant(local), question_set, mode=_mode(mode))
+                figures = metrics(question_set, rows)
+                info = _run_info(local, str(questions), mode, False, True)
+                write_run(folder / answerer, info, question_set, rows, figures)
+                side_by_side[answerer] = figures["overall"]
+            written = write_modes(side_by_side, folder, str(questions))
+            _print_modes(side_by_side)
+            console.print(f"Skrevet: {', '.join(str(p) for p in written)}")
+            return
         assistant = Assistant(settings)
         if benchmark:
             reranker = assistant.retriever.reranker or build_reranker(
@@ -518,16 +544,7 @@ def evaluate(
         _fail(error)
     figures = metrics(question_set, rows)
     changes = differences(figures, earlier) if earlier else None
-    info = RunInfo(
-        questions_file=str(questions),
-        mode=mode,
-        retrieval_only=retrieval_only,
-        read_filters=question_filters,
-        embedder=settings.embed_model or settings.embedder,
-        reranker=settings.reranker,
-        answerer=settings.llm,
-        started=RunInfo.now(),
-    )
+    info = _run_info(settings, str(questions), mode, retrieval_only, question_filters)
     written = write_run(folder, info, question_set, rows, figures, changes)
     _print_metrics(figures)
     if changes:
@@ -539,6 +556,41 @@ def evaluate(
             errors.print("Under gulvet i " + str(floors) + ":\n  " + "\n  ".join(failures))
             raise typer.Exit(1)
         console.print(f"Alle nøgletal over gulvene i {floors}.")
+
+
+def _run_info(
+    settings: Settings, questions_file: str, mode: str, retrieval_only: bool, read_filters: bool
+) -> RunInfo:
+    from assistant.report import RunInfo
+
+    return RunInfo(
+        questions_file=questions_file,
+        mode=mode,
+        retrieval_only=retrieval_only,
+        read_filters=read_filters,
+        embedder=settings.embed_model or settings.embedder,
+        reranker=settings.reranker,
+        answerer=settings.llm,
+        started=RunInfo.now(),
+    )
+
+
+def _answerers(value: str) -> list[str]:
+    known = get_args(Settings.model_fields["llm"].annotation)
+    chosen = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in known]
+    if unknown or not chosen:
+        raise typer.BadParameter(f"vælg blandt {', '.join(known)}", param_hint="--modes")
+    return chosen
+
+
+def _print_modes(side_by_side: dict[str, dict]) -> None:
+    from assistant.report import FIGURES, cell
+
+    table = Table("nøgletal", *side_by_side, title="Svartilstande side om side")
+    for figure, label in FIGURES.items():
+        table.add_row(label, *(cell(values.get(figure)) for values in side_by_side.values()))
+    wide.print(table)
 
 
 def _print_metrics(figures: dict, title: str | None = None) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from assistant.chat import Assistant
 from assistant.errors import ReferatError
+from assistant.guard import unsupported_numbers
 from assistant.rerank import Reranker
 from assistant.retrieve import Mode
 from assistant.types import Citation
@@ -101,6 +102,7 @@ def run_eval(
             result = answer.to_json() | {
                 "corrections": list(answer.corrections),
                 "fallback": answer.fallback,
+                "unsupported_numbers": sorted(unsupported_numbers(answer, assistant.item_sections)),
             }
         latency = time.perf_counter() - started
         rows.append({"id": question.id, "kind": question.kind, **result,
@@ -212,6 +214,10 @@ def _group_metrics(questions: list[Question], by_id: dict[str, dict]) -> dict:
         if answered
         else None,
         "guard_fallback": share(sum(bool(r.get("fallback")) for r in given), len(given))
+        if answered
+        else None,
+        # Answers showing a number that none of their cited items prints: must stay 0.
+        "unsupported_numbers": sum(bool(r.get("unsupported_numbers")) for r in given)
         if answered
         else None,
         "latency_p50_s": percentile(latencies, 0.5),

@@ -19,13 +19,14 @@ left, the caller falls back to the extractive answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bm25s.stopwords import STOPWORDS_EN
 
 from assistant.chunk import SENTENCE_END
 from assistant.text import STOPWORDS, terms
+from assistant.types import Answer, Citation
 
 MARKER = re.compile(r"\[(\d+)\]")
 # A number as written in Danish minutes: 1.609.500 / 3,25 / 38 / 2024. The thousands dots
@@ -315,3 +316,20 @@ def complete_sentences(buffer: str) -> tuple[list[str], str]:
     if len(pieces) == 1:
         return [], buffer
     return [p for p in pieces[:-1] if p.strip()], pieces[-1]
+
+
+def unsupported_numbers(
+    answer: Answer, item_sections: Callable[[Citation], list[tuple[str, str]]]
+) -> set[str]:
+    """Numbers the shown answer states that none of its cited items prints: what the guard
+    exists to prevent, measured on a whole answer (the evaluation counts these)."""
+    printed: set[str] = set()
+    for citation in answer.citations:
+        for _, paragraph in item_sections(citation):
+            printed |= numbers_in(paragraph)
+        # The header an answer may repeat: "4. januar 2024 (punkt 2: ...)".
+        printed |= {str(int(part)) for part in citation.meeting_date.split("-")}
+        printed |= {str(citation.item_number)} | numbers_in(citation.item_title)
+        printed |= numbers_in(citation.case_number)
+    cited_markers = {str(c.n) for c in answer.citations}
+    return {n for n in numbers_in(answer.text) - printed if n not in cited_markers}

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.errors import ConfigError, ReferatError
 from assistant.evaluate import percentile
 from assistant.parse import parse_danish_date, parse_file
+from assistant.ui import typed
 
 if TYPE_CHECKING:
     from gradio_client import Client
@@ -438,7 +439,8 @@ def judge_reply(chat: list[dict], panel: str, conversation: Conversation, turn: 
         return Verdict("busy" if BUSY_WORD in last else "error", last[:200])
     own = conversation.questions[: turn + 1]
     crossed = []
-    asked = [_text(m) for m in chat if m.get("role") == "user"]
+    # The chat shows questions escaped (assistant.ui.literal); compare what was typed.
+    asked = [typed(_text(m)) for m in chat if m.get("role") == "user"]
     if asked != list(own) or len(chat) != 2 * len(own):
         crossed.append(f"samtalen indeholder {asked}")
     foreign = [h for h in (html.unescape(h) for h in HEADING.findall(panel)) if h not in own]

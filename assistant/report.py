@@ -21,6 +21,7 @@ FIGURES = {
     "abstention_recall": "afstå genkald",
     "guard_corrected": "rettet af kildetjek",
     "guard_fallback": "citater i stedet",
+    "unsupported_numbers": "tal uden kilde",
     "latency_p50_s": "p50 s",
     "latency_p95_s": "p95 s",
 }
@@ -234,5 +235,31 @@ def write_benchmark(table: list[dict], folder: Path, questions_file: str) -> lis
     for row in table:
         lines.append("| " + " | ".join(cell(row[c]) for c in columns) + " |")
     report = folder / "retrieval-benchmark.md"
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [data, report]
+
+
+def write_modes(side_by_side: dict[str, dict], folder: Path, questions_file: str) -> list[Path]:
+    """The answer modes' overall figures side by side, as modes.json and modes.md."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = folder / "modes.json"
+    data.write_text(
+        json.dumps(
+            {"questions_file": questions_file, "started": RunInfo.now(), "modes": side_by_side},
+            indent=2,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    lines = [
+        "# Svartilstande side om side\n",
+        f"Spørgsmål: `{questions_file}`; hver tilstands rapport ligger i sin undermappe.\n",
+        "| nøgletal | " + " | ".join(side_by_side) + " |",
+        "|---|" + "---|" * len(side_by_side),
+    ]
+    for figure, label in FIGURES.items():
+        values = [cell(mode.get(figure)) for mode in side_by_side.values()]
+        lines.append(f"| {label} | " + " | ".join(values) + " |")
+    report = folder / "modes.md"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [data, report]

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant import guard
 from assistant.chat import Assistant
 from assistant.config import Settings
-from assistant.guard import numbers_in
 from assistant.models import MODELS, fetch_model
 from assistant.types import Answer
 
@@ -92,14 +92,4 @@ def served_assistant(index_dir: Path, base_url: str) -> Assistant:
 
 def unsupported_numbers(assistant: Assistant, answer: Answer) -> set[str]:
     """Numbers the shown answer states that no cited item prints."""
-    printed: set[str] = set()
-    for citation in answer.citations:
-        for _, paragraph in assistant.item_sections(citation):
-            printed |= numbers_in(paragraph)
-        # The header an answer may repeat: "4. januar 2024 (punkt 2: ...)".
-        printed |= {str(int(part)) for part in citation.meeting_date.split("-")}
-        printed |= {str(citation.item_number)} | numbers_in(citation.item_title)
-        printed |= numbers_in(citation.case_number)
-    stated = numbers_in(answer.text)
-    cited_markers = {str(c.n) for c in answer.citations}
-    return {n for n in stated - printed if n not in cited_markers}
+    return guard.unsupported_numbers(answer, assistant.item_sections)

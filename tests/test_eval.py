@@ -265,3 +265,36 @@ def test_benchmark_puts_every_retrieval_setting_side_by_side(
         by_setting[("BM25", True)]["hit@5"], by_setting[("dense (e5)", True)]["hit@5"]
     )
     assert (tmp_path / "retrieval-benchmark.md").read_text().count("| hybrid RRF") == 4
+
+
+def test_modes_are_reported_side_by_side(
+    cli_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--modes` answers the same questions in each mode and puts the figures side by side.
+    The OpenAI-compatible server here does not answer (nothing listens on its port), so that
+    column shows the guard's fallback to the quotes; a real model's run is in the README."""
+    from tests.llm_support import free_port
+
+    monkeypatch.setenv("REFERAT_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
+    monkeypatch.setenv("REFERAT_LLM_MODEL", "qwen-small")
+    monkeypatch.setenv("REFERAT_LLM_TIMEOUT_S", "5")
+    few = tmp_path / "questions.jsonl"
+    few.write_text("\n".join(QUESTIONS.read_text().splitlines()[:4]), encoding="utf-8")
+    out = tmp_path / "modes"
+    result = referat(
+        "eval", str(few), "--out", str(out), "--modes", "extractive,openai-compatible",
+        index=cli_index,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    side_by_side = json.loads((out / "modes.json").read_text(encoding="utf-8"))["modes"]
+    assert list(side_by_side) == ["extractive", "openai-compatible"]
+    assert side_by_side["extractive"]["guard_fallback"] == 0
+    assert side_by_side["openai-compatible"]["guard_fallback"] > 0
+    for figures in side_by_side.values():
+        assert figures["questions"] == 4 and figures["unsupported_numbers"] == 0
+    for mode in side_by_side:
+        summary = json.loads((out / mode / "summary.json").read_text(encoding="utf-8"))
+        assert summary["run"]["answerer"] == mode
+    table = (out / "modes.md").read_text(encoding="utf-8")
+    assert "| nøgletal | extractive | openai-compatible |" in table
+    assert "tal uden kilde" in table

@@ -35,43 +35,8 @@ SESSIONS, TURNS = 20, 3
 UI_CONCURRENCY = "4"
 
 # Two meetings the samples do not have, in the Lejre sample's layout, on topics no sample
-# question touches: uploaded during the load, asked about afterwards.
-ROSKILDE = """\
-
-
-REFERAT Klima- og Mobilitetsudvalget d. 12-03-2024
-
-Mødedato Tirsdag d. 12. marts 2024 kl. 16:00
-
-Mødested Byrådssalen, Rådhuset, Roskilde
-
-Mødedeltagere Anne Holm, Peter Skov, Mette Lund
-
-Indholdsfortegnelse
-
-Godkendelse af dagsorden.....\t2
-Ladestandere til elcykler ved Roskilde Station.....\t3
-
-Punkt 1: Godkendelse af dagsorden
-
-Beslutning
-
-Godkendt
-
-Punkt 2: Ladestandere til elcykler ved Roskilde Station
-
-24-001234
-
-Beslutning
-
-Godkendt. Udvalget bevilger 412.000 kr. til 40 ladestandere til elcykler ved Roskilde Station.
-
-Sagsfremstilling
-
-Roskilde Kommune ønsker at gøre det lettere at pendle på elcykel. Administrationen foreslår \
-derfor, at der opsættes 40 ladestandere til elcykler i den overdækkede cykelparkering ved \
-Roskilde Station.
-"""
+# question touches: uploaded during the load, asked about afterwards (Roskilde's is the
+# browser tests' upload).
 SVENDBORG = """\
 
 
@@ -215,7 +180,9 @@ def test_twenty_sessions_with_uploads_keep_apart_and_uploads_are_answerable(
     load_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     uploads = [tmp_path / "roskilde.txt", tmp_path / "svendborg.txt"]
-    for path, text in zip(uploads, (ROSKILDE, SVENDBORG), strict=True):
+    from tests.test_browser import ROSKILDE_MINUTES
+
+    for path, text in zip(uploads, (ROSKILDE_MINUTES, SVENDBORG), strict=True):
         path.write_text(text, encoding="utf-8")
     out = tmp_path / "load.json"
     monkeypatch.setenv("REFERAT_UI_CONCURRENCY", UI_CONCURRENCY)  # recorded in the report
