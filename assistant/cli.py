@@ -24,6 +24,7 @@ from assistant.errors import ReferatError
 from assistant.evaluate import (
     below_floors,
     differences,
+    first_of_each_kind,
     load_floors,
     load_questions,
     load_summary,
@@ -485,6 +486,14 @@ def evaluate(
             "spørgsmålets filtre, i én kørsel.",
         ),
     ] = False,
+    per_kind: Annotated[
+        int | None,
+        typer.Option(
+            "--per-kind",
+            min=1,
+            help="Kun de første N spørgsmål af hver slags (til langsomme sprogmodeller på CPU).",
+        ),
+    ] = None,
     modes: Annotated[
         str | None,
         typer.Option(
@@ -502,6 +511,8 @@ def evaluate(
     folder = out or Path("eval/reports") / ("retrieval-only" if retrieval_only else "")
     try:
         question_set = load_questions(questions)
+        if per_kind:
+            question_set = first_of_each_kind(question_set, per_kind)
         floor_values = (
             load_floors(floors, "retrieval" if retrieval_only else "answer") if floors else None
         )

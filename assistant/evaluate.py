@@ -71,6 +71,19 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
+def first_of_each_kind(questions: list[Question], count: int) -> list[Question]:
+    """The first `count` questions of every kind, in file order: the same sample every run,
+    with every kind in it, for modes too slow for the whole set. A follow-up whose earlier
+    turn is kept with it stays answerable, since each row carries its own history."""
+    taken: dict[str, int] = defaultdict(int)
+    chosen = []
+    for question in questions:
+        if taken[question.kind] < count:
+            taken[question.kind] += 1
+            chosen.append(question)
+    return chosen
+
+
 def run_eval(
     assistant: Assistant,
     questions: Iterable[Question],

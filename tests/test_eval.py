@@ -278,12 +278,10 @@ def test_modes_are_reported_side_by_side(
     monkeypatch.setenv("REFERAT_LLM_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
     monkeypatch.setenv("REFERAT_LLM_MODEL", "qwen-small")
     monkeypatch.setenv("REFERAT_LLM_TIMEOUT_S", "5")
-    few = tmp_path / "questions.jsonl"
-    few.write_text("\n".join(QUESTIONS.read_text().splitlines()[:4]), encoding="utf-8")
     out = tmp_path / "modes"
     result = referat(
-        "eval", str(few), "--out", str(out), "--modes", "extractive,openai-compatible",
-        index=cli_index,
+        "eval", str(QUESTIONS), "--out", str(out), "--per-kind", "1",
+        "--modes", "extractive,openai-compatible", index=cli_index,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     side_by_side = json.loads((out / "modes.json").read_text(encoding="utf-8"))["modes"]
@@ -291,7 +289,8 @@ def test_modes_are_reported_side_by_side(
     assert side_by_side["extractive"]["guard_fallback"] == 0
     assert side_by_side["openai-compatible"]["guard_fallback"] > 0
     for figures in side_by_side.values():
-        assert figures["questions"] == 4 and figures["unsupported_numbers"] == 0
+        # --per-kind 1: one question of each of the ten kinds.
+        assert figures["questions"] == 10 and figures["unsupported_numbers"] == 0
     for mode in side_by_side:
         summary = json.loads((out / mode / "summary.json").read_text(encoding="utf-8"))
         assert summary["run"]["answerer"] == mode
