@@ -131,6 +131,9 @@ def names_in(sentence: str) -> set[str]:
 
 
 LIST_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s+")
+# The same anywhere a new entry may start: "…kan deltage 2. Målet er…". A capital must follow,
+# so a Danish date ("4. januar") is still a fact.
+ENUMERATOR = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)]\s+(?=[A-ZÆØÅ])")
 
 
 def facts_in(sentence: str) -> tuple[set[str], set[str]]:
@@ -331,5 +334,7 @@ def unsupported_numbers(
         printed |= {str(int(part)) for part in citation.meeting_date.split("-")}
         printed |= {str(citation.item_number)} | numbers_in(citation.item_title)
         printed |= numbers_in(citation.case_number)
-    cited_markers = {str(c.n) for c in answer.citations}
-    return {n for n in numbers_in(answer.text) - printed if n not in cited_markers}
+    # A list the model writes on one line ("2. Maja Kolstrup [1] 3. Mikkel Boe [1]") numbers
+    # its entries; like LIST_NUMBER at a sentence's start, an enumerator states no fact.
+    stated = numbers_in(ENUMERATOR.sub(" ", MARKER.sub(" ", answer.text)))
+    return stated - printed
