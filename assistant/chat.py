@@ -25,7 +25,7 @@ from assistant.errors import IndexNotBuilt, InvalidQuestion, UnknownCase
 from assistant.filters import SearchFilter, committee_in_question, filters_in_question
 from assistant.generate import GenerativeAnswerer
 from assistant.ingest import ingest_paths
-from assistant.language import DANISH, Language, answer_language, describe_filter
+from assistant.language import DANISH, Language, answer_language
 from assistant.llm import build_llm
 from assistant.municipalities import municipality_in_question
 from assistant.parse import SECTION_HEADINGS
@@ -128,15 +128,15 @@ class Assistant:
         self.retriever = HybridRetriever(
             self.store, settings, build_reranker(settings, self.embed_model, self.store)
         )
-        extractive = ExtractiveAnswerer(
+        self.extractive = ExtractiveAnswerer(
             settings, self.retriever.item_chunks, self.retriever.idf, self.retriever.known
         )
         self.llm = build_llm(settings)
         if answerer is None and self.llm is not None:
             answerer = GenerativeAnswerer(
-                settings, self.llm, extractive, self.retriever.item_chunks
+                settings, self.llm, self.extractive, self.retriever.item_chunks
             )
-        self.answerer = answerer or extractive
+        self.answerer = answerer or self.extractive
 
     def ingest(
         self,
@@ -228,7 +228,7 @@ class Assistant:
         if they leave nothing, the search runs without them and `note` says so. The
         evaluation's retrieval-only mode and benchmark call this directly."""
         query, explicit, where = self._plan(question, history, filters, read_filters)
-        return self._search(query, mode, explicit, where)
+        return self._search_in_conversation(query, history, mode, explicit, where, read_filters)
 
     def _plan(
         self,
@@ -246,6 +246,52 @@ class Assistant:
         if not read_filters:
             return query, explicit, explicit
         return query, explicit, explicit.merged_over(self.filters_in_question(query))
+
+    def _conversation_municipality(
+        self, history: Sequence[Turn], where: SearchFilter
+    ) -> str | None:
+        """The municipality the conversation is about, for a question that names none: the
+        newest user turn naming one. "Fortæl om IPS-projektet i Mariagerfjord" followed by
+        "Hvornår godkendte byrådet strategien?" means Mariagerfjord's council, although the
+        second question does not point back. A case number identifies its matter better than
+        the conversation does, so it is not narrowed."""
+        if where.municipality is not None or where.case_key is not None:
+            return None
+        for turn in reversed(history[-MAX_HISTORY_TURNS:]):
+            if turn["role"] == "user":
+                named = self.filters_in_question(turn["content"]).municipality
+                if named is not None:
+                    return named
+        return None
+
+    def _search_in_conversation(
+        self,
+        query: str,
+        history: Sequence[Turn],
+        mode: Mode,
+        explicit: SearchFilter,
+        where: SearchFilter,
+        read_filters: bool,
+        language: Language = DANISH,
+    ) -> Retrieval:
+        """`_search`, first within the conversation's municipality when the question names
+        none (and filters are read from questions at all). The user did not ask for that
+        municipality, so when nothing there answers the question the search runs as the
+        question alone would."""
+        carried = self._conversation_municipality(history, where) if read_filters else None
+        if carried is not None:
+            pinned = where.case_key is not None or where.item_number is not None
+            within = self._search(
+                query, mode, explicit, replace(where, municipality=carried), language
+            )
+            # A note means the search had to leave the municipality: not an answer from there.
+            if (
+                within.hits
+                and not within.note
+                and not self.extractive.answer(query, within.hits, pinned, language).abstained
+            ):
+                return within
+        return self._search(query, mode, explicit, where, language)
 
     def _search(
         self,
@@ -272,7 +318,7 @@ class Assistant:
         """What the answer says when the question's own filters had to be relaxed."""
         name = "relaxed" if relaxed.describe() else "relaxed_everywhere"
         return load_prompt(self.settings.prompts_dir, name, language).format(
-            where=describe_filter(where, language), relaxed=describe_filter(relaxed, language)
+            where=where.describe(language), relaxed=relaxed.describe(language)
         )
 
     def ask(
@@ -317,7 +363,9 @@ class Assistant:
             answer = timeline_answer(question, treatments, self.settings.prompts_dir)
             yield replace(answer, scope=where.without_dates().describe())
             return
-        retrieval = self._search(query, mode, explicit, where, language)
+        retrieval = self._search_in_conversation(
+            query, history, mode, explicit, where, read_filters, language
+        )
         pinned = bool(retrieval.hits) and (
             where.case_key is not None or where.item_number is not None
         )
@@ -334,7 +382,7 @@ class Assistant:
             answer,
             question=question,
             text=retrieval.note + answer.text,
-            scope=describe_filter(where, language),
+            scope=retrieval.where.describe(language),
         )
 
     def condense(self, question: str, history: Sequence[Turn]) -> str:

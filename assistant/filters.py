@@ -14,8 +14,9 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from assistant.casenumbers import case_numbers_in, normalise_case_number
+from assistant.language import DANISH, ENGLISH, ENGLISH_MONTHS, Language, format_date
 from assistant.municipalities import ascii_fold, municipality_in_question
-from assistant.types import DANISH_MONTHS, Chunk, danish_date, day_number
+from assistant.types import DANISH_MONTHS, Chunk, day_number
 
 
 @dataclass(frozen=True)
@@ -43,23 +44,25 @@ class SearchFilter:
     def without_dates(self) -> SearchFilter:
         return replace(self, date_from=None, date_to=None)
 
-    def describe(self) -> str:
-        """Danish, for notes to the user: 'Vejle, Arbejdsmarkedsudvalget, september 2023'."""
+    def describe(self, language: Language = DANISH) -> str:
+        """For notes to the user: 'Vejle Kommune, Arbejdsmarkedsudvalget, september 2023', or
+        the same in English. Names stay as the minutes print them."""
+        words = DESCRIPTION_WORDS[language]
         parts: list[str] = []
         if self.municipality:
-            parts.append(f"{self.municipality} Kommune")
+            parts.append(words["municipality"].format(self.municipality))
         if self.committee:
             parts.append(self.committee)
         if self.date_from or self.date_to:
-            parts.append(_describe_dates(self.date_from, self.date_to))
+            parts.append(_describe_dates(self.date_from, self.date_to, language))
         if self.case_key:
-            parts.append(f"sag {self.case_key}")
+            parts.append(words["case"].format(self.case_key))
         if self.item_number is not None:
-            parts.append(f"punkt {self.item_number}")
+            parts.append(words["item"].format(self.item_number))
         if self.closed is not None:
-            parts.append("lukkede punkter" if self.closed else "åbne punkter")
+            parts.append(words["closed"] if self.closed else words["open"])
         if self.section:
-            parts.append(f"afsnittet {self.section}")
+            parts.append(words["section"].format(self.section))
         return ", ".join(parts)
 
     def matches(self, chunk: Chunk) -> bool:
@@ -91,24 +94,43 @@ class SearchFilter:
         return conditions
 
 
-def _describe_dates(start: dt.date | None, end: dt.date | None) -> str:
+DESCRIPTION_WORDS: dict[Language, dict[str, str]] = {
+    DANISH: {
+        "municipality": "{} Kommune", "case": "sag {}", "item": "punkt {}",
+        "closed": "lukkede punkter", "open": "åbne punkter", "section": "afsnittet {}",
+        "from": "fra {}", "to": "til {}", "span": "{} til {}",
+    },
+    ENGLISH: {
+        "municipality": "{} Municipality", "case": "case {}", "item": "item {}",
+        "closed": "closed items", "open": "open items", "section": "the section {}",
+        "from": "from {}", "to": "until {}", "span": "{} to {}",
+    },
+}  # fmt: skip
+MONTH_NAMES: dict[Language, tuple[str, ...]] = {DANISH: DANISH_MONTHS, ENGLISH: ENGLISH_MONTHS}
+
+
+def _describe_dates(start: dt.date | None, end: dt.date | None, language: Language) -> str:
+    """A day, a month, a span of months, a year, or from/until a day."""
+    words, months = DESCRIPTION_WORDS[language], MONTH_NAMES[language]
     if start and end:
         if start == end:
-            return danish_date(start)
+            return format_date(start, language)
         whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
         if whole_months and (start.month, end.month) == (1, 12):
             return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
         if whole_months:
-            first = DANISH_MONTHS[start.month - 1]
-            last = f"{DANISH_MONTHS[end.month - 1]} {end.year}"
+            last = f"{months[end.month - 1]} {end.year}"
             if (start.year, start.month) == (end.year, end.month):
                 return last
-            return f"{first}{'' if start.year == end.year else f' {start.year}'} til {last}"
-        return f"{danish_date(start)} til {danish_date(end)}"
+            first = months[start.month - 1]
+            return words["span"].format(
+                f"{first}{'' if start.year == end.year else f' {start.year}'}", last
+            )
+        return words["span"].format(format_date(start, language), format_date(end, language))
     if start:
-        return f"fra {danish_date(start)}"
+        return words["from"].format(format_date(start, language))
     assert end is not None
-    return f"til {danish_date(end)}"
+    return words["to"].format(format_date(end, language))
 
 
 # --- reading filters out of a question ----------------------------------------------------------

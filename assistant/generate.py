@@ -24,7 +24,14 @@ from llama_index.core.llms import LLM
 from assistant.answer import ExtractiveAnswerer
 from assistant.chunk import section_lines
 from assistant.config import Settings
-from assistant.guard import GuardResult, complete_sentences, guard, without_instructions
+from assistant.guard import (
+    GuardResult,
+    assemble,
+    complete_sentences,
+    guard,
+    sentence_separator,
+    without_instructions,
+)
 from assistant.language import DANISH, LANGUAGE_NAMES, Language
 from assistant.prompts import load_prompt
 from assistant.types import Answer, Chunk, Citation, ItemHit, danish_date
@@ -128,8 +135,8 @@ class GenerativeAnswerer:
                     held.append(result.text)
                     continue
                 for piece in (*held, result.text):
+                    yield (sentence_separator(piece) if shown else "") + piece
                     shown.append(piece)
-                    yield piece + " "
                 held = []
         except Exception as error:  # server down, timeout, bad model file
             # The user still gets the quotes; the reason goes with the answer, not a trace.
@@ -138,9 +145,9 @@ class GenerativeAnswerer:
             return
         if shown:
             for piece in held:  # a closing remark after the cited sentences
+                yield sentence_separator(piece) + piece
                 shown.append(piece)
-                yield piece + " "
-        text = " ".join(shown).strip()
+        text = assemble(shown)
         yield self._final(question, base, text, tuple(removed), unshown=" ".join(held))
 
     def _final(

@@ -19,7 +19,7 @@ left, the caller falls back to the extractive answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bm25s.stopwords import STOPWORDS_EN
@@ -131,9 +131,8 @@ def names_in(sentence: str) -> set[str]:
 
 
 LIST_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s+")
-# The same anywhere a new entry may start: "…kan deltage 2. Målet er…". A capital must follow,
-# so a Danish date ("4. januar") is still a fact.
-ENUMERATOR = re.compile(r"(?:^|(?<=\s))\d{1,2}[.)]\s+(?=[A-ZÆØÅ])")
+# The prompt's "[n]" copied as it stands: a placeholder, not a citation.
+PLACEHOLDER = re.compile(r"\s*\[n\]", re.IGNORECASE)
 
 
 def facts_in(sentence: str) -> tuple[set[str], set[str]]:
@@ -142,12 +141,32 @@ def facts_in(sentence: str) -> tuple[set[str], set[str]]:
     return numbers_in(bare), names_in(bare)
 
 
+def printed_numbers(passage: str) -> set[str]:
+    """The numbers a passage prints; its own "[1]" is a label, not a figure."""
+    return numbers_in(MARKER.sub(" ", passage))
+
+
+def stated_numbers(text: str) -> set[str]:
+    """The numbers an answer states, sentence by sentence as the guard reads it."""
+    return set().union(*(facts_in(sentence)[0] for sentence in split_sentences(text)))
+
+
 def supporting_passage(numbers: set[str], names: set[str], passages: Mapping[int, str]) -> int:
     """The first passage that prints every fact, or 0."""
     for n, text in passages.items():
-        if numbers <= numbers_in(text) and all(name.lower() in text.lower() for name in names):
+        if numbers <= printed_numbers(text) and all(name.lower() in text.lower() for name in names):
             return n
     return 0
+
+
+def assemble(sentences: Sequence[str]) -> str:
+    """Checked sentences as one answer; an entry of a numbered list starts its own line, so
+    the list reads as one (and its numbers are seen as list numbers again)."""
+    return "".join(sentence_separator(s) + s for s in sentences).strip()
+
+
+def sentence_separator(sentence: str) -> str:
+    return "\n" if LIST_NUMBER.match(sentence) else " "
 
 
 def instruction_like(text: str) -> bool:
@@ -256,6 +275,7 @@ def check_sentence(
 ) -> tuple[str | None, list[str]]:
     """(the sentence as it may be shown, or None to drop it; what was wrong)."""
     problems = []
+    sentence = PLACEHOLDER.sub("", sentence)
     markers = [int(n) for n in MARKER.findall(sentence)]
     unknown = [n for n in markers if n not in passages]
     if unknown:
@@ -276,7 +296,7 @@ def check_sentence(
     # Uncited and without facts (a bridge, "Det fremgår ikke ..."): any passage may ground it.
     source = " ".join(passages[n] for n in cited or passages)
     where = ", ".join(f"[{n}]" for n in cited) or "uddragene"
-    missing = sorted(numbers - numbers_in(source))
+    missing = sorted(numbers - printed_numbers(source))
     missing += sorted(n for n in names if n.lower() not in source.lower())
     if check_words and not missing:
         missing = unprinted_names(sentence, source) or ungrounded_words(sentence, source)
@@ -309,7 +329,7 @@ def guard(
             for number in MARKER.findall(shown):
                 if int(number) not in cited:
                     cited.append(int(number))
-    return GuardResult(text=" ".join(kept), cited=tuple(cited), removed=tuple(removed))
+    return GuardResult(text=assemble(kept), cited=tuple(cited), removed=tuple(removed))
 
 
 def complete_sentences(buffer: str) -> tuple[list[str], str]:
@@ -334,7 +354,4 @@ def unsupported_numbers(
         printed |= {str(int(part)) for part in citation.meeting_date.split("-")}
         printed |= {str(citation.item_number)} | numbers_in(citation.item_title)
         printed |= numbers_in(citation.case_number)
-    # A list the model writes on one line ("2. Maja Kolstrup [1] 3. Mikkel Boe [1]") numbers
-    # its entries; like LIST_NUMBER at a sentence's start, an enumerator states no fact.
-    stated = numbers_in(ENUMERATOR.sub(" ", MARKER.sub(" ", answer.text)))
-    return stated - printed
+    return stated_numbers(answer.text) - printed

@@ -12,7 +12,6 @@ English question ("How many fordrevne ...") are neither, so they do not tip the 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -20,7 +19,6 @@ from typing import Literal
 
 from bm25s.stopwords import STOPWORDS_DANISH, STOPWORDS_EN_PLUS
 
-from assistant.filters import SearchFilter
 from assistant.types import danish_date
 
 Language = Literal["da", "en"]
@@ -82,47 +80,3 @@ def format_date(day: dt.date, language: Language) -> str:
     if language == ENGLISH:
         return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
     return danish_date(day)
-
-
-def describe_filter(where: SearchFilter, language: Language) -> str:
-    """The filters a search ran under, for notes to the user ("Søgt i: ..."): the filter's
-    own Danish description, or the same in English. Names stay as the minutes print them."""
-    if language == DANISH:
-        return where.describe()
-    parts: list[str] = []
-    if where.municipality:
-        parts.append(f"{where.municipality} Municipality")
-    if where.committee:
-        parts.append(where.committee)
-    if where.date_from or where.date_to:
-        parts.append(_english_dates(where.date_from, where.date_to))
-    if where.case_key:
-        parts.append(f"case {where.case_key}")
-    if where.item_number is not None:
-        parts.append(f"item {where.item_number}")
-    if where.closed is not None:
-        parts.append("closed items" if where.closed else "open items")
-    if where.section:
-        parts.append(f"the section {where.section}")
-    return ", ".join(parts)
-
-
-def _english_dates(start: dt.date | None, end: dt.date | None) -> str:
-    """As `assistant.filters` describes a date range in Danish: a day, a month, a year."""
-    if start and end:
-        if start == end:
-            return format_date(start, ENGLISH)
-        whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
-        if whole_months and (start.month, end.month) == (1, 12):
-            return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
-        if whole_months:
-            last = f"{ENGLISH_MONTHS[end.month - 1]} {end.year}"
-            if (start.year, start.month) == (end.year, end.month):
-                return last
-            first = ENGLISH_MONTHS[start.month - 1]
-            return f"{first}{'' if start.year == end.year else f' {start.year}'} to {last}"
-        return f"{format_date(start, ENGLISH)} to {format_date(end, ENGLISH)}"
-    if start:
-        return f"from {format_date(start, ENGLISH)}"
-    assert end is not None
-    return f"until {format_date(end, ENGLISH)}"

@@ -19,17 +19,24 @@ REFERAT = Path(sys.executable).with_name("referat")
 
 
 def referat(
-    *args: str, index: Path | None = None, timeout: int = 900
+    *args: str,
+    index: Path | None = None,
+    timeout: int = 900,
+    typed: str | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """The `referat` console script as a user runs it, on the index folder `index`."""
+    """The `referat` console script as a user runs it, on the index folder `index`; `typed`
+    is what the user types (standard input), `env` extra environment variables."""
     command = [str(REFERAT), *(["--index", str(index)] if index else []), *args]
     return subprocess.run(
         command,
+        input=typed,
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
-        env={**os.environ, "COLUMNS": "200"},  # error boxes are not wrapped mid-message
+        # COLUMNS: error boxes are not wrapped mid-message.
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
         cwd=PROJECT_ROOT,
     )
 

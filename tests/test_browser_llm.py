@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.guard import facts_in, numbers_in, split_sentences
+from assistant.guard import numbers_in, stated_numbers
 from tests.llm_support import llama_server, model_path  # noqa: F401  (module fixtures)
 from tests.test_browser import (
     Session,
@@ -60,9 +60,7 @@ def test_three_turns_with_the_local_llm_keep_citing_the_item(
             cards = chat.page.locator(f"#kilder [id^='kilde-{turn}-']")
             printed = numbers_in(" ".join(cards.all_text_contents()))
             # Facts as the guard reads them: a list number ("1. At ...") states nothing.
-            shown = set().union(
-                *(facts_in(sentence)[0] for sentence in split_sentences(answer.inner_text()))
-            )
+            shown = stated_numbers(answer.inner_text())
             assert shown <= printed, (question, shown - printed, answer.inner_text())
         chat.shot(artifacts / "follow-up-llm.png")
         chat.assert_no_page_errors()

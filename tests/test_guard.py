@@ -3,7 +3,13 @@ mis-cited and uncited. The passages are the real sample items' text."""
 
 from __future__ import annotations
 
-from assistant.guard import complete_sentences, guard, names_in, normalise_number
+from assistant.guard import (
+    complete_sentences,
+    guard,
+    names_in,
+    normalise_number,
+    stated_numbers,
+)
 from assistant.parse import parse_file
 from tests.conftest import SAMPLES
 
@@ -57,6 +63,32 @@ def test_an_uncited_fact_gets_the_passage_that_prints_it_or_goes() -> None:
 
 def test_a_list_number_is_not_a_fact() -> None:
     assert guard("1. Projektejer er Ann Frederiksen [1].", PASSAGES).removed == ()
+
+
+def test_a_passages_own_label_is_no_source_for_a_number() -> None:
+    # The 0.5B model answered "1" to a question about CSR-mærket; the only "1" in the passage
+    # it was given was the passage's own label "[1]".
+    passage = (
+        "[1] Aabenraa Kommune, Arbejdsmarkedsudvalget, 2. september 2024, punkt 72: "
+        "Godkendelse af tids- og handleplan for CSR-mærke Aabenraa 2025\n"
+        "Antallet af CSR-virksomheder har været stigende siden mærkets etablering i 2016, og "
+        "sidste år fik 117 virksomheder mærket."
+    )
+    assert not guard("1 [1]", {1: passage}).usable
+    assert guard("Sidste år fik 117 virksomheder mærket [1].", {1: passage}).removed == ()
+
+
+def test_a_numbered_list_keeps_its_lines_and_its_numbers_state_nothing() -> None:
+    # Joined on one line, "… [1] 12. Der var …" would read as the figure 12.
+    text = "1. Projektejer er Ann Frederiksen [1].\n12. Der var 149 fordrevne i Lejre [2]."
+    result = guard(text, PASSAGES)
+    assert (result.text, result.removed) == (text, ())
+    assert stated_numbers(result.text) == {"149"}
+
+
+def test_the_prompts_placeholder_is_not_shown() -> None:
+    result = guard("2. [n] Projektejer er Ann Frederiksen [1].", PASSAGES)
+    assert result.text == "2. Projektejer er Ann Frederiksen [1]."
 
 
 def test_an_invented_person_is_removed() -> None:

@@ -27,7 +27,7 @@ from assistant.errors import InvalidQuestion, ReferatError
 from assistant.feedback import FeedbackStore
 from assistant.filters import SearchFilter
 from assistant.generate import GenerativeAnswerer
-from assistant.language import answer_language, describe_filter, format_date, text_language
+from assistant.language import answer_language, format_date, text_language
 from assistant.types import Answer
 from assistant.ui import ChatApp, history_turns, linked_markers, literal, typed
 from tests.conftest import QUESTIONS, SAMPLES, referat
@@ -166,10 +166,10 @@ def test_dates_and_filters_are_described_in_the_answer_language() -> None:
     august = SearchFilter(
         municipality="Lejre", date_from=dt.date(2023, 8, 1), date_to=dt.date(2023, 10, 31)
     )
-    assert describe_filter(august, "da") == "Lejre Kommune, august til oktober 2023"
-    assert describe_filter(august, "en") == "Lejre Municipality, August to October 2023"
+    assert august.describe("da") == "Lejre Kommune, august til oktober 2023"
+    assert august.describe("en") == "Lejre Municipality, August to October 2023"
     case = SearchFilter(case_key="23-7010", item_number=71, closed=False)
-    assert describe_filter(case, "en") == "case 23-7010, item 71, open items"
+    assert case.describe("en") == "case 23-7010, item 71, open items"
 
 
 @pytest.mark.parametrize(

@@ -124,6 +124,37 @@ def test_a_new_subject_is_not_mixed_with_the_previous_one() -> None:
     assert standalone_question(question, history) == question
 
 
+MARIAGERFJORD_TURN = {
+    "role": "user",
+    "content": "Hvordan indgår handicapstrategien i Mariagerfjords arbejde med beskæftigelse?",
+}
+STRATEGY_QUESTION = "Hvornår godkendte byrådet strategien?"
+
+
+def test_a_question_naming_no_municipality_stays_in_the_conversations(
+    sample_assistant: Assistant,
+) -> None:
+    # Alone, the question finds Vejle's strategy; after a turn about Mariagerfjord it means
+    # Mariagerfjord's, although it does not point back ("det", "projektet").
+    alone = sample_assistant.ask(STRATEGY_QUESTION)
+    assert alone.citations[0].municipality != "Mariagerfjord"
+    answer = sample_assistant.ask(STRATEGY_QUESTION, [MARIAGERFJORD_TURN])
+    assert {c.municipality for c in answer.citations} == {"Mariagerfjord"}
+    assert (answer.citations[0].item_number, answer.scope) == (3, "Mariagerfjord Kommune")
+
+
+def test_the_conversations_municipality_yields_when_it_has_no_answer(
+    sample_assistant: Assistant,
+) -> None:
+    # Mariagerfjord's minutes say nothing about refugees from Ukraine: the search leaves the
+    # municipality the user never asked for, rather than abstain.
+    question = "Hvor mange fordrevne fra Ukraine var der i august 2023?"
+    answer = sample_assistant.ask(question, [MARIAGERFJORD_TURN])
+    assert not answer.abstained
+    assert answer.citations[0].municipality == "Lejre"
+    assert "Mariagerfjord" not in answer.scope
+
+
 @pytest.mark.parametrize("question", ["", "   ", "x" * 20_000])
 def test_empty_and_overlong_questions_get_a_clear_error(
     sample_assistant: Assistant, question: str
