@@ -141,6 +141,8 @@ def test_a_question_naming_no_municipality_stays_in_the_conversations(
     answer = sample_assistant.ask(STRATEGY_QUESTION, [MARIAGERFJORD_TURN])
     assert {c.municipality for c in answer.citations} == {"Mariagerfjord"}
     assert (answer.citations[0].item_number, answer.scope) == (3, "Mariagerfjord Kommune")
+    # A "when" question gets the day of the approval, not the committee's decision line.
+    assert "22. juni" in answer.text
 
 
 def test_the_conversations_municipality_yields_when_it_has_no_answer(
