@@ -29,7 +29,9 @@ from assistant.guard import (
     assemble,
     complete_sentences,
     guard,
+    sentence_key,
     sentence_separator,
+    split_sentences,
     without_instructions,
 )
 from assistant.language import DANISH, LANGUAGE_NAMES, Language
@@ -111,15 +113,22 @@ class GenerativeAnswerer:
         instructions = system + "\n" + re.sub(r"\{\w+\}", "\n", user)
         same_language = language == DANISH  # the minutes' language: words can be compared
 
+        said: set[str] = set()  # what the answer holds so far, to drop repeats
+
+        def check(text: str) -> GuardResult:
+            result = guard(text, passages, instructions, check_words=same_language, said=said)
+            said.update(sentence_key(s) for s in split_sentences(result.text))
+            return result
+
         def checked() -> Iterator[GuardResult]:
             buffer = ""
             for response in self._llm.stream_chat(messages):
                 buffer += response.delta or ""
                 finished, buffer = complete_sentences(buffer)
                 for sentence in finished:
-                    yield guard(sentence, passages, instructions, check_words=same_language)
+                    yield check(sentence)
             if buffer.strip():
-                yield guard(buffer, passages, instructions, check_words=same_language)
+                yield check(buffer)
 
         shown: list[str] = []
         held: list[str] = []

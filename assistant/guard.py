@@ -19,7 +19,7 @@ left, the caller falls back to the extractive answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from bm25s.stopwords import STOPWORDS_EN
@@ -306,15 +306,22 @@ def check_sentence(
 
 
 def guard(
-    text: str, passages: Mapping[int, str], instructions: str = "", *, check_words: bool = True
+    text: str,
+    passages: Mapping[int, str],
+    instructions: str = "",
+    *,
+    check_words: bool = True,
+    said: Collection[str] = (),
 ) -> GuardResult:
     """Keep the sentences of `text` that the numbered `passages` support. `instructions` is
     the fixed text the model was prompted with, which an answer must not repeat.
     `check_words`: the answer is in the passages' language, so most of a sentence's words
-    must be theirs; an answer in another language (English) is checked on its facts only."""
+    must be theirs; an answer in another language (English) is checked on its facts only.
+    `said`: `sentence_key`s of what the answer already holds; a repeat is dropped."""
     kept: list[str] = []
     removed: list[str] = []
     cited: list[int] = []
+    repeats = set(said)
     planted = planted_words(passages)
     # A run of words the passages print too is a quote from the minutes, not a leak.
     leaks = _word_runs(instructions) - set().union(*map(_word_runs, passages.values()))
@@ -324,12 +331,22 @@ def guard(
             continue
         shown, problems = check_sentence(sentence, passages, check_words)
         removed += problems
-        if shown:
+        if shown and sentence_key(shown) in repeats:
+            # Small models loop ("11. 11 sager [1]", "12. 11 sager [1]", ...): each line is
+            # supported, but saying it again adds nothing.
+            removed.append(f"gentaget: {shown!r}")
+        elif shown:
             kept.append(shown)
+            repeats.add(sentence_key(shown))
             for number in MARKER.findall(shown):
                 if int(number) not in cited:
                     cited.append(int(number))
     return GuardResult(text=assemble(kept), cited=tuple(cited), removed=tuple(removed))
+
+
+def sentence_key(sentence: str) -> str:
+    """A sentence as compared for repeats: without its list number, markers and case."""
+    return " ".join(LIST_NUMBER.sub("", MARKER.sub(" ", sentence)).lower().split())
 
 
 def complete_sentences(buffer: str) -> tuple[list[str], str]:

@@ -8,6 +8,7 @@ from assistant.guard import (
     guard,
     names_in,
     normalise_number,
+    sentence_key,
     stated_numbers,
 )
 from assistant.parse import parse_file
@@ -84,6 +85,17 @@ def test_a_numbered_list_keeps_its_lines_and_its_numbers_state_nothing() -> None
     result = guard(text, PASSAGES)
     assert (result.text, result.removed) == (text, ())
     assert stated_numbers(result.text) == {"149"}
+
+
+def test_a_repeated_line_is_said_once() -> None:
+    # The 0.5B model listed "11 sager [1]" for 25 entries of a list.
+    text = "1. Projektejer er Ann Frederiksen [1].\n2. Projektejer er Ann Frederiksen [1]."
+    result = guard(text, PASSAGES)
+    assert result.text == "1. Projektejer er Ann Frederiksen [1]."
+    assert result.removed == ("gentaget: '2. Projektejer er Ann Frederiksen [1].'",)
+    # Streamed answers are guarded a sentence at a time: what was said before counts too.
+    said = {sentence_key("Projektejer er Ann Frederiksen [1].")}
+    assert guard("Projektejer er Ann Frederiksen.", PASSAGES, said=said).text == ""
 
 
 def test_the_prompts_placeholder_is_not_shown() -> None:
