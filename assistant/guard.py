@@ -345,8 +345,9 @@ def guard(
 
 
 def sentence_key(sentence: str) -> str:
-    """A sentence as compared for repeats: without its list number, markers and case."""
-    return " ".join(LIST_NUMBER.sub("", MARKER.sub(" ", sentence)).lower().split())
+    """A sentence as compared for repeats: without its list number, case and spacing. Its
+    markers stay: "Godkendt [1]." and "Godkendt [2]." are about two items."""
+    return " ".join(LIST_NUMBER.sub("", sentence).lower().split())
 
 
 def complete_sentences(buffer: str) -> tuple[list[str], str]:

@@ -96,6 +96,9 @@ def test_a_repeated_line_is_said_once() -> None:
     # Streamed answers are guarded a sentence at a time: what was said before counts too.
     said = {sentence_key("Projektejer er Ann Frederiksen [1].")}
     assert guard("Projektejer er Ann Frederiksen.", PASSAGES, said=said).text == ""
+    # The same words about another item are another statement.
+    both = "1. Der var 149 fordrevne [2].\n2. Der var 149 fordrevne [1][2]."
+    assert guard(both, PASSAGES).text == both
 
 
 def test_the_prompts_placeholder_is_not_shown() -> None:
