@@ -280,17 +280,16 @@ class Assistant:
         question alone would."""
         carried = self._conversation_municipality(history, where) if read_filters else None
         if carried is not None:
-            pinned = where.case_key is not None or where.item_number is not None
-            within = self._search(
-                query, mode, explicit, replace(where, municipality=carried), language
+            # No relaxing here: a search that leaves the municipality is the plain one below.
+            within = replace(where, municipality=carried)
+            hits = self.retriever.search(
+                query, mode=mode, top_items=self.settings.answer_candidates, where=within
             )
-            # A note means the search had to leave the municipality: not an answer from there.
             if (
-                within.hits
-                and not within.note
-                and not self.extractive.answer(query, within.hits, pinned, language).abstained
+                hits
+                and not self.extractive.answer(query, hits, where.names_item, language).abstained
             ):
-                return within
+                return Retrieval(query=query, where=within, hits=tuple(hits))
         return self._search(query, mode, explicit, where, language)
 
     def _search(
@@ -366,9 +365,7 @@ class Assistant:
         retrieval = self._search_in_conversation(
             query, history, mode, explicit, where, read_filters, language
         )
-        pinned = bool(retrieval.hits) and (
-            where.case_key is not None or where.item_number is not None
-        )
+        pinned = bool(retrieval.hits) and where.names_item
         if retrieval.note:
             yield retrieval.note
         answer = None

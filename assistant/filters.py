@@ -41,6 +41,12 @@ class SearchFilter:
                 values[name] = getattr(other, name)
         return SearchFilter(**values)
 
+    @property
+    def names_item(self) -> bool:
+        """Whether the filter points at particular items (a case or an item number), whose
+        text then answers whatever its words."""
+        return self.case_key is not None or self.item_number is not None
+
     def without_dates(self) -> SearchFilter:
         return replace(self, date_from=None, date_to=None)
 

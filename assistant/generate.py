@@ -29,9 +29,7 @@ from assistant.guard import (
     assemble,
     complete_sentences,
     guard,
-    sentence_key,
     sentence_separator,
-    split_sentences,
     without_instructions,
 )
 from assistant.language import DANISH, LANGUAGE_NAMES, Language
@@ -117,7 +115,7 @@ class GenerativeAnswerer:
 
         def check(text: str) -> GuardResult:
             result = guard(text, passages, instructions, check_words=same_language, said=said)
-            said.update(sentence_key(s) for s in split_sentences(result.text))
+            said.update(result.said)
             return result
 
         def checked() -> Iterator[GuardResult]:

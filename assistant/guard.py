@@ -101,6 +101,7 @@ class GuardResult:
     text: str  # the sentences that passed, in order
     cited: tuple[int, ...]  # passage numbers the kept sentences cite
     removed: tuple[str, ...]  # one line per dropped sentence or marker: what and why
+    said: frozenset[str] = frozenset()  # `sentence_key`s of the answer so far, these included
 
     @property
     def usable(self) -> bool:
@@ -341,7 +342,9 @@ def guard(
             for number in MARKER.findall(shown):
                 if int(number) not in cited:
                     cited.append(int(number))
-    return GuardResult(text=assemble(kept), cited=tuple(cited), removed=tuple(removed))
+    return GuardResult(
+        text=assemble(kept), cited=tuple(cited), removed=tuple(removed), said=frozenset(repeats)
+    )
 
 
 def sentence_key(sentence: str) -> str:
