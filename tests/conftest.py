@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import Assistant
-from assistant.config import PROJECT_ROOT, Settings
+from assistant.core.config import PROJECT_ROOT, Settings
+from assistant.service.assistant import Assistant
 
 MINUTES_DIR = PROJECT_ROOT / "eval" / "minutes"
 QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"

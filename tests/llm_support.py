@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from assistant import guard
-from assistant.chat import Assistant
-from assistant.config import Settings
-from assistant.models import MODELS, fetch_model
-from assistant.types import Answer
+from assistant.components.gguf_models import MODELS, fetch_model
+from assistant.core.config import Settings
+from assistant.core.types import Answer
+from assistant.service.assistant import Assistant
 
 SERVER_START_S = 180
 

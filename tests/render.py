@@ -15,8 +15,8 @@ from pathlib import Path
 import matplotlib
 from fpdf import FPDF
 
-from assistant.parse import clean_lines, item_headings, section_heading
-from assistant.types import Meeting, Section
+from assistant.core.types import Meeting, Section
+from assistant.ingest.parse import clean_lines, item_headings, section_heading
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.bench import HashingEmbedding, leaks
-from assistant.chat import Assistant
-from assistant.evaluate import Question, run_eval
+from assistant.evaluation.bench import HashingEmbedding, leaks
+from assistant.evaluation.evaluate import Question, run_eval
+from assistant.service.assistant import Assistant
 from tests.conftest import referat
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.feedback import FeedbackStore
+from assistant.service.feedback import FeedbackStore
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():

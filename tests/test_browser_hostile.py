@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, expect
 
-from assistant.feedback import FeedbackStore
+from assistant.service.feedback import FeedbackStore
 from tests import test_browser
 from tests.test_browser import (
     ANSWER_TIMEOUT_MS,

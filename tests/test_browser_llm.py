@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.guard import numbers_in, stated_numbers
+from assistant.answer.guard import numbers_in, stated_numbers
 from tests.llm_support import llama_server, model_path  # noqa: F401  (module fixtures)
 from tests.test_browser import (
     Session,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunk import CLOSED_BODY, chunk_meeting
-from assistant.parse import parse_file, parse_minutes
-from assistant.types import Chunk, Meeting
+from assistant.core.types import Chunk, Meeting
+from assistant.ingest.chunk import CLOSED_BODY, chunk_meeting
+from assistant.ingest.parse import parse_file, parse_minutes
 from tests.conftest import AABENRAA, FILES, LEJRE, MARIAGERFJORD, NAESTVED, VEJLE
 from tests.conftest import MINUTES_DIR as MINUTES
 

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import Assistant
-from assistant.chunk import CLOSED_BODY
-from assistant.config import Settings
-from assistant.filters import SearchFilter
-from assistant.guard import guard, numbers_in
-from assistant.parse import parse_minutes
-from assistant.types import Answer
-from assistant.ui import source_card
+from assistant.answer.guard import guard, numbers_in
+from assistant.app.ui.app import source_card
+from assistant.core.config import Settings
+from assistant.core.types import Answer
+from assistant.ingest.chunk import CLOSED_BODY
+from assistant.ingest.parse import parse_minutes
+from assistant.search.filters import SearchFilter
+from assistant.service.assistant import Assistant
 from tests import llm_support
 from tests.conftest import referat
 from tests.llm_support import served_assistant

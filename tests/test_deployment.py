@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from gradio_client import Client
 
-from assistant.config import PROJECT_ROOT
+from assistant.core.config import PROJECT_ROOT
 from tests.conftest import QUESTIONS, REFERAT
 from tests.test_browser import (
     PAGE_TIMEOUT_MS,

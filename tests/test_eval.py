@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import Assistant
-from assistant.errors import ReferatError
-from assistant.evaluate import (
+from assistant.core.errors import ReferatError
+from assistant.core.types import ItemHit
+from assistant.evaluation.evaluate import (
     below_floors,
     load_floors,
     load_questions,
@@ -23,8 +23,8 @@ from assistant.evaluate import (
     metrics,
     run_eval,
 )
-from assistant.parse import parse_file
-from assistant.types import ItemHit
+from assistant.ingest.parse import parse_file
+from assistant.service.assistant import Assistant
 from tests.conftest import PROJECT_ROOT, QUESTIONS, SAMPLES, referat
 
 FLOORS_FILE = PROJECT_ROOT / "eval" / "floors.json"

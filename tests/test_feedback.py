@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import Assistant
-from assistant.errors import FeedbackError, NoFeedbackYet, ReferatError
-from assistant.evaluate import load_questions
-from assistant.feedback import MAX_COMMENT_CHARS, Feedback, FeedbackStore
-from assistant.types import Citation
+from assistant.core.errors import FeedbackError, NoFeedbackYet, ReferatError
+from assistant.core.types import Citation
+from assistant.evaluation.evaluate import load_questions
+from assistant.service.assistant import Assistant
+from assistant.service.feedback import MAX_COMMENT_CHARS, Feedback, FeedbackStore
 from tests.conftest import PROJECT_ROOT, referat
 
 IPS = "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?"
@@ -204,7 +204,7 @@ def test_eight_threads_recording_at_once_lose_nothing(tmp_path: Path) -> None:
 WRITER = """
 import sys, time
 from pathlib import Path
-from assistant.feedback import Feedback, FeedbackStore
+from assistant.service.feedback import Feedback, FeedbackStore
 
 path, folder, name = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 (folder / f"ready-{name}").touch()

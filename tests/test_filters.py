@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.chat import Assistant
-from assistant.config import Settings
-from assistant.errors import ConfigError, InvalidQuestion, UnknownCase
-from assistant.filters import IndexVocabulary, SearchFilter, filters_in_question
-from assistant.rerank import EmbeddingReranker, build_reranker
-from assistant.retrieve import HybridRetriever
-from assistant.types import Chunk, ItemHit
+from assistant.core.config import Settings
+from assistant.core.errors import ConfigError, InvalidQuestion, UnknownCase
+from assistant.core.types import Chunk, ItemHit
+from assistant.search.filters import IndexVocabulary, SearchFilter, filters_in_question
+from assistant.search.hybrid import HybridRetriever
+from assistant.search.rerank import EmbeddingReranker, build_reranker
+from assistant.service.assistant import Assistant
 from tests.conftest import referat
 
 TODAY = dt.date(2025, 3, 1)

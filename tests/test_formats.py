@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.casenumbers import case_numbers_in, normalise_case_number
-from assistant.decisions import decision_status
-from assistant.errors import ParseError
-from assistant.extract import extract_text
-from assistant.ingest import find_minutes_files
-from assistant.parse import item_headings, parse_file, parse_minutes
-from assistant.types import Meeting
+from assistant.core.errors import ParseError
+from assistant.core.types import Meeting
+from assistant.danish.case_numbers import case_numbers_in, normalise_case_number
+from assistant.ingest.decisions import decision_status
+from assistant.ingest.parse import item_headings, parse_file, parse_minutes
+from assistant.ingest.pipeline import find_minutes_files
+from assistant.ingest.readers.extract import extract_text
 from tests.conftest import SAMPLES
 from tests.render import portal_page, scanned_pdf, table_page, text_to_pdf
 

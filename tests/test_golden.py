@@ -18,8 +18,8 @@ from functools import cache
 
 import pytest
 
-from assistant.parse import parse_file
-from assistant.types import AgendaItem, Meeting
+from assistant.core.types import AgendaItem, Meeting
+from assistant.ingest.parse import parse_file
 from tests.conftest import SAMPLES
 
 MF_ABSENT = ("Per Kragelund (V)",)  # Mariagerfjord: "Fraværende: Per Kragelund (V)"

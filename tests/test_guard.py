@@ -3,7 +3,7 @@ mis-cited and uncited. The passages are the real sample items' text."""
 
 from __future__ import annotations
 
-from assistant.guard import (
+from assistant.answer.guard import (
     complete_sentences,
     guard,
     names_in,
@@ -11,7 +11,7 @@ from assistant.guard import (
     sentence_key,
     stated_numbers,
 )
-from assistant.parse import parse_file
+from assistant.ingest.parse import parse_file
 from tests.conftest import SAMPLES
 
 

@@ -19,17 +19,17 @@ from llama_index.core.llms import CompletionResponse, CustomLLM, LLMMetadata
 from llama_index.core.llms.callbacks import llm_completion_callback
 from pydantic import Field
 
-from assistant.answer import ExtractiveAnswerer
-from assistant.chat import Assistant
-from assistant.chunk import SENTENCE_END
-from assistant.config import PROJECT_ROOT
-from assistant.errors import InvalidQuestion, ReferatError
-from assistant.feedback import FeedbackStore
-from assistant.filters import SearchFilter
-from assistant.generate import GenerativeAnswerer
-from assistant.language import answer_language, format_date, text_language
-from assistant.types import Answer
-from assistant.ui import ChatApp, history_turns, linked_markers, literal, typed
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.generative import GenerativeAnswerer
+from assistant.app.ui.app import ChatApp, history_turns, linked_markers, literal, typed
+from assistant.core.config import PROJECT_ROOT
+from assistant.core.errors import InvalidQuestion, ReferatError
+from assistant.core.types import Answer
+from assistant.danish.language import answer_language, format_date, text_language
+from assistant.ingest.chunk import SENTENCE_END
+from assistant.search.filters import SearchFilter
+from assistant.service.assistant import Assistant
+from assistant.service.feedback import FeedbackStore
 from tests.conftest import QUESTIONS, SAMPLES, referat
 
 LONG = ("Hvad besluttede udvalget om beskæftigelsesindsatsen for unge? " * 400)[:20_000]

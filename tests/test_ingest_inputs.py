@@ -21,8 +21,8 @@ from typing import NamedTuple
 
 import pytest
 
-from assistant.parse import parse_file
-from assistant.types import meeting_json
+from assistant.core.types import meeting_json
+from assistant.ingest.parse import parse_file
 from tests.conftest import QUESTIONS, SAMPLES, referat
 from tests.render import portal_page, scanned_pdf, text_to_pdf
 

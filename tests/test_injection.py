@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import Assistant
-from assistant.config import PROJECT_ROOT, Settings
-from assistant.guard import guard, without_instructions
-from assistant.parse import parse_minutes
-from assistant.types import Answer
+from assistant.answer.guard import guard, without_instructions
+from assistant.core.config import PROJECT_ROOT, Settings
+from assistant.core.types import Answer
+from assistant.ingest.parse import parse_minutes
+from assistant.service.assistant import Assistant
 from tests import llm_support
 from tests.conftest import MINUTES_DIR
 from tests.llm_support import llm_assistant, served_assistant, unsupported_numbers

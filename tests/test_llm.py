@@ -14,9 +14,9 @@ import pytest
 
 pytest.importorskip("llama_cpp", reason="the optional extra: pip install -e '.[llama-cpp]'")
 
-from assistant.chat import Assistant
-from assistant.config import Settings
-from assistant.types import Answer
+from assistant.core.config import Settings
+from assistant.core.types import Answer
+from assistant.service.assistant import Assistant
 from tests import llm_support
 from tests.conftest import MINUTES_DIR
 from tests.llm_support import llm_assistant as _assistant
@@ -104,7 +104,7 @@ def test_in_process_llama_cpp_backend(index_dir: Path, model_path: Path) -> None
 
 
 def test_missing_gguf_is_a_clear_error(index_dir: Path, tmp_path: Path) -> None:
-    from assistant.errors import ConfigError
+    from assistant.core.errors import ConfigError
 
     with pytest.raises(ConfigError, match="findes ikke"):
         _assistant(index_dir, llm="llama-cpp", llm_model_path=tmp_path / "ingen.gguf")

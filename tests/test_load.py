@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import ConfigError
-from assistant.load import (
+from assistant.app.ui.app import linked_markers, source_card, sources_panel
+from assistant.core.errors import ConfigError
+from assistant.core.types import Citation
+from assistant.evaluation.load import (
     NO_FILTERS,
     Conversation,
     LoadPlan,
@@ -27,8 +29,6 @@ from assistant.load import (
     judge_reply,
     session_conversation,
 )
-from assistant.types import Citation
-from assistant.ui import linked_markers, source_card, sources_panel
 from tests.conftest import referat
 
 SESSIONS, TURNS = 20, 3

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models import (
+from assistant.components.gguf_models import (
     MODELS,
     STALE_AFTER_S,
     ModelError,

@@ -23,15 +23,15 @@ import pytest
 from chromadb.api.shared_system_client import SharedSystemClient
 from gradio_client import Client
 
-from assistant.chat import Assistant
-from assistant.chunk import chunk_meeting
-from assistant.config import PROJECT_ROOT, Settings
-from assistant.errors import IndexBusy
-from assistant.filters import SearchFilter
-from assistant.lock import single_writer
-from assistant.parse import parse_file
-from assistant.store import _to_node
-from assistant.synthetic import generate_corpus
+from assistant.components.chroma_store import _to_node
+from assistant.components.lock import single_writer
+from assistant.core.config import PROJECT_ROOT, Settings
+from assistant.core.errors import IndexBusy
+from assistant.evaluation.synthetic import generate_corpus
+from assistant.ingest.chunk import chunk_meeting
+from assistant.ingest.parse import parse_file
+from assistant.search.filters import SearchFilter
+from assistant.service.assistant import Assistant
 from tests.conftest import LEJRE, REFERAT, SAMPLES, referat
 from tests.test_browser import ROSKILDE_MINUTES, _free_port, _serving, _status
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import ParseError
-from assistant.extract import decode_text
-from assistant.parse import infer_municipality, parse_file, parse_minutes
-from assistant.types import AgendaItem, Meeting
+from assistant.core.errors import ParseError
+from assistant.core.types import AgendaItem, Meeting
+from assistant.ingest.parse import infer_municipality, parse_file, parse_minutes
+from assistant.ingest.readers.extract import decode_text
 from tests.conftest import AABENRAA, FILES, LEJRE, MARIAGERFJORD, NAESTVED, VEJLE
 from tests.conftest import MINUTES_DIR as MINUTES
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from assistant.chat import Assistant, standalone_question
-from assistant.chunk import CLOSED_BODY
-from assistant.errors import InvalidQuestion
-from assistant.filters import SearchFilter
+from assistant.core.errors import InvalidQuestion
+from assistant.ingest.chunk import CLOSED_BODY
+from assistant.search.filters import SearchFilter
+from assistant.service.assistant import Assistant, standalone_question
 from tests.conftest import SAMPLES
 
 IPS_QUESTION = "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?"

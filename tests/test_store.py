@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import Assistant
-from assistant.config import Settings
-from assistant.errors import ConfigError
-from assistant.store import ChunkStore
+from assistant.components.chroma_store import ChunkStore
+from assistant.core.config import Settings
+from assistant.core.errors import ConfigError
+from assistant.service.assistant import Assistant
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_an_index_built_with_another_embedder_is_refused(tmp_path: Path) -> None
         embedder="sentence-transformers",
         embed_model=str(gt_model.get_model_path()),
     )
-    from assistant.embed import build_embed_model
+    from assistant.components.embedders import build_embed_model
 
     with pytest.raises(ConfigError, match="bygget med"):
         ChunkStore(other, build_embed_model(other))

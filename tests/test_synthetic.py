@@ -8,9 +8,8 @@ from collections import Counter, defaultdict
 from functools import cache
 from pathlib import Path
 
-from assistant.casenumbers import normalise_case_number
-from assistant.parse import parse_file
-from assistant.synthetic import (
+from assistant.danish.case_numbers import normalise_case_number
+from assistant.evaluation.synthetic import (
     MIRRORS,
     NEVER_DRAWN,
     SAMPLE_PEOPLE,
@@ -18,6 +17,7 @@ from assistant.synthetic import (
     build_corpus,
     generate_corpus,
 )
+from assistant.ingest.parse import parse_file
 from tests.conftest import MINUTES_DIR, SAMPLES
 
 

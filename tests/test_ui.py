@@ -12,12 +12,7 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
-from assistant.chat import Assistant
-from assistant.errors import InvalidQuestion
-from assistant.feedback import FeedbackStore
-from assistant.filters import SearchFilter
-from assistant.types import Citation
-from assistant.ui import (
+from assistant.app.ui.app import (
     ChatApp,
     example_questions,
     highlighted,
@@ -25,6 +20,11 @@ from assistant.ui import (
     parse_filters,
     source_card,
 )
+from assistant.core.errors import InvalidQuestion
+from assistant.core.types import Citation
+from assistant.search.filters import SearchFilter
+from assistant.service.assistant import Assistant
+from assistant.service.feedback import FeedbackStore
 from tests.conftest import SAMPLES
 
 IPS_QUESTION = "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?"

@@ -1,0 +1,1 @@
+"""Referat: ask Danish committee minutes questions, get answers with checkable citations."""

@@ -1,0 +1,3 @@
+"""Writing answers from retrieved items: extractive quotes, generated answers, the citation guard,
+prompts.
+"""

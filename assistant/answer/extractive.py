@@ -1,0 +1,398 @@
+"""Answerers: retrieved agenda items -> Answer with citations.
+
+`ExtractiveAnswerer` (the default) needs no language model: it quotes the sentences of the
+best items that answer the question, so every word it shows can be found in the minutes.
+Other answerers implement the same `Answerer` protocol.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from assistant.answer.prompts import load_prompt
+from assistant.core.config import Settings
+from assistant.core.types import Answer, Chunk, Citation, ItemHit
+from assistant.danish.language import DANISH, ENGLISH, ENGLISH_WORDS, Language, format_date
+from assistant.danish.text import terms
+from assistant.ingest.chunk import SENTENCE_END, section_lines
+
+INTENTS = {
+    "figure": re.compile(
+        r"\bhvor\s+(?:mange|meget|stor|store|høj|højt|lav|lavt)\b|\bantal\w*|\bbeløb|\bkost"
+        r"|\bprocent|\bandel\w*|\bkr\b|\bmio\b|\bbudget\w*|\bbevilg\w*|\btilsagn"
+    ),
+    "money": re.compile(
+        r"\bpenge|\bbeløb|\bkost\w*|\bkr\b|\bkroner|\bmio\b|\bbudget\w*|\bbevilg\w*"
+        r"|\btilsagn|\bmidler|\bfinansier\w*|\budgift\w*|\bsøgte\b|\bansøg\w*"
+    ),
+    "person": re.compile(r"\bhvem\b|\bnavn\w*|\bhvilken person|\bprojektejer|\boplægsholder"),
+    "date": re.compile(r"\bhvornår\b|\bdato\w*|\bhvilken dag|\bfra hvornår|\btidsplan"),
+    "decision": re.compile(r"\bbeslut\w*|\bvedt[ao]g\w*|\bgodkend\w*|\bafgør\w*|\bkonklu\w*"),
+    "absence": re.compile(r"\bfravær\w*|\bafbud\b|\bdeltog ikke|\bikke til stede|\bmanglede"),
+    "list": re.compile(
+        r"\bhvilke\b|\bnævn\w*|\bhvad\s+(?:går|gik)\b.*\bud\s+på\b|\borienteret\s+om\b"
+        r"|\bhvad\s+er\s+der\s+blevet\s+af\b|\bpunkter\b|\btemaer\b|\bprincipper\b"
+    ),
+}
+# A bullet or a numbered entry opening a line of a list ("- Sikker drift", "2. Orientering").
+LIST_ENTRY = re.compile(r"^(?:[-–•*·▪]\s*|\d{1,2}[.)]\s+)")
+MAX_LIST_LINES = 15
+# A figure, not a year: "149", "1.609.500", "38 %", "2,1%".
+FIGURE = re.compile(r"\b(?!(?:19|20)\d{2}\b)\d+(?:[.,]\d+)*\b")
+AMOUNT = re.compile(
+    r"\d[\d.,]*\s*(?:kr\b|kroner|mio\b|mia\b|millioner|milliarder)|\d[\d.,]*\s*mio\.\s*kr",
+    re.IGNORECASE,
+)
+PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ]\.?)?(?:\s+[A-ZÆØÅ][a-zæøåé\-]+)+")
+DATE_TEXT = re.compile(
+    r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober"
+    r"|november|december)\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke", re.IGNORECASE)
+# The same kinds of question asked in English; the minutes they are answered from are Danish,
+# so only the question side is translated.
+ENGLISH_INTENTS = {
+    "figure": re.compile(
+        r"\bhow\s+(?:many|much|large|big|high|low)\b|\bnumber\s+of\b|\bamount|\bcost"
+        r"|\bpercent|\bshare\b|\bbudget|\bgrant"
+    ),
+    "money": re.compile(
+        r"\bmoney\b|\bamount|\bcost|\bkroner\b|\bdkk\b|\bbudget|\bgrant|\bfund\w*"
+        r"|\bspen[dt]\w*|\bexpens\w*|\bappl(?:y|ied|ication)\b"
+    ),
+    "person": re.compile(r"\bwho\b|\bwhom\b|\bnames?\b|\bproject\s+owner|\bspeaker"),
+    "date": re.compile(r"\bwhen\b|\bdates?\b|\bwhich\s+day|\bdeadline|\bschedule"),
+    "decision": re.compile(r"\bdecid\w*|\bdecision|\bapprov\w*|\bresolv\w*|\bconclu\w*"),
+    "absence": re.compile(r"\babsen\w*|\bapologi\w*|\bdid\s+not\s+attend|\bnot\s+present"),
+    "list": re.compile(
+        r"\blist\b|\bwhat\s+(?:are|were)\s+the\b|\bwhich\s+\w+s\b|\btopics\b|\bthemes\b"
+        r"|\bprinciples\b|\bitems\b"
+    ),
+}
+# English function words as the index stems them: an English question's "the" or "were" is
+# no content word, and a minute that happens to print one must not make it count as missing.
+ENGLISH_FUNCTION_TERMS = frozenset(terms(" ".join(sorted(ENGLISH_WORDS))))
+
+
+class Answerer(Protocol):
+    def answer(
+        self,
+        question: str,
+        hits: Sequence[ItemHit],
+        pinned: bool = False,
+        language: Language = DANISH,
+    ) -> Answer:
+        """`pinned`: the user pointed at the items (a case or item number), so they answer
+        the question even when its words are not in them ("Hvad blev besluttet?").
+        `language`: the user's (`assistant.language.answer_language`); the answer's own
+        words are written in it, quotes from the minutes stay as printed."""
+        ...
+
+    def stream(
+        self,
+        question: str,
+        hits: Sequence[ItemHit],
+        pinned: bool = False,
+        language: Language = DANISH,
+    ) -> Iterator[str | Answer]:
+        """The answer's text in pieces as it is written, then the final Answer."""
+        ...
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    section: str
+    chunk: Chunk
+
+
+def split_sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
+    """Sentences of an item's chunks in reading order, each with the section it stands in."""
+    sentences: list[Sentence] = []
+    seen: set[str] = set()
+    for chunk in chunks:
+        for section, line in section_lines([chunk]):
+            for piece in SENTENCE_END.split(line):
+                piece = piece.strip()
+                if piece and piece not in seen:
+                    seen.add(piece)
+                    sentences.append(Sentence(piece, section, chunk))
+    return sentences
+
+
+def question_intents(question: str, language: Language = DANISH) -> set[str]:
+    lowered = question.lower()
+    patterns = ENGLISH_INTENTS if language == ENGLISH else INTENTS
+    intents = {name for name, pattern in patterns.items() if pattern.search(lowered)}
+    if "date" in intents:
+        # "Hvornår godkendte byrådet strategien?" asks for the day of the approval, which the
+        # item's background prints; the committee's own decision line rarely holds it.
+        intents.discard("decision")
+    return intents
+
+
+def term_coverage(
+    question: str,
+    text: str,
+    idf: Callable[[str], float] = lambda term: 1.0,
+    ignore: frozenset[str] = frozenset(),
+    known: Callable[[str], bool] = lambda term: True,
+) -> float:
+    """Share of the question's content words (stemmed, weighted by rarity) found in `text`.
+
+    Rare words carry the question ("fordrevne", "Ukraine"); a question whose rare words are
+    missing from the best item is not answered by it, however similar the rest sounds.
+    """
+    # A word no chunk contains ("gjort", "sagt") cannot tell one item from another; only
+    # words the index knows are weighed. A question made only of unknown words scores 0.
+    wanted = {t for t in set(terms(question)) - ignore if known(t)}
+    if not wanted:
+        return 0.0
+    found = wanted & set(terms(text))
+    return sum(idf(t) for t in found) / sum(idf(t) for t in wanted)
+
+
+class ExtractiveAnswerer:
+    """Quotes the sentences that answer the question; abstains when the evidence is weak."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        item_chunks: Callable[[ItemHit], list[Chunk]],
+        idf: Callable[[str], float] = lambda term: 1.0,
+        known: Callable[[str], bool] = lambda term: True,
+    ) -> None:
+        """`item_chunks(hit)` gives all chunks of the hit's item; `idf` weighs question words
+        (both come from the retriever)."""
+        self._settings = settings
+        self._item_chunks = item_chunks
+        self._idf = idf
+        self._known = known
+
+    def stream(
+        self,
+        question: str,
+        hits: Sequence[ItemHit],
+        pinned: bool = False,
+        language: Language = DANISH,
+    ) -> Iterator[str | Answer]:
+        """The quotes are ready at once: the whole text, then the Answer."""
+        answer = self.answer(question, hits, pinned, language)
+        yield answer.text
+        yield answer
+
+    def answer(
+        self,
+        question: str,
+        hits: Sequence[ItemHit],
+        pinned: bool = False,
+        language: Language = DANISH,
+    ) -> Answer:
+        settings = self._settings
+        if not hits:
+            return self._abstain(question, language)
+        items = [(hit, self._item_chunks(hit) or list(hit.chunks)) for hit in hits]
+        # The municipality and committee words are in every header: they say nothing about
+        # whether the item answers the question.
+        ignore = frozenset(terms(f"{hits[0].best.municipality} kommune udvalg"))
+        if language == ENGLISH:
+            ignore |= ENGLISH_FUNCTION_TERMS
+        coverage = [
+            term_coverage(
+                question, "\n".join(c.text for c in chunks), self._idf, ignore, self._known
+            )
+            for _, chunks in items
+        ]
+        if pinned:
+            coverage = [1.0] * len(items)
+        # Items that contain the question's words go first (keeping the retrieval order
+        # among them); when none does, the minutes do not answer the question.
+        order = sorted(
+            range(len(items)),
+            key=lambda i: (
+                not self._has_evidence(items[i][0], coverage[i]),
+                -round(coverage[i] * 5) / 5,
+            ),
+        )
+        items = [items[i] for i in order]
+        coverage = [coverage[i] for i in order]
+        hits = [hit for hit, _ in items]
+        if not self._has_evidence(hits[0], coverage[0]):
+            return self._abstain(question, language)
+
+        intents = question_intents(question, language)
+        question_terms = set(terms(question))
+        if language == ENGLISH:
+            question_terms -= ENGLISH_FUNCTION_TERMS
+        scored_items = []
+        sentences_of = []
+        for rank, (hit, chunks) in enumerate(items):
+            sentences = split_sentences(chunks)
+            sentences_of.append(sentences)
+            scored = sorted(
+                ((self._score(s, question_terms, intents, rank), s) for s in sentences),
+                key=lambda pair: -pair[0],
+            )
+            scored_items.append((hit, chunks, scored))
+
+        best_score = max((scored[0][0] for _, _, scored in scored_items if scored), default=0)
+        quoted: list[tuple[ItemHit, list[Sentence]]] = []
+        for index, (hit, _, scored) in enumerate(scored_items):
+            if not scored:
+                continue
+            strong = scored[0][0] >= 0.8 * best_score and self._has_evidence(hit, coverage[index])
+            if index == 0 or (strong and len(quoted) < 3):
+                quoted.append((hit, self._select(scored, sentences_of[index], intents)))
+
+        citations = [
+            _citation(n, hit, " ".join(s.text for s in chosen))
+            for n, (hit, chosen) in enumerate(quoted, start=1)
+        ]
+        # Further retrieved items that also match well are offered as "see also".
+        extra = [
+            hit
+            for index, (hit, _, _) in enumerate(scored_items)
+            if hit not in {h for h, _ in quoted} and self._has_evidence(hit, coverage[index])
+        ][: max(0, settings.top_items - len(citations))]
+        for hit in extra:
+            best_sentence = split_sentences(list(hit.chunks))[:1]
+            quote = best_sentence[0].text if best_sentence else hit.best.item_title
+            citations.append(_citation(len(citations) + 1, hit, quote))
+
+        return Answer(
+            question=question,
+            text=self._render(citations, len(quoted), language),
+            abstained=False,
+            citations=tuple(citations),
+        )
+
+    # --- scoring ---------------------------------------------------------------------------
+
+    def _has_evidence(self, hit: ItemHit, coverage: float) -> bool:
+        settings = self._settings
+        return (
+            coverage >= settings.min_term_coverage
+            or hit.dense_similarity >= settings.min_dense_similarity
+        )
+
+    def _score(
+        self, sentence: Sentence, question_terms: set[str], intents: set[str], rank: int
+    ) -> float:
+        sentence_terms = set(terms(sentence.text))
+        weight = sum(self._idf(t) for t in question_terms) or 1.0
+        overlap = sum(self._idf(t) for t in question_terms & sentence_terms) / weight
+        score = overlap + (0.3 if rank == 0 else 0.15 if rank == 1 else 0.0)
+        text = sentence.text
+        if "figure" in intents and FIGURE.search(text):
+            score += 0.5
+        if "money" in intents and AMOUNT.search(text):
+            score += 0.7
+        if "person" in intents and PERSON_NAME.search(text):
+            score += 0.5
+        if "date" in intents and DATE_TEXT.search(text):
+            score += 0.5
+        if "decision" in intents and sentence.section == "Beslutning":
+            score += 0.8
+        if "absence" in intents and ABSENCE_TEXT.search(text):
+            score += 1.0
+        if len(text.split()) < 4 and not ({"decision", "absence"} & intents):
+            score -= 0.3  # headings and fragments answer little on their own
+        return score
+
+    @staticmethod
+    def _select(
+        scored: list[tuple[float, Sentence]], sentences: list[Sentence], intents: set[str]
+    ) -> list[Sentence]:
+        if "decision" in intents:
+            decision = [s for s in sentences if s.section == "Beslutning"]
+            if decision:
+                return decision  # the decision verbatim, not a fragment of it
+        best_score = scored[0][0]
+        chosen_texts = {s.text for score, s in scored[:3] if score >= 0.75 * best_score}
+        chosen = {i for i, s in enumerate(sentences) if s.text in chosen_texts}
+        chosen = _with_lists(chosen, sentences, "list" in intents)
+        # Quote in reading order so the sentences make sense together.
+        return [sentences[i] for i in sorted(chosen)]
+
+    # --- rendering -------------------------------------------------------------------------
+
+    def _render(self, citations: list[Citation], quoted_count: int, language: Language) -> str:
+        def template(name: str) -> str:
+            return load_prompt(self._settings.prompts_dir, name, language)
+
+        def date(citation: Citation) -> str:
+            return format_date(dt.date.fromisoformat(citation.meeting_date), language)
+
+        paragraphs = [
+            template("extractive_item").format(
+                committee=c.committee,
+                municipality=c.municipality,
+                date=date(c),
+                item_number=c.item_number,
+                item_title=c.item_title,
+                quote=c.quote,
+                n=c.n,
+            )
+            for c in citations[:quoted_count]
+        ]
+        if len(citations) > quoted_count:
+            refs = ", ".join(
+                template("extractive_see_also_ref").format(
+                    item_number=c.item_number, municipality=c.municipality, date=date(c), n=c.n
+                )
+                for c in citations[quoted_count:]
+            )
+            paragraphs.append(template("extractive_see_also").format(refs=refs))
+        return "\n\n".join(paragraphs)
+
+    def _abstain(self, question: str, language: Language = DANISH) -> Answer:
+        text = load_prompt(self._settings.prompts_dir, "abstain", language)
+        return Answer(question=question, text=text, abstained=True)
+
+
+def _with_lists(chosen: set[int], sentences: list[Sentence], list_question: bool) -> set[int]:
+    """`chosen` plus the list a chosen sentence opens or belongs to.
+
+    "De tre mål er formuleret som:" says nothing without the lines after it, so a sentence
+    ending in a colon always brings its list. For a list question ("Hvilke temaer ..."), a
+    sentence announcing one ("bygget op om fire temaer.") and a chosen entry bring the whole
+    run of entries, with the sub-headings inside it ("To temaer peger ind i ...:")."""
+
+    def entry(i: int, section: str) -> bool:
+        text = sentences[i].text
+        return sentences[i].section == section and (
+            bool(LIST_ENTRY.match(text)) or text.endswith(":")
+        )
+
+    result = set(chosen)
+    for i in sorted(chosen):
+        section = sentences[i].section
+        opens = sentences[i].text.endswith(":")
+        if list_question:
+            start = i
+            while start > 0 and LIST_ENTRY.match(sentences[i].text) and entry(start - 1, section):
+                start -= 1
+            result.update(range(start, i))
+            opens = opens or (i + 1 < len(sentences) and entry(i + 1, section))
+        end = i + 1
+        while opens and end < len(sentences) and end - i <= MAX_LIST_LINES:
+            if entry(end, section):
+                result.add(end)
+            elif end + 1 < len(sentences) and entry(end + 1, section) and end > i + 1:
+                result.add(end)  # an entry's explanation, with the next entry after it
+            elif end > i + 1 and LIST_ENTRY.match(sentences[end - 1].text):
+                result.add(end)  # the last entry's explanation
+                break
+            else:
+                break
+            end += 1
+    return result
+
+
+def _citation(n: int, hit: ItemHit, quote: str) -> Citation:
+    return Citation.of(n, hit.best, quote)

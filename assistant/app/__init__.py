@@ -1,0 +1,1 @@
+"""The adapters people use: the command line and the browser chat."""

@@ -1,0 +1,1 @@
+"""The Gradio browser chat: the app, pure HTML rendering, assets as files."""

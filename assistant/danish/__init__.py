@@ -1,0 +1,3 @@
+"""Danish language knowledge: text normalisation, answer language, dates, case numbers,
+municipalities.
+"""

@@ -1,0 +1,3 @@
+"""Tooling outside the product's import graph: evaluation, reports, benchmarks, synthetic corpora,
+load tests.
+"""

@@ -1,0 +1,1 @@
+"""From a published file to stored chunks: readers -> parse -> decisions -> chunk -> pipeline."""

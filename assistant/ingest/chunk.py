@@ -1,0 +1,194 @@
+"""AgendaItem -> Chunks: one unit per item, long items in windows on section/paragraph bounds.
+
+Every chunk starts with a header line naming municipality, committee, date and item, so BM25
+and the embedding both see which meeting a passage comes from; near-identical text from two
+municipalities is then still told apart. Inside the body a section starts with its name on a
+line of its own ("Beslutning:"), which the answerer uses to know where a sentence stands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from assistant.core.types import AgendaItem, Chunk, Meeting, danish_date, day_number
+from assistant.danish.case_numbers import normalise_case_number
+from assistant.ingest.parse import SECTION_HEADINGS
+
+# A sentence ends at . ! ? before a capital or digit, but not after the abbreviations Danish
+# minutes use before figures and names ("ca. 1.609.500 kr.", "bl.a. Aarhus", "jf. § 6").
+_ABBREVIATIONS = (
+    "ca",
+    "fx",
+    "nr",
+    "jf",
+    "bl.a",
+    "f.eks",
+    "mv",
+    "m.v",
+    "kl",
+    "d",
+    "pkt",
+    "inkl",
+    "ekskl",
+    "evt",
+    "mht",
+    "ift",
+    "vedr",
+    "dvs",
+    "pga",
+    "St",
+)
+# A list number ("1. Til efterretning.", "... følgende: 2. At ...") is not a sentence.
+SENTENCE_END = re.compile(
+    "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _ABBREVIATIONS)
+    + r"(?<!^\d\.)(?<!^\d\d\.)(?<!\s\d\.)(?<!\s\d\d\.)(?<=[.!?])\s+(?=[A-ZÆØÅ0-9\"«“])",
+    re.MULTILINE,
+)
+
+
+def header_line(meeting: Meeting, item: AgendaItem) -> str:
+    parts = [
+        f"{meeting.municipality} Kommune",
+        meeting.committee,
+        danish_date(meeting.date),
+        f"Punkt {item.number}: {item.title}",
+    ]
+    if item.case_number:
+        parts.append(f"Sag {item.case_number}")
+    return " · ".join(parts)
+
+
+def section_label(heading: str) -> str:
+    return f"{heading}:"
+
+
+SECTION_LABELS = {section_label(name) for name in SECTION_HEADINGS.values()} | {"Tekst:"}
+
+
+def section_lines(chunks: Sequence[Chunk]) -> Iterator[tuple[str, str]]:
+    """(section, line) for the non-empty body lines of an item's chunks in reading order."""
+    for chunk in chunks:
+        section = "Tekst"
+        for line in chunk.body.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            if line in SECTION_LABELS:
+                section = line[:-1]
+                continue
+            yield section, line
+
+
+def section_text(chunks: Sequence[Chunk], heading: str) -> str:
+    """One section's text rebuilt from an item's chunks (a section may span windows)."""
+    return "\n".join(line for section, line in section_lines(chunks) if section == heading)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+# The whole body of a closed item's record: its title is public, its content never indexed.
+CLOSED_BODY = "Lukket punkt – indholdet er ikke offentligt."
+
+
+def chunk_meeting(
+    meeting: Meeting, *, min_words: int = 150, max_words: int = 300, file_sha: str = ""
+) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for item in meeting.items:
+        header = header_line(meeting, item)
+        windows = [([], CLOSED_BODY)] if item.closed else _windows(item, min_words, max_words)
+        for position, (headings, body) in enumerate(windows):
+            chunks.append(
+                Chunk(
+                    id=f"{meeting.meeting_id}-{item.number}-{position}",
+                    text=f"{header}\n{body}",
+                    meeting_id=meeting.meeting_id,
+                    municipality=meeting.municipality,
+                    committee=meeting.committee,
+                    meeting_date=meeting.date.isoformat(),
+                    item_number=item.number,
+                    item_title=item.title,
+                    case_number=item.case_number,
+                    source=meeting.source,
+                    sections=",".join(headings),
+                    position=position,
+                    file_sha=file_sha,
+                    case_key=normalise_case_number(item.case_number) if item.case_number else "",
+                    meeting_day=day_number(meeting.date),
+                    closed=item.closed,
+                    decision_status=item.decision_status,
+                    absentees="; ".join(item.absentees),
+                    dissent="\n".join(item.dissent),
+                )
+            )
+    return chunks
+
+
+def _units(item: AgendaItem, max_words: int) -> Iterator[tuple[str, str, bool]]:
+    """(section, paragraph, opens_section); paragraphs longer than a window split on sentences."""
+    for section in item.sections:
+        first = True
+        for paragraph in section.text.split("\n\n"):
+            for piece in _split_long(paragraph.strip(), max_words):
+                yield section.heading, piece, first
+                first = False
+
+
+def _split_long(paragraph: str, max_words: int) -> Iterator[str]:
+    if word_count(paragraph) <= max_words:
+        if paragraph:
+            yield paragraph
+        return
+    piece: list[str] = []
+    for sentence in SENTENCE_END.split(paragraph):
+        if piece and word_count(" ".join([*piece, sentence])) > max_words:
+            yield " ".join(piece)
+            piece = []
+        piece.append(sentence)
+    if piece:
+        yield " ".join(piece)
+
+
+def _windows(item: AgendaItem, min_words: int, max_words: int) -> list[tuple[list[str], str]]:
+    windows: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    count = 0
+    for heading, text, opens_section in _units(item, max_words):
+        words = word_count(text)
+        # Close the window at a section boundary once it is long enough, or before it overflows.
+        if current and (count + words > max_words or (opens_section and count >= min_words)):
+            windows.append(current)
+            current, count = [], 0
+        current.append((heading, text))
+        count += words
+    if current:
+        # A short tail (often the decision) reads better with the text it concludes.
+        tail_words = sum(word_count(t) for _, t in current)
+        if windows and tail_words < min_words // 3:
+            previous_words = sum(word_count(t) for _, t in windows[-1])
+            if previous_words + tail_words <= max_words + min_words // 3:
+                windows[-1].extend(current)
+                current = []
+        if current:
+            windows.append(current)
+    if not windows:
+        # An item with a title only still deserves to be findable.
+        return [([], item.title)]
+    return [_render(window) for window in windows]
+
+
+def _render(window: list[tuple[str, str]]) -> tuple[list[str], str]:
+    lines: list[str] = []
+    headings: list[str] = []
+    previous = None
+    for heading, text in window:
+        if heading != previous:
+            lines.append(section_label(heading))
+            if heading not in headings:
+                headings.append(heading)
+            previous = heading
+        lines.append(text)
+    return headings, "\n".join(lines)

@@ -1,0 +1,681 @@
+"""Minutes text -> Meeting with AgendaItems.
+
+Pure functions over text. Danish minutes come from several publishing systems (First Agenda,
+Prometheus, eDoc, ...) whose exports differ in labels ("Mødedato"/"Møtedato", "Punkt 2:"/"Sak 78:"),
+in how decisions are headed ("Beslutning", "Beslutning Arbejdsmarkedsudvalget den 02-09-2024")
+and in the noise they leave (stray single characters, HTML fragments, page numbers). Everything
+here is written against those variations, not against one sample.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.core.errors import ParseError
+from assistant.core.types import DANISH_MONTHS, AgendaItem, Meeting, Section
+from assistant.danish.case_numbers import CASE_LABEL, CASE_NUMBER_IN_TEXT, is_case_number
+from assistant.danish.municipalities import find_municipality_mentions
+from assistant.danish.text import STOPWORDS
+from assistant.ingest.decisions import (
+    absentee_names,
+    dissent_sentences,
+    read_decisions,
+    split_names,
+)
+
+# Capitalised words that stand before "kommune" at the start of a sentence without naming one.
+NOT_NAMES = frozenset(
+    [
+        "hver",
+        "enhver",
+        "anden",
+        "samme",
+        "egen",
+        "ny",
+        "nye",
+        "hele",
+        "vores",
+        "jeres",
+        "hvilken",
+        "hvilke",
+        "nabo",
+        "bopæls",
+        "handle",
+        "opholds",
+        "betalings",
+    ]
+)
+
+# --- item headings -----------------------------------------------------------------------------
+
+# "Punkt 2: Title", "Sak 78: Title", "Pkt. 3 Title". A colon or dash is required after
+# Punkt/Sak so that a sentence such as "Punkt 3 blev behandlet før punkt 2." is not a heading.
+# "Punkt 3. Title" too, but only before a capital: "Punkt 3. blev ..." is a sentence.
+ITEM_HEADING = re.compile(
+    r"^(?:(?:Punkt|Sak|Sag|Dagsordenspunkt)\s*(?P<number>\d{1,4})\s*(?:[:\-–]|\.(?=\s*[A-ZÆØÅ\d\"“]))"
+    r"|Pkt\.?\s*(?P<pkt_number>\d{1,4})\s*[:.\-–]?)"
+    r"\s*(?P<title>[^\s.].{0,250})$",
+)
+# "12. Title" in a numbered list: only a heading when the document confirms it (see
+# _numbered_headings), since item texts are full of numbered lists of their own.
+NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,3})\s*[.)]\s+(?P<title>[A-ZÆØÅ\"“'0-9].{2,200})$")
+# "JAI - Kvartalsbog september 2023": a committee code before every item's title.
+CODED_HEADING = re.compile(r"^(?P<code>[A-ZÆØÅ]{2,6})\s+[-–]\s+(?P<title>\S.{2,200})$")
+
+# "Lukket punkt: Title", "Title (Lukket)", "Title - Lukket punkt" (first, in brackets, last).
+CLOSED_TITLE = re.compile(
+    r"^(?:Lukket(?:\s+punkt)?|Fortroligt|Fortrolig)\b\s*[:\-–]?\s*"
+    r"|[(\[](?:lukket(?:\s+(?:punkt|sag|møde))?|fortroligt?)[)\]]"
+    r"|\s[-–]\s*(?:lukket(?:\s+(?:punkt|sag|møde))?|fortroligt?)\s*$"
+    r"|\bfor\s+lukkede\s+døre\b",
+    re.IGNORECASE,
+)
+# A closed item may say so in its first lines instead of its title.
+CLOSED_NOTE = re.compile(
+    r"^(?:Lukket\s+punkt|Lukket\s+sag|Lukket\s+møde|Fortroligt|Fortrolig"
+    r"|(?:Punktet|Sagen)\s+er\s+(?:lukket|fortroligt?)"
+    r"|.*\b(?:behandles|behandlet|behandledes)\s+(?:for\s+lukkede\s+døre"
+    r"|(?:på|i)\s+(?:et\s+)?lukket\s+møde))\b",
+    re.IGNORECASE,
+)
+
+# --- sections ----------------------------------------------------------------------------------
+
+# Printed heading (lower case) -> canonical section name. Only headings that structure a whole
+# item are listed; sub-headings inside a Sagsfremstilling ("Målgrupper", "Historik") stay text.
+SECTION_HEADINGS = {
+    "resume": "Resume",
+    "resumé": "Resume",
+    "sammenfatning": "Resume",
+    "anledning": "Anledning",
+    "baggrund": "Baggrund",
+    "sagsfremstilling": "Sagsfremstilling",
+    "sagsbeskrivelse": "Sagsfremstilling",
+    "sagens indhold": "Sagsfremstilling",
+    "indstilling": "Indstilling",
+    "forslag til beslutning": "Indstilling",
+    "beslutning": "Beslutning",
+    "afgørelse": "Beslutning",
+    "økonomi": "Økonomi",
+    "økonomi og afledt drift": "Økonomi",
+    "økonomiske konsekvenser": "Økonomi",
+    "økonomi og finansiering": "Økonomi",
+    "bevillingsmæssige konsekvenser": "Økonomi",
+    "bilag": "Bilag",
+    "vedlegg": "Bilag",
+    "bilagsfortegnelse": "Bilag",
+    "forventet sagsgang": "Forventet sagsgang",
+    "sagsgang": "Forventet sagsgang",
+    "beslutningskompetence": "Beslutningskompetence",
+    "sagen afgøres i": "Beslutningskompetence",
+    "kompetence": "Beslutningskompetence",
+    "inddragelse": "Inddragelse",
+    "høring": "Inddragelse",
+    "klima og resiliensvurdering": "Klima",
+    "klimavurdering": "Klima",
+    "administrationens vurdering": "Vurdering",
+    "forvaltningens vurdering": "Vurdering",
+    "vurdering": "Vurdering",
+    "lovgrundlag": "Lovgrundlag",
+    "retsgrundlag": "Lovgrundlag",
+    "supplerende bemærkninger": "Supplerende bemærkninger",
+    "sagens videre forløb": "Videre forløb",
+    "tidligere beslutninger": "Tidligere beslutninger",
+}
+
+# "Beslutning Arbejdsmarkedsudvalget den 02-09-2024", "Beslutning i Økonomiudvalget den 04-06-2020"
+DECISION_HEADING = re.compile(
+    r"^Beslutning(?:\s+i)?\s+[A-ZÆØÅ][\w\s,&\-–]{2,100}?(?:\s+den\s+\d{1,2}[-./]\d{1,2}[-./]\d{2,4})?$"
+)
+# Vejle (First Agenda) heads the recommendation "Økonomi- og arbejdsmarkedsdirektøren indstiller".
+RECOMMENDS_HEADING = re.compile(r"^[A-ZÆØÅ][^.:;]{2,90}\sindstiller$")
+# "Direktøren ... indstiller til Udvalget ...:" opens a recommendation where no heading does.
+RECOMMENDS_LINE = re.compile(r"^[A-ZÆØÅ][^.]{2,200}\sindstiller\b[^.]*[:,]$")
+
+# --- header labels ----------------------------------------------------------------------------
+
+HEADER_LABELS = {
+    "date": ("mødedato", "møtedato", "dato"),
+    "time": ("mødetidspunkt", "møtetidspunkt", "tidspunkt"),
+    "location": ("mødested", "møtested", "sted", "mødelokale"),
+    "participants": ("mødedeltagere", "deltagere", "til stede", "medlemmer", "tilstede"),
+    "absentees": ("afbud fra", "afbud", "fraværende", "forfald"),
+    "committee": ("udvalg", "udvalget", "organ"),
+    "start": ("starttidspunkt", "start", "mødestart"),
+    "end": ("sluttidspunkt", "slut", "mødeslut", "afsluttet", "mødet hævet", "mødet sluttede"),
+}
+
+# Common words that are only a label when followed by a colon ("Udvalg: Økonomiudvalget"),
+# never in "Udvalget for Arbejdsmarked" or "Sted og tid fremgår af ...".
+COLON_ONLY_LABELS = frozenset(
+    ["udvalg", "udvalget", "organ", "dato", "sted", "start", "slut", "medlemmer", "tidspunkt",
+     "afsluttet", "afbud", "forfald", "deltagere"]
+)  # fmt: skip
+
+NOISE_LINE = re.compile(
+    r"^(?:\d{1,3}|side\s+\d+(?:\s*(?:af|/)\s*\d+)?|-\s*\d+\s*-|page\s+\d+(?:\s+of\s+\d+)?)$",
+    re.IGNORECASE,
+)
+HTML_FRAGMENT = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]{0,200}>|\b[a-z]{1,5}\s*/>|&nbsp;")
+DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)\s*\|?\s*\d*\s*\|?\s*$")
+TOC_HEADING = re.compile(r"^(?:Indholdsfortegnelse|Indhold|Dagsorden)\s*:?$", re.IGNORECASE)
+# Markdown headings, list bullets and emphasis that exports leave around the words.
+MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s+)")
+
+PERIOD = re.compile(r"\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\b")
+TIME = r"(\d{1,2})[:.](\d{2})"
+TIME_RANGE = re.compile(rf"\b(?:kl\.?\s*)?{TIME}\s*(?:[-–]|til)\s*(?:kl\.?\s*)?{TIME}\b")
+START_TIME = re.compile(rf"\bkl\.?\s*{TIME}")
+
+
+def parse_file(path: Path, municipality: str | None = None) -> Meeting:
+    """Parse a minutes file of any supported format (.txt, .md, .html, .pdf)."""
+    from assistant.ingest.readers.extract import (
+        extract_text,  # parse stays importable without PDF/HTML libs
+    )
+
+    extracted = extract_text(path)
+    return parse_minutes(
+        extracted.text, source=path.name, municipality=municipality, context=extracted.context
+    )
+
+
+def parse_minutes(
+    text: str, source: str, municipality: str | None = None, context: str = ""
+) -> Meeting:
+    """Parse the text of one meeting's minutes. Raises ParseError when it is not minutes.
+
+    `context` is text around the content (a page title, running headers) that may name the
+    municipality but is never part of an item."""
+    if not text.strip():
+        raise ParseError(source, "filen er tom")
+    lines = clean_lines(text)
+    headings = item_headings(lines)
+    if not headings:
+        raise ParseError(
+            source,
+            "ingen dagsordenspunkter fundet (fx 'Punkt 1:', 'Sak 1:' eller '1. Titel' fulgt af "
+            "sagsnummer eller Sagsfremstilling) – er det et referat?",
+        )
+
+    header = lines[: headings[0].position]
+    header_fields = _header_fields(header)
+    date = _meeting_date(header, header_fields)
+    if date is None:
+        raise ParseError(source, "ingen mødedato fundet i referatets hoved")
+
+    ends = [h.position for h in headings[1:]] + [len(lines)]
+    items = tuple(
+        _parse_item(heading, lines[heading.position + 1 : end])
+        for heading, end in zip(headings, ends, strict=True)
+    )
+    toc = _toc_titles(header)
+    if reason := _truncation(toc, items):
+        raise ParseError(source, reason)
+    start_time, end_time = _times(header, header_fields)
+    title_line = next((line for line in header if line), "")
+    return Meeting(
+        municipality=municipality or infer_municipality(text, context) or "Ukendt",
+        committee=_committee(header, header_fields) or "Ukendt udvalg",
+        date=date,
+        source=source,
+        start_time=start_time,
+        end_time=end_time,
+        period=period.group(0).replace(" ", "") if (period := PERIOD.search(title_line)) else "",
+        location=header_fields.get("location", ""),
+        participants=split_names(header_fields.get("participants", "")),
+        absentees=_meeting_absentees(header_fields, items),
+        items=items,
+        warnings=_cross_check_toc(toc, items),
+    )
+
+
+# --- cleaning ---------------------------------------------------------------------------------
+
+
+def clean_lines(text: str) -> list[str]:
+    """Lines without export noise; blank lines are kept as paragraph breaks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = text.replace("\u200b", "").replace("\ufeff", "").replace("**", "").replace("__", "")
+    cleaned: list[str] = []
+    for raw in text.split("\n"):
+        line = HTML_FRAGMENT.sub(" ", raw)
+        line = re.sub(r"[ \t]+", " ", line).strip()
+        line = MARKDOWN_PREFIX.sub("", line)
+        # A lone character is a layout artefact ("Å" separators, bullet glyphs), never content.
+        if len(line) == 1 or NOISE_LINE.match(line):
+            line = ""
+        cleaned.append(line)
+    return _without_running_headers(cleaned)
+
+
+RUNNING_HEADER = re.compile(r"\b(?:referat|dagsorden|beslutningsprotokol|side\s+\d+)\b", re.I)
+
+
+def _without_running_headers(lines: list[str]) -> list[str]:
+    """Text copied out of a PDF repeats the page header ('Referat Arbejdsmarkedsudvalget
+    02-09-2024 Side 3') on every page, in the middle of items. A line that names the document
+    kind or a page and recurs three times is such a header: only its first use is kept."""
+    counts = Counter(line for line in lines if line and RUNNING_HEADER.search(line))
+    repeated = {line for line, n in counts.items() if n >= 3 and not section_heading(line)}
+    seen: set[str] = set()
+    kept: list[str] = []
+    for line in lines:
+        if line in repeated:
+            if line in seen:
+                line = ""
+            seen.add(line)
+        kept.append(line)
+    return kept
+
+
+# --- item headings ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemHeading:
+    position: int  # index into the cleaned lines
+    number: int
+    title: str
+
+
+def item_headings(lines: list[str]) -> list[ItemHeading]:
+    """Where the items start, trying the layouts from the most to the least explicit."""
+    explicit = [
+        ItemHeading(i, int(m["number"] or m["pkt_number"]), m["title"].strip())
+        for i, line in enumerate(lines)
+        if not DOT_LEADER.search(line) and (m := ITEM_HEADING.match(line))
+    ]
+    return explicit or _numbered_headings(lines) or _coded_headings(lines)
+
+
+def _numbered_headings(lines: list[str]) -> list[ItemHeading]:
+    """'12. Title' lines that the document confirms as items: the title is in the table of
+    contents, or a case number or a section heading follows within a few lines. Numbered
+    lists inside an item's text have neither."""
+    toc = {_normalise_title(title) for title in _toc_titles(lines)}
+    headings: list[ItemHeading] = []
+    for i, line in enumerate(lines):
+        match = NUMBERED_HEADING.match(line)
+        if not match or DOT_LEADER.search(line) or line.endswith((".", ",", ";")):
+            continue
+        number, title = int(match["number"]), match["title"].strip()
+        previous = next((line for line in reversed(lines[max(0, i - 3) : i]) if line), "")
+        in_list = bool(
+            (before := NUMBERED_HEADING.match(previous)) and int(before["number"]) == number - 1
+        )
+        confirmed = _normalise_title(title) in toc or (
+            not in_list and _opens_item(lines[i + 1 : i + 12])
+        )
+        if confirmed and (not headings or number > headings[-1].number):
+            headings.append(ItemHeading(i, number, title))
+    return headings if len(headings) >= 2 else []
+
+
+def _opens_item(following: list[str]) -> bool:
+    content = [line for line in following if line][:4]
+    for line in content:
+        if NUMBERED_HEADING.match(line) and not line.endswith("."):
+            return False  # the next numbered line comes first: a list, or a plain agenda
+        candidate = CASE_LABEL.sub("", line).strip()
+        if is_case_number(candidate) or CASE_LABEL.match(line) or section_heading(line):
+            return True
+    return False
+
+
+def _coded_headings(lines: list[str]) -> list[ItemHeading]:
+    """'JAI - Title' lines, numbered in order, when one committee code opens several items."""
+    matches = [
+        (i, m)
+        for i, line in enumerate(lines)
+        if not DOT_LEADER.search(line) and (m := CODED_HEADING.match(line))
+    ]
+    codes = Counter(m["code"] for _, m in matches)
+    if not codes:
+        return []
+    code, count = codes.most_common(1)[0]
+    if count < 2:
+        return []
+    positions = [(i, m) for i, m in matches if m["code"] == code]
+    return [ItemHeading(i, n, m.group(0)) for n, (i, m) in enumerate(positions, start=1)]
+
+
+# --- header -----------------------------------------------------------------------------------
+
+
+def _header_fields(header: list[str]) -> dict[str, str]:
+    """Label/value pairs: 'Mødedato Torsdag ...', 'Mødedato: ...' or on two lines."""
+    fields: dict[str, str] = {}
+    content = [line for line in header if line]
+    for index, line in enumerate(content):
+        lowered = line.lower()
+        for field_name, labels in HEADER_LABELS.items():
+            if field_name in fields:
+                continue
+            for label in sorted(labels, key=len, reverse=True):
+                if lowered == label or lowered == label + ":":
+                    value = content[index + 1] if index + 1 < len(content) else ""
+                elif lowered.startswith(label + ":") or (
+                    lowered.startswith(label + " ") and label not in COLON_ONLY_LABELS
+                ):
+                    value = line[len(label) :].lstrip(" :")
+                else:
+                    continue
+                fields[field_name] = value.strip()
+                break
+    return fields
+
+
+def parse_danish_date(text: str) -> dt.date | None:
+    """First valid date in `text`: 04-01-2024, 28.09.2021, 2024-01-04 or '4. januar 2024'.
+
+    Numeric dates need one separator throughout, so the times in 'kl. 10.05-12.30' are not
+    read as 10 May 2012."""
+    for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
+        year, month, day = map(int, match.groups())
+        if date := _safe_date(year, month, day):
+            return date
+    for match in re.finditer(r"\b(\d{1,2})([-./])(\d{1,2})\2(\d{4}|\d{2})\b", text):
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
+        if date := _safe_date(year + 2000 if year < 100 else year, month, day):
+            return date
+    month_names = "|".join(m[:3] + r"[a-z]*\.?" for m in DANISH_MONTHS)
+    for match in re.finditer(rf"\b(\d{{1,2}})\.?\s+({month_names})\s+(\d{{4}})\b", text, re.I):
+        day, month_word, year = match.groups()
+        month = next(i for i, m in enumerate(DANISH_MONTHS, 1) if month_word.lower()[:3] == m[:3])
+        if date := _safe_date(int(year), month, int(day)):
+            return date
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _meeting_date(header: list[str], fields: dict[str, str]) -> dt.date | None:
+    if fields.get("date") and (date := parse_danish_date(fields["date"])):
+        return date
+    for line in header:
+        if line and not DOT_LEADER.search(line) and (date := parse_danish_date(line)):
+            return date
+    return None
+
+
+def _times(header: list[str], fields: dict[str, str]) -> tuple[str, str]:
+    """(start, end) as HH:MM: 'kl. 16:15', 'kl. 16.15 - 18.00', 'Slut: 18:00'."""
+
+    def hhmm(hour: str, minute: str) -> str:
+        return f"{int(hour):02d}:{minute}"
+
+    text = f"{fields.get('date', '')} {fields.get('time', '')}".strip()
+    if not text:
+        text = " ".join(line for line in header[:8] if line)
+    start = end = ""
+    if match := TIME_RANGE.search(text):
+        start, end = hhmm(*match.group(1, 2)), hhmm(*match.group(3, 4))
+    elif match := START_TIME.search(text):
+        start = hhmm(*match.groups())
+    if not start and (match := re.search(TIME, fields.get("start", ""))):
+        start = hhmm(*match.groups())
+    if not end and (match := re.search(TIME, fields.get("end", ""))):
+        end = hhmm(*match.groups())
+    return start, end
+
+
+COMMITTEE_WORD = re.compile(
+    r"(?:udvalg|udvalget|byråd|byrådet|kommunalbestyrelse|kommunalbestyrelsen|råd|rådet|"
+    r"bestyrelse|bestyrelsen|forum|nævn|nævnet)\b",
+    re.IGNORECASE,
+)
+DOCUMENT_KIND = re.compile(
+    r"^(?:REFERAT|Referat|Beslutningsprotokol|Protokol|Dagsorden|DAGSORDEN)\b"
+    r"(?:\s*[-–:]\s*|\s+)(?:(?:fra|for|til)\s+)?(?:mødet\s+i\s+)?",
+)
+
+
+def _committee(header: list[str], fields: dict[str, str]) -> str:
+    """From the title line ('REFERAT Arbejdsmarkedsudvalget 2022-2025 d. 05-10-2023',
+    'Arbejdsmarkedsudvalget - Referat - 2. september 2024') or an 'Udvalg:' field."""
+    content = [line for line in header if line]
+    title_line = content[0] if content else ""
+    if DOCUMENT_KIND.match(title_line):
+        name = _strip_title_decoration(DOCUMENT_KIND.sub("", title_line))
+        if name:
+            return name
+    if fields.get("committee"):
+        return fields["committee"]
+    # A page whose first lines are the committee's name, then the kind of document.
+    for line in content[:4]:
+        name = _strip_title_decoration(
+            re.sub(r"\b(?:Referat|Dagsorden|Beslutningsprotokol)\b", "", line)
+        )
+        if name and COMMITTEE_WORD.search(name) and len(name.split()) <= 10 and ":" not in line:
+            return name
+    return ""
+
+
+def _strip_title_decoration(name: str) -> str:
+    name = re.sub(r"\s*(?:d\.|den)?\s*\d{1,2}[-./]\d{1,2}[-./]\d{2,4}.*$", "", name)
+    month_names = "|".join(DANISH_MONTHS)
+    name = re.sub(
+        rf"\s*(?:d\.|den)?\s*\d{{1,2}}\.?\s+(?:{month_names})\s+\d{{4}}.*$", "", name, flags=re.I
+    )
+    name = PERIOD.sub("", name)
+    name = re.sub(r"\s*[-–,]\s*[-–,\s]*$", "", name)
+    return re.sub(r"^[\s\-–,]+|[\s\-–,]+$", "", name).strip()
+
+
+def _meeting_absentees(fields: dict[str, str], items: tuple[AgendaItem, ...]) -> tuple[str, ...]:
+    if fields.get("absentees"):
+        return split_names(fields["absentees"])
+    # Many systems only record absence per item; someone absent from every decided item
+    # was absent from the meeting.
+    decided = [item for item in items if item.decision]
+    if len(decided) < 2:
+        return ()
+    common = set(decided[0].absentees)
+    for item in decided[1:]:
+        common &= set(item.absentees)
+    return tuple(name for name in decided[0].absentees if name in common)
+
+
+# --- table of contents ------------------------------------------------------------------------
+
+
+def _toc_titles(lines: list[str]) -> list[str]:
+    """Titles in the table of contents: dot-leader lines, Markdown table rows, or a numbered
+    list under an 'Indholdsfortegnelse'/'Dagsorden' heading."""
+    titles: list[str] = []
+    in_toc = False
+    for line in lines:
+        if TOC_HEADING.match(line):
+            in_toc = True
+            continue
+        if not in_toc or not line or re.fullmatch(r"[|\-\s:]+", line):
+            continue
+        if ITEM_HEADING.match(line) and not DOT_LEADER.search(line):
+            break  # the first item: the contents are over
+        if DOT_LEADER.search(line) or line.startswith("|"):
+            title = DOT_LEADER.sub("", line).strip(" |")
+            title = re.sub(r"\s*\|\s*\d+\s*\|?$", "", title)  # "| Title | 3 |" without leaders
+            if title:
+                titles.append(title)
+    return titles
+
+
+def _normalise_title(title: str) -> str:
+    title = CLOSED_TITLE.sub("", title)
+    title = re.sub(r"^(?:(?:Punkt|Sak|Pkt\.?)\s*)?\d{1,4}\s*[:.)\-–]?\s+", "", title)
+    return re.sub(r"\W+", " ", title).strip().lower()
+
+
+def _cross_check_toc(toc: list[str], items: tuple[AgendaItem, ...]) -> tuple[str, ...]:
+    if not toc:
+        return ()
+    warnings: list[str] = []
+    if len(toc) != len(items):
+        warnings.append(
+            f"indholdsfortegnelsen har {len(toc)} punkter, men {len(items)} blev fundet i teksten"
+        )
+    item_titles = {_normalise_title(item.title) for item in items}
+    missing = [t for t in toc if _normalise_title(t) not in item_titles]
+    if missing:
+        warnings.append("ikke fundet i teksten: " + "; ".join(missing))
+    return tuple(warnings)
+
+
+def _truncation(toc: list[str], items: tuple[AgendaItem, ...]) -> str:
+    """A reason when the text stops in the middle of an item its table of contents promises
+    more after: the items found are the first ones listed, and the last one breaks off
+    mid-sentence or, unlike the others, has no decision. A missing tail alone (an
+    'Underskriftsark' listed but not printed as an item) only gives a warning."""
+    if not toc or not items or len(items) >= len(toc):
+        return ""
+    found = [_normalise_title(item.title) for item in items]
+    if found != [_normalise_title(title) for title in toc[: len(items)]]:
+        return ""
+    last = items[-1]
+    text = last.sections[-1].text.rstrip() if last.sections else ""
+    breaks_off = bool(text) and not re.search(r"[.!?:)\"”»]$", text)
+    others_decided = any(item.decision for item in items[:-1])
+    if not (breaks_off or (others_decided and not last.decision and not last.closed)):
+        return ""
+    return (
+        f"filen ser afkortet ud: teksten holder op i punkt {last.number}, men "
+        f"indholdsfortegnelsen har {len(toc)} punkter (næste: '{toc[len(items)]}')"
+    )
+
+
+# --- items ------------------------------------------------------------------------------------
+
+
+def _parse_item(heading: ItemHeading, body: list[str]) -> AgendaItem:
+    title = heading.title
+    case_number, body = _case_number(title, body)
+    title = (
+        re.sub(
+            r"\s*\((?:Sagsnr\.?|J\.?\s?nr\.?)?\s*:?\s*" + re.escape(case_number) + r"\)$", "", title
+        )
+        if case_number
+        else title
+    )
+
+    opening = [line for line in body if line][:2]
+    closed = bool(CLOSED_TITLE.search(title)) or any(CLOSED_NOTE.match(line) for line in opening)
+    if closed:
+        # Closed items are kept as title-only records: their content must never be indexed.
+        return AgendaItem(number=heading.number, title=title, case_number=case_number, closed=True)
+
+    sections = _sections(body)
+    decisions = tuple(
+        decision
+        for section in sections
+        if section.heading == "Beslutning"
+        for decision in read_decisions(section.text, section.label)
+    )
+    decision_text = "\n".join(d.text for d in decisions)
+    return AgendaItem(
+        number=heading.number,
+        title=title,
+        case_number=case_number,
+        sections=sections,
+        absentees=absentee_names(decision_text),
+        decisions=decisions,
+        dissent=dissent_sentences(decision_text),
+    )
+
+
+def _case_number(title: str, body: list[str]) -> tuple[str, list[str]]:
+    """The case number printed under the heading (maybe labelled 'Sagsnr.:') or at the end of
+    the title in brackets; the line that only holds it is removed from the body."""
+    content = [i for i, line in enumerate(body) if line][:3]
+    for index in content:
+        line = body[index]
+        candidate = CASE_LABEL.sub("", line).strip()
+        if is_case_number(candidate):
+            return candidate, body[:index] + body[index + 1 :]
+        if section_heading(line):
+            break  # the text has begun
+    bracketed = re.search(r"\((?:Sagsnr\.?|J\.?\s?nr\.?)?\s*:?\s*([^()]+)\)$", title)
+    if bracketed and (found := CASE_NUMBER_IN_TEXT.fullmatch(bracketed.group(1).strip())):
+        return found.group(0), body
+    return "", body
+
+
+def section_heading(line: str) -> str | None:
+    """The canonical section a line opens, or None when it is ordinary text."""
+    lowered = line.lower().rstrip(":").strip()
+    if lowered in SECTION_HEADINGS:
+        return SECTION_HEADINGS[lowered]
+    if DECISION_HEADING.match(line):
+        return "Beslutning"
+    if RECOMMENDS_HEADING.match(line):
+        return "Indstilling"
+    return None
+
+
+def _sections(body: list[str]) -> tuple[Section, ...]:
+    sections: list[Section] = []
+    heading, label, buffer = "Tekst", "", []
+
+    def flush() -> None:
+        text = _join_paragraphs(buffer)
+        if text:
+            sections.append(Section(heading, text, label))
+
+    for line in body:
+        canonical = section_heading(line) if line else None
+        if canonical:
+            flush()
+            heading, label, buffer = canonical, line.rstrip(":"), []
+            if RECOMMENDS_HEADING.match(line):
+                buffer.append(line)  # "X indstiller" is also the first words of the text
+            continue
+        if line and heading != "Indstilling" and RECOMMENDS_LINE.match(line):
+            flush()
+            heading, label, buffer = "Indstilling", "", []
+        buffer.append(line)
+    flush()
+    return tuple(sections)
+
+
+def _join_paragraphs(lines: list[str]) -> str:
+    text = "\n".join(lines)
+    return re.sub(r"\n{2,}", "\n\n", text).strip()
+
+
+# --- municipality -----------------------------------------------------------------------------
+
+
+def infer_municipality(text: str, context: str = "") -> str | None:
+    """The municipality the minutes belong to, from how often it is named.
+
+    Minutes rarely print their own municipality in the header, but they name it in the
+    text ("Mariagerfjord Kommune", "Jobcenter Vejle", a postal address). Mentions in the
+    first lines (title, meeting place) weigh more than mentions of neighbours in the body.
+    """
+    counts: Counter[str] = Counter()
+    head = "\n".join([*text.split("\n")[:15], context])
+    for name, weight in find_municipality_mentions(text):
+        counts[name] += weight
+    for name, weight in find_municipality_mentions(head):
+        counts[name] += 2 * weight
+    if counts:
+        return counts.most_common(1)[0][0]
+    # Outside the known list (a merged municipality, a Norwegian or Faroese one), take the
+    # capitalised word most often written before "Kommune", if it is a name and recurs.
+    fallback = Counter(
+        name
+        for name in re.findall(r"\b([A-ZÆØÅ][a-zæøå\-]{2,}?)s?\s+[Kk]ommune\b", text)
+        if name.lower() not in STOPWORDS and name.lower() not in NOT_NAMES
+    )
+    if fallback and (best := fallback.most_common(1)[0])[1] >= 2:
+        return best[0]
+    return None

@@ -1,0 +1,1 @@
+"""One reader per published form (txt, pdf, html, ...): each returns the document's text."""

@@ -1,0 +1,1 @@
+"""Finding agenda items: filters from the question, hybrid retrieval, reranking, case timelines."""

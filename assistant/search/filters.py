@@ -1,0 +1,278 @@
+"""Search filters: one typed object for the CLI flags, the chat and the question itself.
+
+A question often says where to look: "i Vejle", "Arbejdsmarkedsudvalget", "i 2023", "den 4.
+januar 2024", "sag 23/7010", "punkt 71". Names are matched against what the index actually
+holds (its municipalities and committees), so an unknown name never filters everything away.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from assistant.core.types import DANISH_MONTHS, Chunk, day_number
+from assistant.danish.case_numbers import case_numbers_in, normalise_case_number
+from assistant.danish.language import DANISH, ENGLISH, ENGLISH_MONTHS, Language, format_date
+from assistant.danish.municipalities import ascii_fold, municipality_in_question
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    municipality: str | None = None
+    committee: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    case_key: str | None = None  # normalised, see assistant.casenumbers
+    item_number: int | None = None
+    closed: bool | None = None  # True: closed items only; False: open items only
+    section: str | None = None  # canonical section name, e.g. "Beslutning"
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) is None for f in fields(self))
+
+    def merged_over(self, other: SearchFilter) -> SearchFilter:
+        """This filter's values, with `other`'s where this one has none (explicit over implied)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name, value in values.items():
+            if value is None:
+                values[name] = getattr(other, name)
+        return SearchFilter(**values)
+
+    @property
+    def names_item(self) -> bool:
+        """Whether the filter points at particular items (a case or an item number), whose
+        text then answers whatever its words."""
+        return self.case_key is not None or self.item_number is not None
+
+    def without_dates(self) -> SearchFilter:
+        return replace(self, date_from=None, date_to=None)
+
+    def describe(self, language: Language = DANISH) -> str:
+        """For notes to the user: 'Vejle Kommune, Arbejdsmarkedsudvalget, september 2023', or
+        the same in English. Names stay as the minutes print them."""
+        words = DESCRIPTION_WORDS[language]
+        parts: list[str] = []
+        if self.municipality:
+            parts.append(words["municipality"].format(self.municipality))
+        if self.committee:
+            parts.append(self.committee)
+        if self.date_from or self.date_to:
+            parts.append(_describe_dates(self.date_from, self.date_to, language))
+        if self.case_key:
+            parts.append(words["case"].format(self.case_key))
+        if self.item_number is not None:
+            parts.append(words["item"].format(self.item_number))
+        if self.closed is not None:
+            parts.append(words["closed"] if self.closed else words["open"])
+        if self.section:
+            parts.append(words["section"].format(self.section))
+        return ", ".join(parts)
+
+    def matches(self, chunk: Chunk) -> bool:
+        return (
+            (self.municipality is None or chunk.municipality == self.municipality)
+            and (self.committee is None or chunk.committee == self.committee)
+            and (self.date_from is None or chunk.meeting_day >= day_number(self.date_from))
+            and (self.date_to is None or chunk.meeting_day <= day_number(self.date_to))
+            and (self.case_key is None or chunk.case_key == self.case_key)
+            and (self.item_number is None or chunk.item_number == self.item_number)
+            and (self.closed is None or chunk.closed == self.closed)
+            and (self.section is None or self.section in chunk.sections.split(","))
+        )
+
+    def conditions(self) -> list[tuple[str, str, Any]]:
+        """(field, operator, value) comparisons on chunk fields, which the retriever applies
+        as vectorised column tests. The section is not among them: a chunk lists its sections
+        in one string, tested on its own."""
+        conditions: list[tuple[str, str, Any]] = []
+        for name in ("municipality", "committee", "case_key", "item_number"):
+            if (value := getattr(self, name)) is not None:
+                conditions.append((name, "==", value))
+        if self.closed is not None:
+            conditions.append(("closed", "==", self.closed))
+        if self.date_from:
+            conditions.append(("meeting_day", ">=", day_number(self.date_from)))
+        if self.date_to:
+            conditions.append(("meeting_day", "<=", day_number(self.date_to)))
+        return conditions
+
+
+DESCRIPTION_WORDS: dict[Language, dict[str, str]] = {
+    DANISH: {
+        "municipality": "{} Kommune", "case": "sag {}", "item": "punkt {}",
+        "closed": "lukkede punkter", "open": "åbne punkter", "section": "afsnittet {}",
+        "from": "fra {}", "to": "til {}", "span": "{} til {}",
+    },
+    ENGLISH: {
+        "municipality": "{} Municipality", "case": "case {}", "item": "item {}",
+        "closed": "closed items", "open": "open items", "section": "the section {}",
+        "from": "from {}", "to": "until {}", "span": "{} to {}",
+    },
+}  # fmt: skip
+MONTH_NAMES: dict[Language, tuple[str, ...]] = {DANISH: DANISH_MONTHS, ENGLISH: ENGLISH_MONTHS}
+
+
+def _describe_dates(start: dt.date | None, end: dt.date | None, language: Language) -> str:
+    """A day, a month, a span of months, a year, or from/until a day."""
+    words, months = DESCRIPTION_WORDS[language], MONTH_NAMES[language]
+    if start and end:
+        if start == end:
+            return format_date(start, language)
+        whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+        if whole_months and (start.month, end.month) == (1, 12):
+            return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+        if whole_months:
+            last = f"{months[end.month - 1]} {end.year}"
+            if (start.year, start.month) == (end.year, end.month):
+                return last
+            first = months[start.month - 1]
+            return words["span"].format(
+                f"{first}{'' if start.year == end.year else f' {start.year}'}", last
+            )
+        return words["span"].format(format_date(start, language), format_date(end, language))
+    if start:
+        return words["from"].format(format_date(start, language))
+    assert end is not None
+    return words["to"].format(format_date(end, language))
+
+
+# --- reading filters out of a question ----------------------------------------------------------
+
+_MONTHS = "|".join(DANISH_MONTHS)
+EXACT_DATE = re.compile(
+    rf"\b(?P<day>\d{{1,2}})\.?\s*(?P<month>{_MONTHS})\s+(?P<year>(?:19|20)\d{{2}})\b"
+    r"|\b(?P<d>\d{1,2})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<y>(?:19|20)?\d{2})\b"
+    r"|\b(?P<iso_y>(?:19|20)\d{2})-(?P<iso_m>\d{2})-(?P<iso_d>\d{2})\b",
+    re.IGNORECASE,
+)
+MONTH = re.compile(rf"\b(?:i|fra|for|pr\.?|per|ultimo|primo|medio)\s+(?P<month>{_MONTHS})"
+                   rf"(?:\s+(?P<year>(?:19|20)\d{{2}}))?\b", re.IGNORECASE)  # fmt: skip
+# "i 2023", but not the period "2022-2025" or "2024/25".
+# "fra august 2022 til august 2023": the whole span, not its first month.
+MONTH_RANGE = re.compile(
+    rf"\bfra\s+(?P<first>{_MONTHS})\s+(?P<first_year>(?:19|20)\d{{2}})\s+(?:til|og\s+til|-|–)\s+"
+    rf"(?P<last>{_MONTHS})\s+(?P<last_year>(?:19|20)\d{{2}})\b",
+    re.IGNORECASE,
+)
+YEAR = re.compile(
+    r"\b(?:i|fra|for|år|året|in)\s+(?P<year>(?:19|20)\d{2})\b(?![-–/]\d)", re.IGNORECASE
+)
+ITEM_NUMBER = re.compile(
+    r"\b(?:punkt|pkt\.?|sag|sak|dagsordenspunkt)\s+(?:nr\.?\s*)?(\d{1,4})\b(?![/\-.]\d)", re.I
+)
+# Figures are reported a month or two after the month they count: "hvor mange var der i
+# august 2023" is answered by the September or October minutes.
+FIGURE_QUESTION = re.compile(
+    r"\b(?:hvor\s+mange|hvor\s+meget|antal(?:let)?|hvor\s+stor|hvor\s+høj|status\s+pr)\b",
+    re.IGNORECASE,
+)
+REPORTING_LAG_MONTHS = 2
+
+
+@dataclass(frozen=True)
+class IndexVocabulary:
+    """What the index holds, so a question is only read for names and dates that exist."""
+
+    municipalities: frozenset[str] = frozenset()
+    committees: frozenset[str] = frozenset()
+    case_keys: frozenset[str] = frozenset()
+    meeting_months: frozenset[tuple[int, int]] = frozenset()  # (year, month)
+
+
+def filters_in_question(
+    question: str, vocabulary: IndexVocabulary, today: dt.date | None = None
+) -> SearchFilter:
+    """The filters a question states; only names and cases the index holds count."""
+    case_key = next(
+        (key for written in case_numbers_in(question)
+         if (key := normalise_case_number(written)) in vocabulary.case_keys),
+        None,
+    )  # fmt: skip
+    date_from, date_to = dates_in_question(
+        question, today or dt.date.today(), vocabulary.meeting_months
+    )
+    item = ITEM_NUMBER.search(question)
+    return SearchFilter(
+        municipality=municipality_in_question(question, vocabulary.municipalities),
+        committee=committee_in_question(question, vocabulary.committees),
+        date_from=date_from,
+        date_to=date_to,
+        case_key=case_key,
+        item_number=int(item.group(1)) if item and not case_key else None,
+    )
+
+
+def committee_in_question(question: str, committees: frozenset[str]) -> str | None:
+    """The indexed committee a question names, in any common inflection: 'Arbejdsmarkeds-
+    udvalget', 'arbejdsmarkedsudvalgets', 'Arbejdsmarkedsudvalg'. The longest name wins, so
+    'Udvalget for Job og Arbejdsmarked' is not read as some shorter committee."""
+    folded = ascii_fold(question.lower())
+    for name in sorted(committees, key=len, reverse=True):
+        stem = re.sub(r"(?:et|en)$", "", ascii_fold(name.lower()))
+        if len(stem) < 6 or stem in ("udvalg", "byrad", "rad"):
+            continue  # a bare "udvalget" names no committee in particular
+        if re.search(rf"\b{re.escape(stem)}(?:et|en|ets|ens|s)?\b", folded):
+            return name
+    return None
+
+
+def dates_in_question(
+    question: str,
+    today: dt.date,
+    meeting_months: frozenset[tuple[int, int]] = frozenset(),
+) -> tuple[dt.date | None, dt.date | None]:
+    """A date range the question names: a day, a month (of a year), or a year."""
+    if match := EXACT_DATE.search(question):
+        if match["day"]:
+            day, month, year = int(match["day"]), _month(match["month"]), int(match["year"])
+        elif match["iso_y"]:
+            day, month, year = int(match["iso_d"]), int(match["iso_m"]), int(match["iso_y"])
+        else:
+            day, month, year = int(match["d"]), int(match["m"]), int(match["y"])
+            year += 2000 if year < 100 else 0
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            return None, None
+        return date, date
+    if match := MONTH_RANGE.search(question):
+        first, last = _month(match["first"]), _month(match["last"])
+        start = dt.date(int(match["first_year"]), first, 1)
+        end_year, end_month = _plus_months(int(match["last_year"]), last, _lag(question))
+        return start, dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+    if match := MONTH.search(question):
+        month = _month(match["month"])
+        year = int(match["year"]) if match["year"] else _latest_year(month, today, meeting_months)
+        start = dt.date(year, month, 1)
+        end_year, end_month = _plus_months(year, month, _lag(question))
+        end = dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+        return start, end
+    if match := YEAR.search(question):
+        year = int(match["year"])
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return None, None
+
+
+def _lag(question: str) -> int:
+    return REPORTING_LAG_MONTHS if FIGURE_QUESTION.search(question) else 0
+
+
+def _plus_months(year: int, month: int, months: int) -> tuple[int, int]:
+    total = month - 1 + months
+    return year + total // 12, total % 12 + 1
+
+
+def _month(word: str) -> int:
+    return DANISH_MONTHS.index(word.lower()) + 1
+
+
+def _latest_year(month: int, today: dt.date, meeting_months: frozenset[tuple[int, int]]) -> int:
+    """'i september' without a year: the latest September the index has meetings in, or else
+    the latest September that has begun."""
+    years = [year for year, m in meeting_months if m == month]
+    if years:
+        return max(years)
+    return today.year if month <= today.month else today.year - 1

@@ -1,0 +1,3 @@
+"""Use cases over the stages: the Assistant facade, conversation, feedback, and the one composition
+root (wiring).
+"""

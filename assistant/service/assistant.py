@@ -1,0 +1,428 @@
+"""The assistant as one object: ingest minutes, answer a question in a conversation.
+
+The CLI, the browser UI and the evaluation all call this; none of them holds pipeline logic.
+Conversation state (history) is passed in by the caller and never stored here, so one
+`Assistant` serves many users at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TypedDict
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+
+from assistant.answer.extractive import Answerer, ExtractiveAnswerer
+from assistant.answer.generative import GenerativeAnswerer
+from assistant.answer.prompts import load_prompt
+from assistant.components.chroma_store import ChunkStore
+from assistant.components.embedders import build_embed_model
+from assistant.components.llms import build_llm
+from assistant.core.config import Settings
+from assistant.core.errors import IndexNotBuilt, InvalidQuestion, UnknownCase
+from assistant.core.types import Answer, Citation, IngestReport, ItemHit
+from assistant.danish.case_numbers import normalise_case_number
+from assistant.danish.language import DANISH, Language, answer_language
+from assistant.danish.municipalities import municipality_in_question
+from assistant.danish.text import terms
+from assistant.ingest.chunk import section_lines
+from assistant.ingest.parse import SECTION_HEADINGS
+from assistant.ingest.pipeline import ingest_paths
+from assistant.search.filters import SearchFilter, committee_in_question, filters_in_question
+from assistant.search.hybrid import HybridRetriever, Mode
+from assistant.search.rerank import build_reranker
+from assistant.search.timeline import STATUS_QUESTION, Treatment, case_timeline, timeline_answer
+
+
+class Turn(TypedDict):
+    role: str
+    content: str
+
+
+# A follow-up leans on the previous turn when it points back ("det", "projektet") or has
+# almost no subject of its own ("Og hvad koster det?", "Hvem er projektejer?").
+# "så" mid-question ("Hvornår får virksomhederne så mærket?") continues the conversation.
+# English follow-ups point back the same way ("How much did they get?", "And what about
+# it?"); "her" is left out, it is Danish for "here".
+LEANING = re.compile(
+    r"\b(?:det|den|denne|dette|de|dem|deres|han|hun|projektet|indsatsen|sagen|punktet|"
+    r"udvalget|ordningen|puljen|forløbet|samme|så)\b|^\s*(?:og|men|hvad med)\b"
+    r"|\b(?:it|its|they|them|their|this|that|these|those|he|she|him|his)\b"
+    r"|^\s*(?:and|but|what about)\b",
+    re.IGNORECASE,
+)
+MAX_HISTORY_TURNS = 12
+MAX_CARRIED_QUESTIONS = 3  # a follow-up chain longer than this has changed topic
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What the search found for one question: the query it ran (a follow-up carries the
+    previous question), the filters that held, the items best first, and a note when the
+    question's own filters had to be relaxed."""
+
+    query: str
+    where: SearchFilter
+    hits: tuple[ItemHit, ...]
+    note: str = ""
+
+
+def leans(question: str) -> bool:
+    """Whether a question needs the conversation to be understood."""
+    return bool(LEANING.search(question)) or len(terms(question)) <= 2
+
+
+def standalone_question(question: str, history: Sequence[Turn]) -> str:
+    """The question to retrieve with: a leaning follow-up carries earlier questions along,
+    back to the one that set the topic ("Fortæl om IPS-projektet i Mariagerfjord" ->
+    "Hvem er projektejer?" -> "Og hvad koster det?" keeps Mariagerfjord and IPS).
+
+    Only user turns are carried (the newest first) so that the assistant's own wording does
+    not steer retrieval; older turns are dropped.
+    """
+    previous = [t["content"] for t in history[-MAX_HISTORY_TURNS:] if t["role"] == "user"]
+    if not previous or not leans(question):
+        return question
+    # The new question first: a municipality or date it names wins over the old ones'.
+    carried = [question]
+    for earlier in reversed(previous[-MAX_CARRIED_QUESTIONS:]):
+        carried.append(earlier)
+        if not leans(earlier):
+            break
+    return " ".join(carried)
+
+
+def _known_name(
+    name: str | None,
+    known: frozenset[str],
+    find: Callable[[str, frozenset[str]], str | None],
+    kind: str,
+) -> str | None:
+    """`name` as the index spells it, or InvalidQuestion listing the names it holds."""
+    if name is None:
+        return None
+    found = find(name, known)
+    if found is None:
+        raise InvalidQuestion(
+            f"{kind} '{name}' findes ikke i de indlæste referater. "
+            f"Kendte: {', '.join(sorted(known))}."
+        )
+    return found
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings,
+        answerer: Answerer | None = None,
+        embed_model: BaseEmbedding | None = None,
+    ) -> None:
+        """`embed_model` replaces the configured embedder (the benchmark's stand-in)."""
+        self.settings = settings
+        self.embed_model = embed_model or build_embed_model(settings)
+        self.store = ChunkStore(settings, self.embed_model)
+        self.retriever = HybridRetriever(
+            self.store, settings, build_reranker(settings, self.embed_model, self.store)
+        )
+        self.extractive = ExtractiveAnswerer(
+            settings, self.retriever.item_chunks, self.retriever.idf, self.retriever.known
+        )
+        self.llm = build_llm(settings)
+        if answerer is None and self.llm is not None:
+            answerer = GenerativeAnswerer(
+                settings, self.llm, self.extractive, self.retriever.item_chunks
+            )
+        self.answerer = answerer or self.extractive
+
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        *,
+        municipality: str | None = None,
+        on_file: Callable[[Path], None] | None = None,
+        on_written: Callable[[list[str]], None] | None = None,
+    ) -> IngestReport:
+        report = ingest_paths(
+            paths,
+            self.store,
+            self.settings,
+            municipality=municipality,
+            on_file=on_file,
+            on_written=on_written,
+        )
+        self.retriever.refresh()
+        return report
+
+    def check_question(self, question: str) -> str:
+        question = question.strip()
+        if not question:
+            raise InvalidQuestion("Skriv et spørgsmål.")
+        if len(question) > self.settings.max_question_chars:
+            raise InvalidQuestion(
+                f"Spørgsmålet er for langt ({len(question)} tegn); "
+                f"højst {self.settings.max_question_chars} tegn."
+            )
+        return question
+
+    def case_timeline(
+        self, case_number: str, filters: SearchFilter | None = None
+    ) -> list[Treatment]:
+        """Every treatment of a case in the index, newest first; the number may be written
+        in any of the usual ways ("23/7010", "23-007010"). `filters` narrow it, e.g. to one
+        municipality when two systems use the same number."""
+        key = normalise_case_number(case_number)
+        where = replace(self.resolve_filters(filters or SearchFilter()), case_key=key)
+        treatments = case_timeline(self.retriever.chunks_matching(where))
+        if not treatments:
+            raise UnknownCase(case_number)
+        return treatments
+
+    def resolve_filters(self, filters: SearchFilter) -> SearchFilter:
+        """Explicit names as the index spells them ("vejle" -> "Vejle", "naestved" ->
+        "Næstved"); a name the index does not hold is an error, not an empty result."""
+        vocabulary = self.retriever.vocabulary
+        municipality = _known_name(
+            filters.municipality, vocabulary.municipalities, municipality_in_question, "Kommunen"
+        )
+        committee = _known_name(
+            filters.committee, vocabulary.committees, committee_in_question, "Udvalget"
+        )
+        section = filters.section
+        if section is not None:
+            section = SECTION_HEADINGS.get(section.strip().lower().rstrip(":"))
+            if section is None:
+                known = ", ".join(sorted(set(SECTION_HEADINGS.values())))
+                raise InvalidQuestion(
+                    f"Afsnittet '{filters.section}' kendes ikke. Kendte: {known}."
+                )
+        case_key = normalise_case_number(filters.case_key) if filters.case_key else None
+        return replace(
+            filters,
+            municipality=municipality,
+            committee=committee,
+            section=section,
+            case_key=case_key,
+        )
+
+    def filters_in_question(self, question: str) -> SearchFilter:
+        """Filters the question itself sets: municipality, committee, dates, case, item."""
+        return filters_in_question(question, self.retriever.vocabulary)
+
+    def retrieve(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        mode: Mode = "hybrid",
+        filters: SearchFilter | None = None,
+        *,
+        read_filters: bool = True,
+    ) -> Retrieval:
+        """The agenda items for `question`, best first, before any answer is written.
+
+        `filters` are the user's explicit choices (CLI flags, the UI's filter fields) and
+        always hold. Filters read from the question (`read_filters`) narrow the search too;
+        if they leave nothing, the search runs without them and `note` says so. The
+        evaluation's retrieval-only mode and benchmark call this directly."""
+        query, explicit, where = self._plan(question, history, filters, read_filters)
+        return self._search_in_conversation(query, history, mode, explicit, where, read_filters)
+
+    def _plan(
+        self,
+        question: str,
+        history: Sequence[Turn],
+        filters: SearchFilter | None,
+        read_filters: bool = True,
+    ) -> tuple[str, SearchFilter, SearchFilter]:
+        """The query to search with, the user's explicit filters, and the filters that hold."""
+        question = self.check_question(question)
+        if self.retriever.chunk_count == 0:
+            raise IndexNotBuilt(self.settings.chroma_host or self.settings.index_dir)
+        query = standalone_question(question, history)
+        explicit = self.resolve_filters(filters or SearchFilter())
+        if not read_filters:
+            return query, explicit, explicit
+        return query, explicit, explicit.merged_over(self.filters_in_question(query))
+
+    def _conversation_municipality(
+        self, history: Sequence[Turn], where: SearchFilter
+    ) -> str | None:
+        """The municipality the conversation is about, for a question that names none: the
+        newest user turn naming one. "Fortæl om IPS-projektet i Mariagerfjord" followed by
+        "Hvornår godkendte byrådet strategien?" means Mariagerfjord's council, although the
+        second question does not point back. A case number identifies its matter better than
+        the conversation does, so it is not narrowed."""
+        if where.municipality is not None or where.case_key is not None:
+            return None
+        for turn in reversed(history[-MAX_HISTORY_TURNS:]):
+            if turn["role"] == "user":
+                named = self.filters_in_question(turn["content"]).municipality
+                if named is not None:
+                    return named
+        return None
+
+    def _search_in_conversation(
+        self,
+        query: str,
+        history: Sequence[Turn],
+        mode: Mode,
+        explicit: SearchFilter,
+        where: SearchFilter,
+        read_filters: bool,
+        language: Language = DANISH,
+    ) -> Retrieval:
+        """`_search`, first within the conversation's municipality when the question names
+        none (and filters are read from questions at all). The user did not ask for that
+        municipality, so when nothing there answers the question the search runs as the
+        question alone would."""
+        carried = self._conversation_municipality(history, where) if read_filters else None
+        if carried is not None:
+            # No relaxing here: a search that leaves the municipality is the plain one below.
+            within = replace(where, municipality=carried)
+            hits = self.retriever.search(
+                query, mode=mode, top_items=self.settings.answer_candidates, where=within
+            )
+            if (
+                hits
+                and not self.extractive.answer(query, hits, where.names_item, language).abstained
+            ):
+                return Retrieval(query=query, where=within, hits=tuple(hits))
+        return self._search(query, mode, explicit, where, language)
+
+    def _search(
+        self,
+        query: str,
+        mode: Mode,
+        explicit: SearchFilter,
+        where: SearchFilter,
+        language: Language = DANISH,
+    ) -> Retrieval:
+        candidates = self.settings.answer_candidates
+        hits = self.retriever.search(query, mode=mode, top_items=candidates, where=where)
+        note = ""
+        # Relax what the question implied, dates first (they are the likeliest misreading),
+        # then every implied filter; the user's explicit filters always stay.
+        for relaxed in (explicit.merged_over(where.without_dates()), explicit):
+            if hits or relaxed == where:
+                continue
+            hits = self.retriever.search(query, mode=mode, top_items=candidates, where=relaxed)
+            if hits:
+                note = self._relaxed_note(where, relaxed, language) + "\n\n"
+        return Retrieval(query=query, where=where, hits=tuple(hits), note=note)
+
+    def _relaxed_note(self, where: SearchFilter, relaxed: SearchFilter, language: Language) -> str:
+        """What the answer says when the question's own filters had to be relaxed."""
+        name = "relaxed" if relaxed.describe() else "relaxed_everywhere"
+        return load_prompt(self.settings.prompts_dir, name, language).format(
+            where=where.describe(language), relaxed=relaxed.describe(language)
+        )
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        mode: Mode = "hybrid",
+        filters: SearchFilter | None = None,
+        *,
+        read_filters: bool = True,
+    ) -> Answer:
+        """Answer `question` in the conversation `history` (filters as in `retrieve`)."""
+        for event in self.ask_stream(question, history, mode, filters, read_filters=read_filters):
+            if isinstance(event, Answer):
+                return event
+        raise AssertionError("ask_stream ends with an Answer")
+
+    def ask_stream(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        mode: Mode = "hybrid",
+        filters: SearchFilter | None = None,
+        *,
+        read_filters: bool = True,
+    ) -> Iterator[str | Answer]:
+        """The answer's text in pieces as it is written (checked sentences from an LLM, the
+        whole text from the extractive answerer), then the final Answer."""
+        question = self.check_question(question)
+        # The user's own words decide the answer's language, not the search query (which
+        # may carry earlier questions or an LLM's rewrite).
+        language = answer_language(question, history)
+        if self.llm is not None and history and leans(question):
+            question_for_search = self.condense(question, history)
+        else:
+            question_for_search = question
+        query, explicit, where = self._plan(question_for_search, history, filters, read_filters)
+        if where.case_key and STATUS_QUESTION.search(question):
+            # A case's course: every treatment within the user's filters (case numbers are
+            # only unique within one municipality's system), whatever the dates.
+            treatments = self.case_timeline(where.case_key, where.without_dates())
+            answer = timeline_answer(question, treatments, self.settings.prompts_dir)
+            yield replace(answer, scope=where.without_dates().describe())
+            return
+        retrieval = self._search_in_conversation(
+            query, history, mode, explicit, where, read_filters, language
+        )
+        pinned = bool(retrieval.hits) and where.names_item
+        if retrieval.note:
+            yield retrieval.note
+        answer = None
+        for event in self.answerer.stream(query, retrieval.hits, pinned=pinned, language=language):
+            if isinstance(event, Answer):
+                answer = event
+            else:
+                yield event
+        assert answer is not None
+        yield replace(
+            answer,
+            question=question,
+            text=retrieval.note + answer.text,
+            scope=retrieval.where.describe(language),
+        )
+
+    def condense(self, question: str, history: Sequence[Turn]) -> str:
+        """A follow-up rewritten by the LLM into a question that stands alone. If the model
+        gives nothing usable, the question is used as it is (the carried-over earlier
+        questions still steer the search, see `standalone_question`)."""
+        assert self.llm is not None
+        turns = "\n".join(
+            f"{'Bruger' if t['role'] == 'user' else 'Assistent'}: {t['content'][:500]}"
+            for t in history[-MAX_HISTORY_TURNS:]
+        )
+        prompt = load_prompt(self.settings.prompts_dir, "condense").format(
+            history=turns, question=question
+        )
+        try:
+            rewritten = self.llm.complete(prompt).text.strip().splitlines()
+        except Exception:
+            return question
+        first = rewritten[0].strip() if rewritten else ""
+        # Small models echo the transcript ("Bruger: ..."); the label is not the question.
+        first = re.sub(r"^(?:Bruger|Assistent|Omskrevet spørgsmål)\s*:\s*", "", first)
+        if not first or len(first) > 3 * len(question) + 200:
+            return question
+        if not set(terms(question)) & set(terms(first)):
+            first = f"{question} {first}"  # the rewrite lost the new question: keep both
+        return self.check_question(first)
+
+    def item_sections(self, citation: Citation) -> list[tuple[str, str]]:
+        """The cited item's whole text as (section, paragraph) in reading order, for the
+        source card's "whole item" view. Chunk windows may repeat a line; it is shown once."""
+        day = dt.date.fromisoformat(citation.meeting_date)
+        where = SearchFilter(
+            municipality=citation.municipality,
+            date_from=day,
+            date_to=day,
+            item_number=citation.item_number,
+        )
+        chunks = [c for c in self.retriever.chunks_matching(where) if c.source == citation.source]
+        chunks.sort(key=lambda chunk: chunk.position)
+        seen: set[str] = set()
+        paragraphs = []
+        for section, line in section_lines(chunks):
+            if line not in seen:
+                seen.add(line)
+                paragraphs.append((section, line))
+        return paragraphs
