@@ -12,6 +12,7 @@ import pytest
 
 from assistant.core.config import PROJECT_ROOT, Settings
 from assistant.service.assistant import Assistant
+from assistant.service.wiring import build_assistant
 
 MINUTES_DIR = PROJECT_ROOT / "eval" / "minutes"
 QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
@@ -60,7 +61,7 @@ FILES = (MARIAGERFJORD, LEJRE, AABENRAA, VEJLE, NAESTVED)
 def sample_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """All five samples ingested once into a Chroma store in a temporary folder."""
     settings = Settings(index_dir=tmp_path_factory.mktemp("index"))
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     report = assistant.ingest([MINUTES_DIR])
     assert report.meetings == 5, report
     return assistant

@@ -23,6 +23,7 @@ from assistant.components.gguf_models import MODELS, fetch_model
 from assistant.core.config import Settings
 from assistant.core.types import Answer
 from assistant.service.assistant import Assistant
+from assistant.service.wiring import build_assistant
 
 SERVER_START_S = 180
 
@@ -80,7 +81,7 @@ def llama_server(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def llm_assistant(index_dir: Path, **llm: object) -> Assistant:
     # Temperature 0: the same prompt gives the same text, so a failure can be reproduced.
-    return Assistant(Settings(index_dir=index_dir, llm_temperature=0.0, **llm))
+    return build_assistant(Settings(index_dir=index_dir, llm_temperature=0.0, **llm))
 
 
 def served_assistant(index_dir: Path, base_url: str) -> Assistant:

@@ -9,21 +9,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.evaluation.bench import HashingEmbedding, leaks
+from assistant.evaluation.bench import HashingEmbedder, leaks
 from assistant.evaluation.evaluate import Question, run_eval
 from assistant.service.assistant import Assistant
 from tests.conftest import referat
 
 
-def test_hashing_embedding_is_a_deterministic_unit_vector() -> None:
-    embedder = HashingEmbedding()
-    first = np.array(embedder.get_text_embedding("Puljen IPS for unge - tilsagn om midler"))
-    again = np.array(embedder.get_text_embedding("Puljen IPS for unge - tilsagn om midler"))
+def test_hashing_embedder_is_a_deterministic_unit_vector() -> None:
+    embedder = HashingEmbedder()
+    text = "Puljen IPS for unge - tilsagn om midler"
+    first, again = (np.array(v) for v in embedder.embed_batch([text, text], "passage"))
     assert first.shape == (384,)
     assert np.allclose(first, again)
     assert abs(float(np.linalg.norm(first)) - 1.0) < 1e-5
-    related = np.array(embedder.get_query_embedding("tilsagn fra puljen IPS for unge"))
-    unrelated = np.array(embedder.get_query_embedding("vejarbejde på Skelbækvej"))
+    related, unrelated = (
+        np.array(v)
+        for v in embedder.embed_batch(
+            ["tilsagn fra puljen IPS for unge", "vejarbejde på Skelbækvej"], "query"
+        )
+    )
     assert float(first @ related) > float(first @ unrelated)
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core.chunk_format import CLOSED_BODY
 from assistant.core.types import Chunk, Meeting
-from assistant.ingest.chunk import CLOSED_BODY, chunk_meeting
+from assistant.ingest.chunk import chunk_meeting
 from assistant.ingest.parse import parse_file, parse_minutes
 from tests.conftest import AABENRAA, FILES, LEJRE, MARIAGERFJORD, NAESTVED, VEJLE
 from tests.conftest import MINUTES_DIR as MINUTES

@@ -16,12 +16,13 @@ import pytest
 
 from assistant.answer.guard import guard, numbers_in
 from assistant.app.ui.app import source_card
+from assistant.core.chunk_format import CLOSED_BODY
 from assistant.core.config import Settings
 from assistant.core.types import Answer
-from assistant.ingest.chunk import CLOSED_BODY
 from assistant.ingest.parse import parse_minutes
 from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant
+from assistant.service.wiring import build_assistant
 from tests import llm_support
 from tests.conftest import referat
 from tests.llm_support import served_assistant
@@ -130,14 +131,14 @@ def minutes_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def index_dir(minutes_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("closed-index")
-    report = Assistant(Settings(index_dir=folder)).ingest([minutes_file])
+    report = build_assistant(Settings(index_dir=folder)).ingest([minutes_file])
     assert report.meetings == 1 and report.items == 5, report
     return folder
 
 
 @pytest.fixture(scope="module")
 def extractive(index_dir: Path) -> Assistant:
-    return Assistant(Settings(index_dir=index_dir))
+    return build_assistant(Settings(index_dir=index_dir))
 
 
 def test_no_stored_chunk_holds_closed_content(extractive: Assistant) -> None:

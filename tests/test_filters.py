@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.components.embedders import embed_query
 from assistant.core.config import Settings
 from assistant.core.errors import ConfigError, InvalidQuestion, UnknownCase
 from assistant.core.types import Chunk, ItemHit
@@ -563,7 +564,7 @@ def test_embedding_reranker_rescores_every_hit(sample_assistant: Assistant) -> N
     question = "Status på indsatsen for unge og beskæftigelse"
     hits = sample_assistant.retriever.search(question, mode="bm25", top_items=20)
     assert len(hits) > 3 and all(h.dense_similarity == 0 for h in hits)
-    reranker = EmbeddingReranker(sample_assistant.embed_model, sample_assistant.store)
+    reranker = EmbeddingReranker(sample_assistant.embedder, sample_assistant.store)
     reranked = reranker.rerank(question, hits)
 
     # A permutation: the same items with the same chunks and fused scores.
@@ -575,7 +576,7 @@ def test_embedding_reranker_rescores_every_hit(sample_assistant: Assistant) -> N
     assert all(0 < s <= 1.0 + 1e-6 for s in similarities)
     assert all(a >= b - 1e-6 for a, b in itertools.pairwise(similarities))
     # Each similarity is the best cosine between the question and the item's chunks.
-    query = np.asarray(sample_assistant.embed_model.get_query_embedding(question))
+    query = np.asarray(embed_query(sample_assistant.embedder, question))
     vectors = sample_assistant.store.vectors([c.id for h in hits for c in h.chunks])
     for hit in reranked:
         best = max(
@@ -594,7 +595,7 @@ def test_a_retriever_with_the_reranker_returns_items_by_similarity(
     retriever = HybridRetriever(
         sample_assistant.store,
         settings,
-        EmbeddingReranker(sample_assistant.embed_model, sample_assistant.store),
+        EmbeddingReranker(sample_assistant.embedder, sample_assistant.store),
     )
     where = SearchFilter(municipality="Aabenraa")
     hits = retriever.search("Hvornår er ansøgningsperioden for CSR-mærket?", where=where)
@@ -605,7 +606,7 @@ def test_a_retriever_with_the_reranker_returns_items_by_similarity(
 
 
 def test_build_reranker_from_settings(sample_assistant: Assistant, tmp_path: Path) -> None:
-    embed, store = sample_assistant.embed_model, sample_assistant.store
+    embed, store = sample_assistant.embedder, sample_assistant.store
     assert build_reranker(Settings(reranker="none"), embed, store) is None
     assert build_reranker(Settings(reranker=""), embed, store) is None
     assert isinstance(

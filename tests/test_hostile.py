@@ -22,11 +22,11 @@ from pydantic import Field
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.generative import GenerativeAnswerer
 from assistant.app.ui.app import ChatApp, history_turns, linked_markers, literal, typed
+from assistant.core.chunk_format import SENTENCE_END
 from assistant.core.config import PROJECT_ROOT
 from assistant.core.errors import InvalidQuestion, ReferatError
 from assistant.core.types import Answer
 from assistant.danish.language import answer_language, format_date, text_language
-from assistant.ingest.chunk import SENTENCE_END
 from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant
 from assistant.service.feedback import FeedbackStore

@@ -23,6 +23,7 @@ from assistant.core.config import PROJECT_ROOT, Settings
 from assistant.core.types import Answer
 from assistant.ingest.parse import parse_minutes
 from assistant.service.assistant import Assistant
+from assistant.service.wiring import build_assistant
 from tests import llm_support
 from tests.conftest import MINUTES_DIR
 from tests.llm_support import llm_assistant, served_assistant, unsupported_numbers
@@ -95,7 +96,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     minutes = tmp_path_factory.mktemp("injected-minutes") / "faxe-bfu-2024-03-12.txt"
     minutes.write_text(INJECTED_MINUTES, encoding="utf-8")
     folder = tmp_path_factory.mktemp("injection-index")
-    report = Assistant(Settings(index_dir=folder)).ingest([MINUTES_DIR, minutes])
+    report = build_assistant(Settings(index_dir=folder)).ingest([MINUTES_DIR, minutes])
     assert report.meetings == 6 and not report.skipped, report
     return folder
 

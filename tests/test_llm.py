@@ -17,6 +17,7 @@ pytest.importorskip("llama_cpp", reason="the optional extra: pip install -e '.[l
 from assistant.core.config import Settings
 from assistant.core.types import Answer
 from assistant.service.assistant import Assistant
+from assistant.service.wiring import build_assistant
 from tests import llm_support
 from tests.conftest import MINUTES_DIR
 from tests.llm_support import llm_assistant as _assistant
@@ -36,7 +37,7 @@ NEAR_MISS = "Hvor mange penge har Aabenraa Kommune afsat i alt til Velfærdsafta
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("llm-index")
-    Assistant(Settings(index_dir=folder)).ingest([MINUTES_DIR])
+    build_assistant(Settings(index_dir=folder)).ingest([MINUTES_DIR])
     return folder
 
 

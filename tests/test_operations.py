@@ -32,6 +32,7 @@ from assistant.ingest.chunk import chunk_meeting
 from assistant.ingest.parse import parse_file
 from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant
+from assistant.service.wiring import build_assistant
 from tests.conftest import LEJRE, REFERAT, SAMPLES, referat
 from tests.test_browser import ROSKILDE_MINUTES, _free_port, _serving, _status
 
@@ -76,7 +77,9 @@ def test_a_second_writer_is_refused_and_told_who_writes(tmp_path: Path) -> None:
         assert f"proces {os.getpid()}" in refused.stderr  # names the holder
         assert "Traceback" not in refused.stderr
     # Nothing stored was touched, and once the writer is gone the next one gets in.
-    assert Assistant(settings).store.count() == len(_expected_chunks(SAMPLES["Lejre"], settings))
+    assert build_assistant(settings).store.count() == len(
+        _expected_chunks(SAMPLES["Lejre"], settings)
+    )
     again = referat("ingest", str(SAMPLES["Vejle"]), index=index)
     assert again.returncode == 0, again.stderr
 
@@ -132,7 +135,7 @@ def _assert_consistent(index: Path, files: dict[str, Path], must_hold: list[str]
     # the process, and this one opened it before the last ingest wrote to it.
     SharedSystemClient.clear_system_cache()
     settings = Settings(index_dir=index)
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     stored = assistant.store.all_chunks()
     by_source: dict[str, dict[str, str]] = {}
     for chunk in stored:
@@ -205,9 +208,9 @@ def test_a_source_left_half_replaced_is_rewritten_on_the_next_run(tmp_path: Path
         max_words=settings.chunk_max_words,
         file_sha=sha,
     )
-    assistant = Assistant(settings)
+    assistant = build_assistant(settings)
     store = assistant.store
-    vectors = assistant.embed_model.get_text_embedding_batch([c.text for c in new])
+    vectors = assistant.embedder.embed_batch([c.text for c in new], "passage")
     store._collection.delete(ids=[c.id for c in new])
     store._vector_store.add([_to_node(c, v) for c, v in zip(new, vectors, strict=True)])
     assert store.count() > len(new)  # the old version's extra chunks are still there
@@ -215,7 +218,7 @@ def test_a_source_left_half_replaced_is_rewritten_on_the_next_run(tmp_path: Path
 
     rerun = referat("ingest", str(folder), index=index)
     assert rerun.returncode == 0, rerun.stderr
-    stored = Assistant(settings).store.all_chunks()
+    stored = build_assistant(settings).store.all_chunks()
     assert {c.id for c in stored} == {c.id for c in new}
 
 

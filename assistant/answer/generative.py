@@ -1,4 +1,4 @@
-"""Generative answers from an LLM (llama-index), kept honest by the citation guard.
+"""Generative answers from an LLM, kept honest by the citation guard.
 
 The extractive answerer runs first: it orders the retrieved items by evidence and decides
 whether the minutes answer the question at all. Only then is the model asked, with the items
@@ -18,9 +18,6 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
-from llama_index.core.base.llms.types import ChatMessage, MessageRole
-from llama_index.core.llms import LLM
-
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.guard import (
     GuardResult,
@@ -31,22 +28,23 @@ from assistant.answer.guard import (
     without_instructions,
 )
 from assistant.answer.prompts import load_prompt
+from assistant.components.llms import ChatModel, Message
+from assistant.core.chunk_format import section_lines
 from assistant.core.config import Settings
 from assistant.core.types import Answer, Chunk, Citation, ItemHit, danish_date
 from assistant.danish.language import DANISH, LANGUAGE_NAMES, Language
-from assistant.ingest.chunk import section_lines
 
 NOT_IN_MINUTES = re.compile(r"fremgår ikke af referaterne", re.IGNORECASE)
 PASSAGE_WORDS = 350  # per cited item: small local models read slowly on 2 cores
 
 
 class GenerativeAnswerer:
-    """Answerer protocol over a llama-index `LLM` (local GGUF or an OpenAI-compatible server)."""
+    """Answerer protocol over a `ChatModel` (local GGUF or an OpenAI-compatible server)."""
 
     def __init__(
         self,
         settings: Settings,
-        llm: LLM,
+        llm: ChatModel,
         extractive: ExtractiveAnswerer,
         item_chunks: Callable[[ItemHit], list[Chunk]],
     ) -> None:
@@ -97,9 +95,9 @@ class GenerativeAnswerer:
         )
         user = load_prompt(self._settings.prompts_dir, "answer_user")
         messages = [
-            ChatMessage(role=MessageRole.SYSTEM, content=system),
-            ChatMessage(
-                role=MessageRole.USER,
+            Message(role="system", content=system),
+            Message(
+                role="user",
                 content=user.format(
                     passages="\n\n".join(passages.values()),
                     question=question,
@@ -120,8 +118,8 @@ class GenerativeAnswerer:
 
         def checked() -> Iterator[GuardResult]:
             buffer = ""
-            for response in self._llm.stream_chat(messages):
-                buffer += response.delta or ""
+            for piece in self._llm.stream_chat(messages):
+                buffer += piece
                 finished, buffer = complete_sentences(buffer)
                 for sentence in finished:
                     yield check(sentence)

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 from bm25s.stopwords import STOPWORDS_EN
 
+from assistant.core.chunk_format import SENTENCE_END
 from assistant.core.types import Answer, Citation
 from assistant.danish.text import STOPWORDS, terms
-from assistant.ingest.chunk import SENTENCE_END
 
 MARKER = re.compile(r"\[(\d+)\]")
 # A number as written in Danish minutes: 1.609.500 / 3,25 / 38 / 2024. The thousands dots

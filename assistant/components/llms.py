@@ -1,4 +1,7 @@
-"""LLM backends behind one llama-index `LLM`: an OpenAI-compatible server or a local GGUF.
+"""LLM backends behind our own `ChatModel`: an OpenAI-compatible server or a local GGUF.
+
+The answer stage sees only `ChatModel` and `Message`; llama-index's `LLM` (which does the
+server protocol and llama-cpp's prompt handling) stays inside this module.
 
 `openai-compatible` covers Ollama, vLLM, LM Studio, llama.cpp's server and Azure OpenAI's
 OpenAI-compatible endpoint: a base URL, a model name and a key from the environment.
@@ -8,19 +11,54 @@ OpenAI-compatible endpoint: a base URL, a model name and a key from the environm
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
 
-from llama_index.core.base.llms.types import ChatMessage
+from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.llms import LLM
 
 from assistant.core.config import Settings
 from assistant.core.errors import ConfigError
 
 
-def build_llm(settings: Settings) -> LLM | None:
-    """The configured LLM, or None for the extractive answerer."""
+@dataclass(frozen=True)
+class Message:
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class ChatModel(Protocol):
+    def stream_chat(self, messages: Sequence[Message]) -> Iterator[str]:
+        """The reply to `messages`, piece by piece as the model writes it."""
+        ...
+
+    def complete(self, prompt: str) -> str: ...
+
+
+class LlamaIndexChatModel:
+    """A llama-index `LLM` as our `ChatModel`."""
+
+    def __init__(self, llm: LLM) -> None:
+        self._llm = llm
+
+    def stream_chat(self, messages: Sequence[Message]) -> Iterator[str]:
+        chat = [ChatMessage(role=MessageRole(m.role), content=m.content) for m in messages]
+        for response in self._llm.stream_chat(chat):
+            yield response.delta or ""
+
+    def complete(self, prompt: str) -> str:
+        return self._llm.complete(prompt).text
+
+
+def build_llm(settings: Settings) -> ChatModel | None:
+    """The configured model, or None for the extractive answerer."""
     if settings.llm == "extractive":
         return None
+    return LlamaIndexChatModel(_llama_index_llm(settings))
+
+
+def _llama_index_llm(settings: Settings) -> LLM:
     if settings.llm == "openai-compatible":
         from llama_index.llms.openai_like import OpenAILike
 

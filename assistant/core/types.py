@@ -196,6 +196,30 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Treatment:
+    """One agenda item at one meeting that treated the case: its first chunk carries the
+    meeting and item fields, `decision` the decision as printed ("" when none is)."""
+
+    chunk: Chunk
+    decision: str
+
+    def to_json(self) -> dict:
+        chunk = self.chunk
+        return {
+            "municipality": chunk.municipality,
+            "committee": chunk.committee,
+            "meeting_date": chunk.meeting_date,
+            "item_number": chunk.item_number,
+            "item_title": chunk.item_title,
+            "case_number": chunk.case_number,
+            "source": chunk.source,
+            "decision_status": chunk.decision_status,
+            "decision": self.decision,
+            "closed": chunk.closed,
+        }
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str

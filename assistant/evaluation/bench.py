@@ -18,52 +18,36 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
 
+from assistant.components.embedders import EmbedKind
 from assistant.core.types import day_number
 from assistant.danish.text import terms
 from assistant.evaluation.evaluate import Question, metrics, percentile, run_eval
-from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant, standalone_question
 
 HASHING_MODEL_NAME = "feature-hashing-384 (benchmark stand-in)"
 
 
-class HashingEmbedding(BaseEmbedding):
+class HashingEmbedder:
     """A stand-in embedder for latency at 10,000 meetings: stemmed terms hashed into 384
     signed dimensions. Same dimension as e5-small, so Chroma's index has the same size and
-    search cost; embedding ~200,000 chunks with e5 on 2 cores would take about a day."""
+    search cost; embedding ~200,000 chunks with e5 on 2 cores would take about a day.
+    Its vectors depend on the words, so ranking is still exercised (not a constant vector)."""
 
-    _dimension: int = PrivateAttr(default=384)
+    name = HASHING_MODEL_NAME
+    dimension = 384
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(model_name=HASHING_MODEL_NAME, embed_batch_size=256, **kwargs)
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "HashingEmbedding"
+    def embed_batch(self, texts: Sequence[str], kind: EmbedKind) -> list[list[float]]:
+        return [self._vector(text) for text in texts]
 
     def _vector(self, text: str) -> list[float]:
-        vector = np.zeros(self._dimension, dtype=np.float32)
+        vector = np.zeros(self.dimension, dtype=np.float32)
         for term in terms(text):
             digest = hashlib.blake2b(term.encode(), digest_size=8).digest()
             value = int.from_bytes(digest, "little")
-            vector[value % self._dimension] += 1.0 if value >> 63 else -1.0
+            vector[value % self.dimension] += 1.0 if value >> 63 else -1.0
         norm = float(np.linalg.norm(vector)) or 1.0
         return (vector / norm).tolist()
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self._vector(query)
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._vector(query)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._vector(text)
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return [self._vector(text) for text in texts]
 
 
 @dataclass(frozen=True)
@@ -86,11 +70,11 @@ def ingest_timed(
 
 def embedder_seconds_per_chunk(assistant: Assistant, sample: int = 48) -> float:
     """The embedding model alone on stored chunk texts, in batches as ingestion uses them."""
-    texts = [chunk.text for chunk in assistant.retriever.chunks_matching(SearchFilter())][:sample]
+    texts = [chunk.text for chunk in assistant.chunks()][:sample]
     if not texts:
         return 0.0
     started = time.perf_counter()
-    assistant.embed_model.get_text_embedding_batch(texts)
+    assistant.embedder.embed_batch(texts, "passage")
     return round((time.perf_counter() - started) / len(texts), 4)
 
 
@@ -141,10 +125,8 @@ def evaluate_index(
     narrowed = metrics(identifying, [by_id[q.id] for q in identifying])["overall"]
     return {
         "label": label,
-        "chunks": assistant.retriever.chunk_count,
-        "meetings": len(
-            {c.meeting_id for c in assistant.retriever.chunks_matching(SearchFilter())}
-        ),
+        "chunks": assistant.searchable_chunks(),
+        "meetings": len({c.meeting_id for c in assistant.chunks()}),
         "reranker": assistant.settings.reranker,
         **{k: figures[k] for k in ("hit@1", "hit@5", "mrr", "latency_p50_s", "latency_p95_s")},
         "identifying_questions": narrowed["questions"],
@@ -166,24 +148,11 @@ def latency_only(assistant: Assistant, questions: Sequence[Question], label: str
     latencies = sorted(row["latency_s"] for row in rows)
     return {
         "label": label,
-        "chunks": assistant.retriever.chunk_count,
-        "embedder": assistant.embed_model.model_name,
+        "chunks": assistant.searchable_chunks(),
+        "embedder": assistant.embedder.name,
         "latency_p50_s": percentile(latencies, 0.5),
         "latency_p95_s": percentile(latencies, 0.95),
     }
-
-
-_EMBED_COST_SCRIPT = """
-import json, sys, time
-from assistant.core.config import Settings
-from assistant.components.embedders import build_embed_model
-texts = json.load(sys.stdin)
-model = build_embed_model(Settings())
-model.get_text_embedding_batch(texts[:2])
-started = time.perf_counter()
-model.get_text_embedding_batch(texts)
-print((time.perf_counter() - started) / len(texts))
-"""
 
 
 def embed_cost_per_chunk(texts: Sequence[str], threads: int | None) -> float:
@@ -199,7 +168,7 @@ def embed_cost_per_chunk(texts: Sequence[str], threads: int | None) -> float:
         if threads is not None:
             env[name] = str(threads)
     result = subprocess.run(
-        [sys.executable, "-c", _EMBED_COST_SCRIPT],
+        [sys.executable, "-m", "assistant.evaluation.embed_cost"],
         input=json.dumps(list(texts)),
         capture_output=True,
         text=True,

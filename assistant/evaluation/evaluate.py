@@ -20,6 +20,7 @@ from assistant.core.types import Citation
 from assistant.search.hybrid import Mode
 from assistant.search.rerank import Reranker
 from assistant.service.assistant import Assistant
+from assistant.service.wiring import with_reranker
 
 # The depth of hit@k and MRR, and the items a retrieval-only row records (an answer cites
 # at most `Settings.top_items`, also 5).
@@ -138,30 +139,28 @@ def retrieval_benchmark(
     """Every retrieval setting with and without the filters read from the question, on one
     index in one run. Per setting: the retriever's own ranking (retrieval-only hit@1/@5,
     MRR, latency) and the cited answer built on it (hit@1, answer-key match)."""
-    original = assistant.retriever.reranker
+    # One variant per second stage, the same index: tools never change a built assistant.
+    variants = {False: with_reranker(assistant, None), True: with_reranker(assistant, reranker)}
     table = []
-    try:
-        for label, mode, reranked in BENCHMARK_SETTINGS:
-            assistant.retriever.reranker = reranker if reranked else None
-            for read_filters in (True, False):
-                ranked = metrics(questions, run_eval(
-                    assistant, questions, mode, retrieval_only=True, read_filters=read_filters
-                ))["overall"]  # fmt: skip
-                answered = metrics(
-                    questions, run_eval(assistant, questions, mode, read_filters=read_filters)
-                )["overall"]
-                table.append({
-                    "retrieval": label,
-                    "reranker": reranker.name if reranked else "none",
-                    "question_filters": read_filters,
-                    **{name: ranked[name] for name in ("hit@1", "hit@5", "mrr")},
-                    "latency_p50_s": ranked["latency_p50_s"],
-                    "latency_p95_s": ranked["latency_p95_s"],
-                    "answer_hit@1": answered["hit@1"],
-                    "answer_match": answered["answer_match"],
-                })  # fmt: skip
-    finally:
-        assistant.retriever.reranker = original
+    for label, mode, reranked in BENCHMARK_SETTINGS:
+        variant = variants[reranked]
+        for read_filters in (True, False):
+            ranked = metrics(questions, run_eval(
+                variant, questions, mode, retrieval_only=True, read_filters=read_filters
+            ))["overall"]  # fmt: skip
+            answered = metrics(
+                questions, run_eval(variant, questions, mode, read_filters=read_filters)
+            )["overall"]
+            table.append({
+                "retrieval": label,
+                "reranker": reranker.name if reranked else "none",
+                "question_filters": read_filters,
+                **{name: ranked[name] for name in ("hit@1", "hit@5", "mrr")},
+                "latency_p50_s": ranked["latency_p50_s"],
+                "latency_p95_s": ranked["latency_p95_s"],
+                "answer_hit@1": answered["hit@1"],
+                "answer_match": answered["answer_match"],
+            })  # fmt: skip
     return table
 
 

@@ -8,43 +8,11 @@ line of its own ("Beslutning:"), which the answerer uses to know where a sentenc
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
+from assistant.core.chunk_format import CLOSED_BODY, SENTENCE_END, section_label
 from assistant.core.types import AgendaItem, Chunk, Meeting, danish_date, day_number
 from assistant.danish.case_numbers import normalise_case_number
-from assistant.ingest.parse import SECTION_HEADINGS
-
-# A sentence ends at . ! ? before a capital or digit, but not after the abbreviations Danish
-# minutes use before figures and names ("ca. 1.609.500 kr.", "bl.a. Aarhus", "jf. § 6").
-_ABBREVIATIONS = (
-    "ca",
-    "fx",
-    "nr",
-    "jf",
-    "bl.a",
-    "f.eks",
-    "mv",
-    "m.v",
-    "kl",
-    "d",
-    "pkt",
-    "inkl",
-    "ekskl",
-    "evt",
-    "mht",
-    "ift",
-    "vedr",
-    "dvs",
-    "pga",
-    "St",
-)
-# A list number ("1. Til efterretning.", "... følgende: 2. At ...") is not a sentence.
-SENTENCE_END = re.compile(
-    "".join(rf"(?<!\b{re.escape(a)}\.)" for a in _ABBREVIATIONS)
-    + r"(?<!^\d\.)(?<!^\d\d\.)(?<!\s\d\.)(?<!\s\d\d\.)(?<=[.!?])\s+(?=[A-ZÆØÅ0-9\"«“])",
-    re.MULTILINE,
-)
 
 
 def header_line(meeting: Meeting, item: AgendaItem) -> str:
@@ -59,38 +27,8 @@ def header_line(meeting: Meeting, item: AgendaItem) -> str:
     return " · ".join(parts)
 
 
-def section_label(heading: str) -> str:
-    return f"{heading}:"
-
-
-SECTION_LABELS = {section_label(name) for name in SECTION_HEADINGS.values()} | {"Tekst:"}
-
-
-def section_lines(chunks: Sequence[Chunk]) -> Iterator[tuple[str, str]]:
-    """(section, line) for the non-empty body lines of an item's chunks in reading order."""
-    for chunk in chunks:
-        section = "Tekst"
-        for line in chunk.body.split("\n"):
-            line = line.strip()
-            if not line:
-                continue
-            if line in SECTION_LABELS:
-                section = line[:-1]
-                continue
-            yield section, line
-
-
-def section_text(chunks: Sequence[Chunk], heading: str) -> str:
-    """One section's text rebuilt from an item's chunks (a section may span windows)."""
-    return "\n".join(line for section, line in section_lines(chunks) if section == heading)
-
-
 def word_count(text: str) -> int:
     return len(text.split())
-
-
-# The whole body of a closed item's record: its title is public, its content never indexed.
-CLOSED_BODY = "Lukket punkt – indholdet er ikke offentligt."
 
 
 def chunk_meeting(

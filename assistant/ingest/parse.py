@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.core.chunk_format import SECTION_HEADINGS
 from assistant.core.errors import ParseError
 from assistant.core.types import DANISH_MONTHS, AgendaItem, Meeting, Section
 from assistant.danish.case_numbers import CASE_LABEL, CASE_NUMBER_IN_TEXT, is_case_number
@@ -84,48 +85,6 @@ CLOSED_NOTE = re.compile(
 )
 
 # --- sections ----------------------------------------------------------------------------------
-
-# Printed heading (lower case) -> canonical section name. Only headings that structure a whole
-# item are listed; sub-headings inside a Sagsfremstilling ("Målgrupper", "Historik") stay text.
-SECTION_HEADINGS = {
-    "resume": "Resume",
-    "resumé": "Resume",
-    "sammenfatning": "Resume",
-    "anledning": "Anledning",
-    "baggrund": "Baggrund",
-    "sagsfremstilling": "Sagsfremstilling",
-    "sagsbeskrivelse": "Sagsfremstilling",
-    "sagens indhold": "Sagsfremstilling",
-    "indstilling": "Indstilling",
-    "forslag til beslutning": "Indstilling",
-    "beslutning": "Beslutning",
-    "afgørelse": "Beslutning",
-    "økonomi": "Økonomi",
-    "økonomi og afledt drift": "Økonomi",
-    "økonomiske konsekvenser": "Økonomi",
-    "økonomi og finansiering": "Økonomi",
-    "bevillingsmæssige konsekvenser": "Økonomi",
-    "bilag": "Bilag",
-    "vedlegg": "Bilag",
-    "bilagsfortegnelse": "Bilag",
-    "forventet sagsgang": "Forventet sagsgang",
-    "sagsgang": "Forventet sagsgang",
-    "beslutningskompetence": "Beslutningskompetence",
-    "sagen afgøres i": "Beslutningskompetence",
-    "kompetence": "Beslutningskompetence",
-    "inddragelse": "Inddragelse",
-    "høring": "Inddragelse",
-    "klima og resiliensvurdering": "Klima",
-    "klimavurdering": "Klima",
-    "administrationens vurdering": "Vurdering",
-    "forvaltningens vurdering": "Vurdering",
-    "vurdering": "Vurdering",
-    "lovgrundlag": "Lovgrundlag",
-    "retsgrundlag": "Lovgrundlag",
-    "supplerende bemærkninger": "Supplerende bemærkninger",
-    "sagens videre forløb": "Videre forløb",
-    "tidligere beslutninger": "Tidligere beslutninger",
-}
 
 # "Beslutning Arbejdsmarkedsudvalget den 02-09-2024", "Beslutning i Økonomiudvalget den 04-06-2020"
 DECISION_HEADING = re.compile(

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from assistant.components.chroma_store import ChunkStore
+from assistant.components.cross_encoder import CrossEncoderScorer
+from assistant.components.embedders import Embedder, embed_query
 from assistant.core.config import Settings
-from assistant.core.errors import ConfigError
 from assistant.core.types import ItemHit
 
 
@@ -32,14 +32,14 @@ class Reranker(Protocol):
 class EmbeddingReranker:
     name = "embedding"
 
-    def __init__(self, embed_model: BaseEmbedding, store: ChunkStore) -> None:
-        self._embed_model = embed_model
+    def __init__(self, embedder: Embedder, store: ChunkStore) -> None:
+        self._embedder = embedder
         self._store = store
 
     def rerank(self, question: str, hits: Sequence[ItemHit]) -> list[ItemHit]:
         if not hits:
             return []
-        query = np.asarray(self._embed_model.get_query_embedding(question), dtype=np.float32)
+        query = np.asarray(embed_query(self._embedder, question), dtype=np.float32)
         vectors = self._store.vectors([chunk.id for hit in hits for chunk in hit.chunks])
         rescored = []
         for hit in hits:
@@ -54,31 +54,22 @@ class CrossEncoderReranker:
     name = "cross-encoder"
 
     def __init__(self, model_path: Path) -> None:
-        from sentence_transformers import CrossEncoder
-
-        if not model_path.is_dir():
-            raise ConfigError(
-                f"Reranker-modellen {model_path} findes ikke. Angiv en lokal mappe med en "
-                "CrossEncoder-model (REFERAT_RERANKER), 'embedding' eller 'none'."
-            )
-        self._model = CrossEncoder(str(model_path), device="cpu", local_files_only=True)
+        self._scorer = CrossEncoderScorer(model_path)
 
     def rerank(self, question: str, hits: Sequence[ItemHit]) -> list[ItemHit]:
         if not hits:
             return []
-        scores = self._model.predict([(question, hit.best.text) for hit in hits])
+        scores = self._scorer.score([(question, hit.best.text) for hit in hits])
         order = sorted(range(len(hits)), key=lambda i: -float(scores[i]))
         return [hits[i] for i in order]
 
 
-def build_reranker(
-    settings: Settings, embed_model: BaseEmbedding, store: ChunkStore
-) -> Reranker | None:
+def build_reranker(settings: Settings, embedder: Embedder, store: ChunkStore) -> Reranker | None:
     choice = settings.reranker.strip()
     if choice in ("", "none"):
         return None
     if choice == "embedding":
-        return EmbeddingReranker(embed_model, store)
+        return EmbeddingReranker(embedder, store)
     return CrossEncoderReranker(Path(choice).expanduser())
 
 

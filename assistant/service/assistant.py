@@ -14,28 +14,36 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypedDict
 
-from llama_index.core.base.embeddings.base import BaseEmbedding
-
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer
-from assistant.answer.generative import GenerativeAnswerer
 from assistant.answer.prompts import load_prompt
+from assistant.answer.timeline import timeline_answer
 from assistant.components.chroma_store import ChunkStore
-from assistant.components.embedders import build_embed_model
-from assistant.components.llms import build_llm
+from assistant.components.embedders import Embedder
+from assistant.components.llms import ChatModel
+from assistant.core.chunk_format import SECTION_HEADINGS, section_lines
 from assistant.core.config import Settings
 from assistant.core.errors import IndexNotBuilt, InvalidQuestion, UnknownCase
-from assistant.core.types import Answer, Citation, IngestReport, ItemHit
+from assistant.core.types import (
+    Answer,
+    Chunk,
+    Citation,
+    IngestReport,
+    ItemHit,
+    Treatment,
+)
 from assistant.danish.case_numbers import normalise_case_number
 from assistant.danish.language import DANISH, Language, answer_language
 from assistant.danish.municipalities import municipality_in_question
 from assistant.danish.text import terms
-from assistant.ingest.chunk import section_lines
-from assistant.ingest.parse import SECTION_HEADINGS
 from assistant.ingest.pipeline import ingest_paths
-from assistant.search.filters import SearchFilter, committee_in_question, filters_in_question
+from assistant.search.filters import (
+    IndexVocabulary,
+    SearchFilter,
+    committee_in_question,
+    filters_in_question,
+)
 from assistant.search.hybrid import HybridRetriever, Mode
-from assistant.search.rerank import build_reranker
-from assistant.search.timeline import STATUS_QUESTION, Treatment, case_timeline, timeline_answer
+from assistant.search.timeline import STATUS_QUESTION, case_timeline
 
 
 class Turn(TypedDict):
@@ -115,28 +123,28 @@ def _known_name(
 
 
 class Assistant:
+    """The use cases over the built components (see `wiring.build_assistant`, which is how
+    an assistant is made): ingest, search, answer, follow a case, and what the adapters
+    show about the index."""
+
     def __init__(
         self,
         settings: Settings,
-        answerer: Answerer | None = None,
-        embed_model: BaseEmbedding | None = None,
+        *,
+        embedder: Embedder,
+        store: ChunkStore,
+        retriever: HybridRetriever,
+        extractive: ExtractiveAnswerer,
+        answerer: Answerer,
+        llm: ChatModel | None,
     ) -> None:
-        """`embed_model` replaces the configured embedder (the benchmark's stand-in)."""
         self.settings = settings
-        self.embed_model = embed_model or build_embed_model(settings)
-        self.store = ChunkStore(settings, self.embed_model)
-        self.retriever = HybridRetriever(
-            self.store, settings, build_reranker(settings, self.embed_model, self.store)
-        )
-        self.extractive = ExtractiveAnswerer(
-            settings, self.retriever.item_chunks, self.retriever.idf, self.retriever.known
-        )
-        self.llm = build_llm(settings)
-        if answerer is None and self.llm is not None:
-            answerer = GenerativeAnswerer(
-                settings, self.llm, self.extractive, self.retriever.item_chunks
-            )
-        self.answerer = answerer or self.extractive
+        self.embedder = embedder
+        self.store = store
+        self.retriever = retriever
+        self.extractive = extractive
+        self.answerer = answerer
+        self.llm = llm
 
     def ingest(
         self,
@@ -395,7 +403,7 @@ class Assistant:
             history=turns, question=question
         )
         try:
-            rewritten = self.llm.complete(prompt).text.strip().splitlines()
+            rewritten = self.llm.complete(prompt).strip().splitlines()
         except Exception:
             return question
         first = rewritten[0].strip() if rewritten else ""
@@ -426,3 +434,22 @@ class Assistant:
                 seen.add(line)
                 paragraphs.append((section, line))
         return paragraphs
+
+    # --- what the adapters show about the index -------------------------------------------
+
+    def vocabulary(self) -> IndexVocabulary:
+        """The municipalities, committees, cases and months ingested (a new object after
+        every refresh, so callers can cache per index state)."""
+        return self.retriever.vocabulary
+
+    def chunks(self, where: SearchFilter | None = None) -> list[Chunk]:
+        """The indexed chunks `where` admits (all of them by default)."""
+        return self.retriever.chunks_matching(where or SearchFilter())
+
+    def stored_chunks(self) -> int:
+        """Chunks in the store itself (what an ingest has written, before any refresh)."""
+        return self.store.count()
+
+    def searchable_chunks(self) -> int:
+        """Chunks search sees now."""
+        return self.retriever.chunk_count

@@ -26,10 +26,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 
 from assistant.answer.prompts import load_prompt
+from assistant.core.chunk_format import SENTENCE_END
 from assistant.core.errors import InvalidQuestion, ReferatError
 from assistant.core.types import Answer, Chunk, Citation, danish_date
 from assistant.danish.language import Language, answer_language
-from assistant.ingest.chunk import SENTENCE_END
 from assistant.ingest.parse import parse_danish_date
 from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant, Turn
@@ -468,17 +468,17 @@ class ChatApp:
     # index: filters, examples, upload --------------------------------------------------
 
     def choices(self) -> tuple[list[str], list[str]]:
-        vocabulary = self.assistant.retriever.vocabulary
+        vocabulary = self.assistant.vocabulary()
         return [ALL, *sorted(vocabulary.municipalities)], [ALL, *sorted(vocabulary.committees)]
 
     def examples(self) -> list[dict]:
         """Example questions for the index as it is now. Every page load asks for them, so
         they are worked out once per index state (a refresh makes a new vocabulary object)
         instead of scanning every chunk per visitor."""
-        vocabulary = self.assistant.retriever.vocabulary
+        vocabulary = self.assistant.vocabulary()
         cached_for, examples = self._examples
         if cached_for is not vocabulary:
-            chunks = self.assistant.retriever.chunks_matching(SearchFilter())
+            chunks = self.assistant.chunks()
             examples = [{"text": question} for question in example_questions(chunks)]
             self._examples = (vocabulary, examples)
         return examples
