@@ -438,7 +438,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (standard 7860).")] = None,
 ) -> None:
     """Start browserchatten. Et tomt indeks fyldes først med eksempelreferaterne."""
-    from assistant.app.ui.app import launch
+    from assistant.app.ui import launch
 
     settings = settings_of(ctx)
     try:

@@ -47,10 +47,7 @@ def chroma_client(settings: Settings) -> chromadb.api.ClientAPI:
             )
         except ValueError as error:  # chromadb's way of saying the server did not answer
             raise StoreUnavailable(
-                f"Chroma-serveren på {settings.chroma_host}:{settings.chroma_port} svarer ikke "
-                f"({error}). Start den med `chroma run --host {settings.chroma_host} --port "
-                f"{settings.chroma_port} --path MAPPE`, eller fjern REFERAT_CHROMA_HOST for at "
-                "bruge det indbyggede indeks."
+                settings.chroma_host, settings.chroma_port, reason=str(error)
             ) from error
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)

@@ -1,12 +1,49 @@
-"""The exceptions Referat raises on purpose; the CLI and UI turn them into clear messages."""
+"""The exceptions Referat raises on purpose, as data; the CLI and UI word them.
+
+An error the user can meet while asking carries a `key` and the `fields` of its message.
+The adapters word it in the user's language from the template `prompts/errors/<key>.txt`
+(`prompts/en/errors/<key>.txt` in English), as answers are worded. `str(error)` is the
+Danish wording, for logs and for callers that have no language to choose. Errors only an
+operator meets (a file that cannot be read, a model that cannot be fetched) are worded in
+Danish where they are raised.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
+
+from assistant.resources import resource_dir
+
+
+def worded(key: str, fields: dict[str, object], prompts_dir: Path, language: str = "da") -> str:
+    """The message `key` with `fields`, from the templates in `prompts_dir`; "da" is the
+    templates' own language, any other their subfolder of that name."""
+    folder = prompts_dir if language == "da" else prompts_dir / language
+    template = (folder / "errors" / f"{key}.txt").read_text(encoding="utf-8").strip()
+    return template.format(**fields)
 
 
 class ReferatError(Exception):
-    """Base class: anything the user can act on."""
+    """Base class: anything the user can act on. Subclasses with a `key` are worded from
+    templates; the others carry their (Danish) message as given."""
+
+    key: ClassVar[str] = ""
+
+    def __init__(self, message: str = "", **fields: object) -> None:
+        self.fields = fields
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        if self.key:
+            return self.message(resource_dir("prompts"))
+        return super().__str__()
+
+    def message(self, prompts_dir: Path, language: str = "da") -> str:
+        """The message in `language`, from the templates in `prompts_dir`."""
+        if not self.key:
+            return str(self)
+        return worded(self.key, self.fields, prompts_dir, language)
 
 
 class ParseError(ReferatError):
@@ -17,12 +54,43 @@ class ParseError(ReferatError):
 
 
 class IndexNotBuilt(ReferatError):
+    key = "index_not_built"
+
     def __init__(self, index_dir: Path | str) -> None:
-        super().__init__(f"Indekset i {index_dir} er tomt. Kør først: referat ingest eval/minutes/")
+        super().__init__(index_dir=index_dir)
 
 
 class InvalidQuestion(ReferatError):
-    """Empty, too long or otherwise unusable question."""
+    """Empty, too long or otherwise unusable question (or filter)."""
+
+
+class EmptyQuestion(InvalidQuestion):
+    key = "empty_question"
+
+
+class QuestionTooLong(InvalidQuestion):
+    key = "question_too_long"
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(length=length, limit=limit)
+
+
+class UnknownName(InvalidQuestion):
+    """A municipality, committee or section the index does not hold."""
+
+    key = "unknown_name"
+
+    def __init__(self, kind: str, name: str, known: list[str]) -> None:
+        super().__init__(kind=kind, name=name, known=", ".join(known))
+
+    def message(self, prompts_dir: Path, language: str = "da") -> str:
+        # The kind is a word of the message too ("Kommunen" / "The municipality").
+        kind = worded(f"kind_{self.fields['kind']}", {}, prompts_dir, language)
+        return worded(self.key, {**self.fields, "kind": kind}, prompts_dir, language)
+
+
+class ReversedDates(InvalidQuestion):
+    key = "reversed_dates"
 
 
 class ConfigError(ReferatError):
@@ -30,11 +98,10 @@ class ConfigError(ReferatError):
 
 
 class UnknownCase(ReferatError):
+    key = "unknown_case"
+
     def __init__(self, case_number: str) -> None:
-        super().__init__(
-            f"Sag {case_number} findes ikke i de indlæste referater. Tjek nummeret, eller "
-            "indlæs referaterne fra de møder, der behandlede sagen."
-        )
+        super().__init__(case_number=case_number)
         self.case_number = case_number
 
 
@@ -59,3 +126,14 @@ class IndexBusy(ReferatError):
 
 class StoreUnavailable(ReferatError):
     """The Chroma server in `chroma_host` cannot be reached."""
+
+    key = "store_unavailable"
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(host=host, port=port, reason=reason)
+
+
+class Busy(ReferatError):
+    """Every answering slot stayed taken for as long as a question may wait."""
+
+    key = "busy"

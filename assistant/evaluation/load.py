@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.app.ui.app import typed
+from assistant.app.ui.app import ALL, BUSY_MESSAGE, WARNING, typed
 from assistant.core.errors import ConfigError, ReferatError
 from assistant.evaluation.evaluate import percentile
 from assistant.ingest.parse import parse_danish_date, parse_file
@@ -43,16 +43,9 @@ from assistant.ingest.parse import parse_danish_date, parse_file
 if TYPE_CHECKING:
     from gradio_client import Client
 
-# gradio_client ORs its analytics flag with this variable, so the flag alone does not stop it
-# reporting to Hugging Face; a loopback load test talks to nobody else. Set at import, before
-# any client thread reads the environment.
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
-
-WARNING = "⚠️"  # starts a chat message that reports an error instead of an answer (ui.py)
-BUSY_WORD = "optaget"  # in the message a question gets when no answering slot frees up
-# The filter fields as a new page has them: municipality and committee "Alle" (ui.ALL), no dates.
-NO_FILTERS = ("Alle", "Alle", "", "")
+BUSY_WORD = "optaget"  # in the UI's message when no answering slot frees up (BUSY_MESSAGE)
+# The filter fields as a new page has them: every municipality and committee, no dates.
+NO_FILTERS = (ALL, ALL, "", "")
 
 # The sample meetings (eval/minutes/) and four conversations about each: the first question
 # names the municipality, the follow-ups do not, so only the session's own history can lead
@@ -323,6 +316,11 @@ def run_load(plan: LoadPlan) -> LoadResult:
     """Connect every session, then run all conversations and the uploads at once; afterwards
     ask about each upload in a fresh session."""
     check_loopback(plan.url, plan.allow_remote)
+    # gradio_client ORs its analytics flag with these variables, so the flag alone does not
+    # stop it reporting to Hugging Face; a loopback load test talks to nobody else. Set
+    # before any client thread reads the environment.
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
     count = plan.sessions + (1 if plan.uploads else 0)
     with ThreadPoolExecutor(max_workers=count) as pool:
         # Connecting (config and API info per session) is setup, not load: before the clock.
@@ -435,6 +433,7 @@ def judge_reply(chat: list[dict], panel: str, conversation: Conversation, turn: 
     if not chat or chat[-1].get("role") != "assistant":
         return Verdict("error", "intet svar i samtalen")
     last = _text(chat[-1])
+    assert BUSY_WORD in BUSY_MESSAGE  # the word the verdict looks for is the UI's own
     if last.startswith(WARNING):
         return Verdict("busy" if BUSY_WORD in last else "error", last[:200])
     own = conversation.questions[: turn + 1]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
 import string
 import threading
@@ -19,9 +18,6 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-
-# No analytics: set before gradio is imported, which reads it at import time.
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 
@@ -45,6 +41,7 @@ MARKER = re.compile(r"\[(\d+)\]")
 SET_ASIDE = re.compile(r"\0(\d+)\0")
 COMMITTEE_CODE = re.compile(r"^[A-ZÆØÅ]{2,6}\s+-\s+")
 WARNING = "⚠️"  # starts a chat message that reports an error instead of an answer
+BUSY_MESSAGE = "Assistenten er optaget af mange spørgsmål lige nu. Prøv igen om et øjeblik."
 # What makes Markdown of plain text, escaped with a backslash (CommonMark's escape for any
 # ASCII punctuation): emphasis, code, links, strike-through, LaTeX, tables, headings, and the
 # e-mail, "https://" and "www." links GitHub's dialect makes by itself. Only these, so the
@@ -358,9 +355,7 @@ class ChatApp:
         try:
             filters = parse_filters(kommune, udvalg, fra, til)
             if not self.slots.acquire(timeout=self.settings.ui_busy_wait_s):
-                raise ReferatError(
-                    "Assistenten er optaget af mange spørgsmål lige nu. Prøv igen om et øjeblik."
-                )
+                raise ReferatError(BUSY_MESSAGE)
             try:
                 for event in self.assistant.ask_stream(message, history, filters=filters):
                     if isinstance(event, Answer):
