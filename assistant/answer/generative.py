@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
 
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
@@ -31,6 +31,7 @@ from assistant.answer.guard import (
     without_instructions,
 )
 from assistant.answer.prompts import load_prompt
+from assistant.answer.stream import AnswerStream
 from assistant.core.config import Settings
 from assistant.core.types import Answer, Chunk, Citation, ItemHit, danish_date
 from assistant.danish.language import DANISH, LANGUAGE_NAMES, Language
@@ -55,32 +56,24 @@ class GenerativeAnswerer:
         self._extractive = extractive
         self._item_chunks = item_chunks
 
-    def answer(
-        self,
-        question: str,
-        hits: Sequence[ItemHit],
-        pinned: bool = False,
-        language: Language = DANISH,
-    ) -> Answer:
-        answer = None
-        for event in self.stream(question, hits, pinned, language):
-            if isinstance(event, Answer):
-                answer = event
-        assert answer is not None  # stream always ends with the Answer
-        return answer
-
     def stream(
         self,
         question: str,
         hits: Sequence[ItemHit],
         pinned: bool = False,
         language: Language = DANISH,
-    ) -> Iterator[str | Answer]:
-        """Checked sentences as they are generated, then the final Answer."""
-        base = self._extractive.answer(question, hits, pinned, language)
+        evidence: Answer | None = None,
+    ) -> AnswerStream:
+        """Checked sentences as they are generated, then the final Answer. `evidence` is
+        the extractive answer for these hits when the caller already has it."""
+        base = evidence or self._extractive.answer(question, hits, pinned, language)
+        return AnswerStream(self._pieces(question, hits, language, base))
+
+    def _pieces(
+        self, question: str, hits: Sequence[ItemHit], language: Language, base: Answer
+    ) -> Generator[str, None, Answer]:
         if base.abstained or not base.citations:
-            yield base  # retrieval found nothing relevant: the model is not asked at all
-            return
+            return base  # retrieval found nothing relevant: the model is not asked at all
         by_item = {(hit.best.source, hit.best.item_number): hit for hit in hits}
         passages: dict[int, str] = {}
         removed: list[str] = []
@@ -148,14 +141,13 @@ class GenerativeAnswerer:
         except Exception as error:  # server down, timeout, bad model file
             # The user still gets the quotes; the reason goes with the answer, not a trace.
             reason = f"sprogmodellen svarede ikke ({type(error).__name__}); citaterne vises"
-            yield replace(base, corrections=(*removed, reason), fallback=True)
-            return
+            return replace(base, corrections=(*removed, reason), fallback=True)
         if shown:
             for piece in held:  # a closing remark after the cited sentences
                 yield sentence_separator(piece) + piece
                 shown.append(piece)
         text = assemble(shown)
-        yield self._final(question, base, text, tuple(removed), unshown=" ".join(held))
+        return self._final(question, base, text, tuple(removed), unshown=" ".join(held))
 
     def _final(
         self, question: str, base: Answer, text: str, removed: tuple[str, ...], unshown: str = ""

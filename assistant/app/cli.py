@@ -399,25 +399,22 @@ def chat(
             break
         if not question:
             break
-        answer = None
         try:
-            for event in assistant.ask_stream(question, history, filters=filters):
-                if isinstance(event, Answer):
-                    answer = event
-                else:
-                    console.print(event, end="", markup=False, highlight=False)
+            stream = assistant.ask_stream(question, history, filters=filters)
+            for piece in stream:
+                console.print(piece, end="", markup=False, highlight=False)
+            answer = stream.answer()
         except ReferatError as error:
             errors.print(f"Fejl: {error}", markup=False)
             continue
         console.print()
-        if answer is not None:
-            if answer.text.strip() and answer.corrections:
-                console.print(f"(Rettet af kildetjekket: {len(answer.corrections)})", markup=False)
-            _print_sources(answer)
-            history += [
-                {"role": "user", "content": question},
-                {"role": "assistant", "content": answer.text},
-            ]
+        if answer.text.strip() and answer.corrections:
+            console.print(f"(Rettet af kildetjekket: {len(answer.corrections)})", markup=False)
+        _print_sources(answer)
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.text},
+        ]
 
 
 @app.command()

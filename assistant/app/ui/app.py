@@ -28,7 +28,7 @@ import gradio as gr
 from assistant.answer.prompts import load_prompt
 from assistant.core.errors import InvalidQuestion, ReferatError
 from assistant.core.types import Answer, Chunk, Citation, danish_date
-from assistant.danish.language import Language, answer_language
+from assistant.danish.language import Language
 from assistant.ingest.chunk import SENTENCE_END
 from assistant.ingest.parse import parse_danish_date
 from assistant.search.filters import SearchFilter
@@ -346,15 +346,26 @@ class ChatApp:
     ) -> Iterator[tuple[list[dict], list[dict], str, str]]:
         """Stream the answer into the chat; the source cards follow with the full answer."""
         history = history_turns(chat)
-        language = answer_language(message, history)
         # A blank question gets its message without an empty bubble above it.
         asked = [{"role": "user", "content": literal(message)}] if message.strip() else []
         chat = [*chat, *asked]
         panel = self._panel(answers)
+
+        def refused(error: ReferatError) -> tuple[list[dict], list[dict], str, str]:
+            chat.append({"role": "assistant", "content": f"{WARNING} {literal(str(error))}"})
+            return chat, answers, panel, message  # keep the question, to correct it
+
+        try:
+            # Checked and its language picked once, here; the answer path trusts both.
+            question = self.assistant.prepare(message, history)
+        except ReferatError as error:
+            yield refused(error)
+            return
+        language = question.language
         searching = {"role": "assistant", "content": self._prompt("searching", language)}
         yield [*chat, searching], answers, panel, ""
         turn = len(answers)
-        answer, written = None, ""
+        written = ""
         try:
             filters = parse_filters(kommune, udvalg, fra, til)
             if not self.slots.acquire(timeout=self.settings.ui_busy_wait_s):
@@ -362,23 +373,20 @@ class ChatApp:
                     "Assistenten er optaget af mange spørgsmål lige nu. Prøv igen om et øjeblik."
                 )
             try:
-                for event in self.assistant.ask_stream(message, history, filters=filters):
-                    if isinstance(event, Answer):
-                        answer = event
-                        continue
+                stream = self.assistant.ask_stream(question, filters=filters)
+                for piece in stream:
                     # Sentence by sentence, so a ready-made extractive answer also appears
                     # in reading order, as a generated one does.
-                    for sentence in SENTENCE_END.split(event):
+                    for sentence in SENTENCE_END.split(piece):
                         written = f"{written} {sentence}".strip()
                         partial = {"role": "assistant", "content": linked_markers(written, turn)}
                         yield [*chat, partial], answers, panel, ""
+                answer = stream.answer()
             finally:
                 self.slots.release()
         except ReferatError as error:
-            chat.append({"role": "assistant", "content": f"{WARNING} {literal(str(error))}"})
-            yield chat, answers, panel, message  # keep the question, to correct it
+            yield refused(error)
             return
-        assert answer is not None
         record = self._record(message, chat[:-1], answer, turn) | {"message": len(chat)}
         answers = [*answers, record]
         content = self._answer_markdown(answer, turn, language)
