@@ -4,10 +4,22 @@ the way logged and carried as the fallback's reason."""
 
 from __future__ import annotations
 
+import copy
+import logging
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from llama_index.core.llms import (
+    CompletionResponse,
+    CustomLLM,
+    LLMMetadata,
+)
+from llama_index.core.llms.callbacks import llm_completion_callback
 
+from assistant.answer.extractive import ExtractiveAnswerer
+from assistant.answer.generative import GenerativeAnswerer
 from assistant.core.errors import IndexNotBuilt, InvalidQuestion
 from assistant.service.assistant import Assistant
 
@@ -103,3 +115,54 @@ def test_the_evidence_check_is_the_answer_shown(sample_assistant: Assistant) -> 
     assert answer.text == retrieval.evidence.text
     # Without the conversation nothing was checked on the way.
     assert sample_assistant.retrieve(question).evidence is None
+
+
+class FailingLLM(CustomLLM):
+    """A model whose server is down, behind llama-index's own LLM interface."""
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        return LLMMetadata(model_name="down")
+
+    @llm_completion_callback()
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        raise ConnectionError("connection refused")
+
+    @llm_completion_callback()
+    def stream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> Iterator[CompletionResponse]:
+        raise ConnectionError("connection refused")
+
+
+def test_an_llm_fault_is_logged_and_given_as_the_fallbacks_reason(
+    sample_assistant: Assistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    question = "Hvem er projektejer?"
+    without_llm = sample_assistant.ask(question, IPS_TURNS)
+    assistant = copy.copy(sample_assistant)  # the same index, a model that is down
+    assistant.llm = FailingLLM()
+    with caplog.at_level(logging.WARNING, logger="assistant"):
+        answer = assistant.ask(question, IPS_TURNS)
+    # The follow-up is searched as without a model, and the answer says why.
+    assert answer.citations == without_llm.citations and answer.text == without_llm.text
+    assert len(answer.corrections) == 1
+    assert "kunne ikke omskrive opfølgningen (ConnectionError)" in answer.corrections[0]
+    [record] = caplog.records
+    assert "ConnectionError" in record.getMessage() and record.exc_info is None
+
+    # The generated answer's fault too: logged, and the quotes are shown with the reason.
+    settings, retriever = sample_assistant.settings, sample_assistant.retriever
+    extractive = ExtractiveAnswerer(settings, retriever.item_chunks, retriever.idf, retriever.known)
+    assistant.answerer = GenerativeAnswerer(
+        settings, assistant.llm, extractive, retriever.item_chunks
+    )
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="assistant"):
+        answer = assistant.ask(question, IPS_TURNS)
+    assert answer.fallback and answer.citations == without_llm.citations
+    assert [line.split(" (")[0] for line in answer.corrections] == [
+        "sprogmodellen kunne ikke omskrive opfølgningen",
+        "sprogmodellen svarede ikke",
+    ]
+    assert len(caplog.records) == 2 and all(r.exc_info is None for r in caplog.records)

@@ -14,6 +14,7 @@ reads, and the guard drops any sentence that follows such an order or repeats th
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
@@ -39,6 +40,7 @@ from assistant.ingest.chunk import section_lines
 
 NOT_IN_MINUTES = re.compile(r"fremgår ikke af referaterne", re.IGNORECASE)
 PASSAGE_WORDS = 350  # per cited item: small local models read slowly on 2 cores
+log = logging.getLogger(__name__)
 
 
 class GenerativeAnswerer:
@@ -141,6 +143,7 @@ class GenerativeAnswerer:
         except Exception as error:  # server down, timeout, bad model file
             # The user still gets the quotes; the reason goes with the answer, not a trace.
             reason = f"sprogmodellen svarede ikke ({type(error).__name__}); citaterne vises"
+            log.warning("LLM answer failed, the quotes are shown: %r", error)
             return replace(base, corrections=(*removed, reason), fallback=True)
         if shown:
             for piece in held:  # a closing remark after the cited sentences

@@ -440,8 +440,14 @@ class Assistant:
         )
         try:
             rewritten = self.llm.complete(prompt).text.strip().splitlines()
-        except Exception:
-            return question, ""
+        except Exception as error:  # server down, timeout, bad model file
+            # The search goes on without the rewrite; the fault is logged (one line, the
+            # operator's) and travels with the answer as the reason (the user's).
+            log.warning("LLM could not condense the follow-up, searching it as asked: %r", error)
+            return question, (
+                f"sprogmodellen kunne ikke omskrive opfølgningen ({type(error).__name__}); "
+                "der søges med spørgsmålet og de forrige spørgsmål"
+            )
         first = rewritten[0].strip() if rewritten else ""
         # Small models echo the transcript ("Bruger: ..."); the label is not the question.
         first = re.sub(r"^(?:Bruger|Assistent|Omskrevet spørgsmål)\s*:\s*", "", first)
