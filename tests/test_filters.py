@@ -594,7 +594,7 @@ def test_a_retriever_with_the_reranker_returns_items_by_similarity(
     settings = sample_assistant.settings
     retriever = HybridRetriever(
         sample_assistant.store,
-        settings,
+        settings.search,
         EmbeddingReranker(sample_assistant.embedder, sample_assistant.store),
     )
     where = SearchFilter(municipality="Aabenraa")
@@ -607,10 +607,10 @@ def test_a_retriever_with_the_reranker_returns_items_by_similarity(
 
 def test_build_reranker_from_settings(sample_assistant: Assistant, tmp_path: Path) -> None:
     embed, store = sample_assistant.embedder, sample_assistant.store
-    assert build_reranker(Settings(reranker="none"), embed, store) is None
-    assert build_reranker(Settings(reranker=""), embed, store) is None
+    assert build_reranker(Settings(reranker="none").search, embed, store) is None
+    assert build_reranker(Settings(reranker="").search, embed, store) is None
     assert isinstance(
-        build_reranker(Settings(reranker="embedding"), embed, store), EmbeddingReranker
+        build_reranker(Settings(reranker="embedding").search, embed, store), EmbeddingReranker
     )
     missing = tmp_path / "no-such-cross-encoder"
     with pytest.raises(ConfigError, match="no-such-cross-encoder"):

@@ -22,6 +22,7 @@ from pydantic import Field
 from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.generative import GenerativeAnswerer
 from assistant.app.ui.app import ChatApp, history_turns, linked_markers, literal, typed
+from assistant.components.llms import LlamaIndexChatModel
 from assistant.core.chunk_format import SENTENCE_END
 from assistant.core.config import PROJECT_ROOT
 from assistant.core.errors import InvalidQuestion, ReferatError
@@ -56,8 +57,12 @@ def _in_minutes(quote: str, municipality: str) -> bool:
     return all(_flat(s) in minutes for s in SENTENCE_END.split(quote) if s.strip())
 
 
-def _stream(assistant: Assistant, question: str, history: Sequence[Any] = ()) -> list:
-    return list(assistant.ask_stream(question, history))
+def _stream(
+    assistant: Assistant, question: str, history: Sequence[Any] = ()
+) -> tuple[list[str], Answer]:
+    """(the pieces the stream yielded, its final Answer)."""
+    stream = assistant.ask_stream(question, history)
+    return list(stream), stream.answer()
 
 
 # --- empty and overlong questions ---------------------------------------------------------
@@ -115,11 +120,10 @@ def test_chat_refuses_empty_and_20000_character_questions_then_answers_the_next(
 
 @pytest.mark.parametrize("question", NONSENSE)
 def test_nonsense_is_abstained_in_danish(sample_assistant: Assistant, question: str) -> None:
-    events = _stream(sample_assistant, question)
-    answer = events[-1]
+    pieces, answer = _stream(sample_assistant, question)
     assert isinstance(answer, Answer) and answer.abstained
     assert answer.text == ABSTAIN_DA and answer.citations == ()
-    assert events[:-1] == [ABSTAIN_DA], "the streamed text is the abstention too"
+    assert pieces == [ABSTAIN_DA], "the streamed text is the abstention too"
 
 
 # --- language -----------------------------------------------------------------------------
@@ -308,9 +312,13 @@ def test_the_llm_is_told_to_answer_in_the_users_language(
 ) -> None:
     llm = QuotingLLM()
     settings, retriever = sample_assistant.settings, sample_assistant.retriever
-    extractive = ExtractiveAnswerer(settings, retriever.item_chunks, retriever.idf, retriever.known)
+    extractive = ExtractiveAnswerer(
+        settings.answer, retriever.item_chunks, retriever.idf, retriever.known
+    )
     assistant = copy.copy(sample_assistant)  # the same index, another answerer
-    assistant.answerer = GenerativeAnswerer(settings, llm, extractive, retriever.item_chunks)
+    assistant.answerer = GenerativeAnswerer(
+        settings.answer, LlamaIndexChatModel(llm), extractive, retriever.item_chunks
+    )
     answer = assistant.ask(question)
     [prompt] = llm.prompts
     assert f"Svar kort og præcist på {language}" in prompt

@@ -123,10 +123,11 @@ def ask(mode: tuple[str, Assistant], question: str) -> tuple[str, Answer]:
     is put to each mode once, however many tests look at it (a model call takes ~15-60 s)."""
     name, assistant = mode
     if (name, question) not in _asked:
-        pieces = list(assistant.ask_stream(question))
-        final = pieces[-1]
+        stream = assistant.ask_stream(question)
+        pieces = list(stream)
+        final = stream.answer()
         assert isinstance(final, Answer)
-        streamed = "".join(p for p in pieces[:-1] if isinstance(p, str))
+        streamed = "".join(pieces)
         _asked[name, question] = (streamed, final)
     return _asked[name, question]
 

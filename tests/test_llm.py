@@ -83,10 +83,11 @@ def test_three_turn_conversation_keeps_citing_the_item(served: Assistant) -> Non
 
 
 def test_streaming_shows_only_checked_sentences(served: Assistant) -> None:
-    pieces = list(served.ask_stream(IPS))
-    final = pieces[-1]
+    stream = served.ask_stream(IPS)
+    pieces = list(stream)
+    final = stream.answer()
     assert isinstance(final, Answer)
-    shown = "".join(p for p in pieces[:-1] if isinstance(p, str)).strip()
+    shown = "".join(pieces).strip()
     if not final.fallback:
         assert shown == final.text.strip()
 

@@ -65,11 +65,11 @@ def test_a_second_writer_is_refused_and_told_who_writes(tmp_path: Path) -> None:
     first = referat("ingest", str(SAMPLES["Lejre"]), index=index)
     assert first.returncode == 0, first.stderr
     settings = Settings(index_dir=index)
-    with single_writer(settings, "referat ingest"):
+    with single_writer(settings.store, "referat ingest"):
         # The lock is the real one a running `referat ingest` or `referat serve` holds.
         second = referat("ingest", str(SAMPLES["Vejle"]), index=index)
         serve = referat("serve", "--port", str(_free_port()), index=index, timeout=120)
-        with pytest.raises(IndexBusy), single_writer(settings, "en til"):
+        with pytest.raises(IndexBusy), single_writer(settings.store, "en til"):
             pass
     for refused in (second, serve):
         assert refused.returncode == 1
@@ -87,7 +87,7 @@ def test_a_second_writer_is_refused_and_told_who_writes(tmp_path: Path) -> None:
 def test_readers_need_no_lock(tmp_path: Path) -> None:
     index = tmp_path / "index"
     assert referat("ingest", str(SAMPLES["Lejre"]), index=index).returncode == 0
-    with single_writer(Settings(index_dir=index), "referat ingest"):
+    with single_writer(Settings(index_dir=index).store, "referat ingest"):
         answered = referat("ask", LEJRE_Q, index=index)
     assert answered.returncode == 0, answered.stderr
     assert "149" in answered.stdout
@@ -167,7 +167,7 @@ def test_ingest_killed_at_any_point_keeps_whole_meetings_and_a_rerun_completes(
     second = _ingest_killed(index, folder, after_batches=2, delay_s=0.0)
     assistant = _assert_consistent(index, files, first.stored + second.stored)
     # The lock died with the process: a new writer gets in at once.
-    with single_writer(Settings(index_dir=index), "test"):
+    with single_writer(Settings(index_dir=index).store, "test"):
         pass
     # What was stored before the kills answers correctly.
     if LEJRE in first.stored + second.stored:

@@ -89,4 +89,4 @@ def test_an_index_built_with_another_embedder_is_refused(tmp_path: Path) -> None
     from assistant.components.embedders import build_embedder
 
     with pytest.raises(ConfigError, match="bygget med"):
-        ChunkStore(other, build_embedder(other))
+        ChunkStore(other.store, build_embedder(other.embedding))

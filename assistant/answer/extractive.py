@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.answer.prompts import load_prompt
+from assistant.answer.stream import AnswerStream
 from assistant.core.chunk_format import SENTENCE_END, section_lines
-from assistant.core.config import Settings
+from assistant.core.config import AnswerSettings
 from assistant.core.types import Answer, Chunk, Citation, ItemHit
 from assistant.danish.language import DANISH, ENGLISH, ENGLISH_WORDS, Language, format_date
 from assistant.danish.text import terms
@@ -80,27 +81,22 @@ ENGLISH_FUNCTION_TERMS = frozenset(terms(" ".join(sorted(ENGLISH_WORDS))))
 
 
 class Answerer(Protocol):
-    def answer(
-        self,
-        question: str,
-        hits: Sequence[ItemHit],
-        pinned: bool = False,
-        language: Language = DANISH,
-    ) -> Answer:
-        """`pinned`: the user pointed at the items (a case or item number), so they answer
-        the question even when its words are not in them ("Hvad blev besluttet?").
-        `language`: the user's (`assistant.language.answer_language`); the answer's own
-        words are written in it, quotes from the minutes stay as printed."""
-        ...
-
     def stream(
         self,
         question: str,
         hits: Sequence[ItemHit],
         pinned: bool = False,
         language: Language = DANISH,
-    ) -> Iterator[str | Answer]:
-        """The answer's text in pieces as it is written, then the final Answer."""
+        evidence: Answer | None = None,
+    ) -> AnswerStream:
+        """The answer's text in pieces as it is written, then the final Answer.
+
+        `pinned`: the user pointed at the items (a case or item number), so they answer
+        the question even when its words are not in them ("Hvad blev besluttet?").
+        `language`: the user's (`assistant.danish.language.answer_language`); the answer's
+        own words are written in it, quotes from the minutes stay as printed.
+        `evidence`: the extractive answer for exactly these arguments, when the caller has
+        already computed it (the facade's evidence check), so it is not computed twice."""
         ...
 
 
@@ -162,7 +158,7 @@ class ExtractiveAnswerer:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: AnswerSettings,
         item_chunks: Callable[[ItemHit], list[Chunk]],
         idf: Callable[[str], float] = lambda term: 1.0,
         known: Callable[[str], bool] = lambda term: True,
@@ -180,11 +176,11 @@ class ExtractiveAnswerer:
         hits: Sequence[ItemHit],
         pinned: bool = False,
         language: Language = DANISH,
-    ) -> Iterator[str | Answer]:
-        """The quotes are ready at once: the whole text, then the Answer."""
-        answer = self.answer(question, hits, pinned, language)
-        yield answer.text
-        yield answer
+        evidence: Answer | None = None,
+    ) -> AnswerStream:
+        """The quotes are ready at once: the whole text is one piece. The evidence check
+        already is this answer, so it is shown as it is."""
+        return AnswerStream.of(evidence or self.answer(question, hits, pinned, language))
 
     def answer(
         self,

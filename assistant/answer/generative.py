@@ -14,8 +14,9 @@ reads, and the guard drops any sentence that follows such an order or repeats th
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import replace
 
 from assistant.answer.extractive import ExtractiveAnswerer
@@ -28,14 +29,16 @@ from assistant.answer.guard import (
     without_instructions,
 )
 from assistant.answer.prompts import load_prompt
+from assistant.answer.stream import AnswerStream
 from assistant.components.llms import ChatModel, Message
 from assistant.core.chunk_format import section_lines
-from assistant.core.config import Settings
+from assistant.core.config import AnswerSettings
 from assistant.core.types import Answer, Chunk, Citation, ItemHit, danish_date
 from assistant.danish.language import DANISH, LANGUAGE_NAMES, Language
 
 NOT_IN_MINUTES = re.compile(r"fremgår ikke af referaterne", re.IGNORECASE)
 PASSAGE_WORDS = 350  # per cited item: small local models read slowly on 2 cores
+log = logging.getLogger(__name__)
 
 
 class GenerativeAnswerer:
@@ -43,7 +46,7 @@ class GenerativeAnswerer:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: AnswerSettings,
         llm: ChatModel,
         extractive: ExtractiveAnswerer,
         item_chunks: Callable[[ItemHit], list[Chunk]],
@@ -53,32 +56,24 @@ class GenerativeAnswerer:
         self._extractive = extractive
         self._item_chunks = item_chunks
 
-    def answer(
-        self,
-        question: str,
-        hits: Sequence[ItemHit],
-        pinned: bool = False,
-        language: Language = DANISH,
-    ) -> Answer:
-        answer = None
-        for event in self.stream(question, hits, pinned, language):
-            if isinstance(event, Answer):
-                answer = event
-        assert answer is not None  # stream always ends with the Answer
-        return answer
-
     def stream(
         self,
         question: str,
         hits: Sequence[ItemHit],
         pinned: bool = False,
         language: Language = DANISH,
-    ) -> Iterator[str | Answer]:
-        """Checked sentences as they are generated, then the final Answer."""
-        base = self._extractive.answer(question, hits, pinned, language)
+        evidence: Answer | None = None,
+    ) -> AnswerStream:
+        """Checked sentences as they are generated, then the final Answer. `evidence` is
+        the extractive answer for these hits when the caller already has it."""
+        base = evidence or self._extractive.answer(question, hits, pinned, language)
+        return AnswerStream(self._pieces(question, hits, language, base))
+
+    def _pieces(
+        self, question: str, hits: Sequence[ItemHit], language: Language, base: Answer
+    ) -> Generator[str, None, Answer]:
         if base.abstained or not base.citations:
-            yield base  # retrieval found nothing relevant: the model is not asked at all
-            return
+            return base  # retrieval found nothing relevant: the model is not asked at all
         by_item = {(hit.best.source, hit.best.item_number): hit for hit in hits}
         passages: dict[int, str] = {}
         removed: list[str] = []
@@ -146,14 +141,14 @@ class GenerativeAnswerer:
         except Exception as error:  # server down, timeout, bad model file
             # The user still gets the quotes; the reason goes with the answer, not a trace.
             reason = f"sprogmodellen svarede ikke ({type(error).__name__}); citaterne vises"
-            yield replace(base, corrections=(*removed, reason), fallback=True)
-            return
+            log.warning("LLM answer failed, the quotes are shown: %r", error)
+            return replace(base, corrections=(*removed, reason), fallback=True)
         if shown:
             for piece in held:  # a closing remark after the cited sentences
                 yield sentence_separator(piece) + piece
                 shown.append(piece)
         text = assemble(shown)
-        yield self._final(question, base, text, tuple(removed), unshown=" ".join(held))
+        return self._final(question, base, text, tuple(removed), unshown=" ".join(held))
 
     def _final(
         self, question: str, base: Answer, text: str, removed: tuple[str, ...], unshown: str = ""

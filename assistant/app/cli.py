@@ -25,7 +25,9 @@ from assistant.core.config import Settings
 from assistant.core.errors import ReferatError
 from assistant.core.types import Answer, IngestReport, Meeting, danish_date, meeting_json
 from assistant.danish.case_numbers import normalise_case_number
+from assistant.danish.language import answer_language
 from assistant.ingest.parse import parse_danish_date, parse_file
+from assistant.resources import resource_dir
 from assistant.search.filters import SearchFilter
 from assistant.search.hybrid import Mode
 from assistant.service.assistant import Assistant
@@ -136,9 +138,15 @@ def _assistant(ctx: typer.Context) -> Assistant:
         _fail(error)
 
 
-def _fail(error: ReferatError) -> typer.Exit:
-    errors.print(f"[red]Fejl:[/red] {error}")
+def _fail(error: ReferatError, question: str = "") -> typer.Exit:
+    """Print the error, worded in the question's language when there is one, and stop."""
+    errors.print(Text.assemble(("Fejl: ", "red"), _worded(error, question)))
     raise typer.Exit(1)
+
+
+def _worded(error: ReferatError, question: str) -> str:
+    # Text from files can hold "[/bold]" and the like: as Text it is never read as markup.
+    return error.message(resource_dir("prompts"), answer_language(question, ()))
 
 
 @app.command()
@@ -152,7 +160,7 @@ def ingest(
     """Indlæs referater (filer eller mapper) i indekset."""
     settings = settings_of(ctx)
     try:
-        with single_writer(settings, "referat ingest"):
+        with single_writer(settings.store, "referat ingest"):
             assistant = _assistant(ctx)
             with Progress(console=console, transient=True) as progress:
                 task = progress.add_task("Indlæser", total=None)
@@ -327,7 +335,7 @@ def ask(
     try:
         answer = assistant.ask(question, mode=_mode(mode), filters=filters)
     except ReferatError as error:
-        _fail(error)
+        _fail(error, question)
     if as_json:
         typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -410,25 +418,22 @@ def chat(
             break
         if not question:
             break
-        answer = None
         try:
-            for event in assistant.ask_stream(question, history, filters=filters):
-                if isinstance(event, Answer):
-                    answer = event
-                else:
-                    console.print(event, end="", markup=False, highlight=False)
+            stream = assistant.ask_stream(question, history, filters=filters)
+            for piece in stream:
+                console.print(piece, end="", markup=False, highlight=False)
+            answer = stream.answer()
         except ReferatError as error:
-            errors.print(f"Fejl: {error}", markup=False)
+            errors.print(f"Fejl: {_worded(error, question)}", markup=False, highlight=False)
             continue
         console.print()
-        if answer is not None:
-            if answer.text.strip() and answer.corrections:
-                console.print(f"(Rettet af kildetjekket: {len(answer.corrections)})", markup=False)
-            _print_sources(answer)
-            history += [
-                {"role": "user", "content": question},
-                {"role": "assistant", "content": answer.text},
-            ]
+        if answer.text.strip() and answer.corrections:
+            console.print(f"(Rettet af kildetjekket: {len(answer.corrections)})", markup=False)
+        _print_sources(answer)
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.text},
+        ]
 
 
 @app.command()
@@ -444,7 +449,7 @@ def serve(
     try:
         # Embedded store: this process may write (uploads, the samples on first start), so
         # it holds the write lock while it runs. Against a Chroma server it is a reader.
-        with single_writer(settings, "referat serve"):
+        with single_writer(settings.store, "referat serve"):
             assistant = _assistant(ctx)
             # A team's shared server is filled by its own `referat ingest`, never by a reader.
             if assistant.stored_chunks() == 0 and not settings.chroma_host:

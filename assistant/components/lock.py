@@ -22,7 +22,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from assistant.core.config import Settings
+from assistant.core.config import StoreSettings
 from assistant.core.errors import IndexBusy
 
 LOCK_NAME = ".referat-write.lock"
@@ -30,7 +30,7 @@ OWNER_NAME = ".referat-write.owner.json"
 
 
 @contextmanager
-def single_writer(settings: Settings, purpose: str) -> Iterator[None]:
+def single_writer(settings: StoreSettings, purpose: str) -> Iterator[None]:
     """Hold the embedded store's write lock for the block, or raise IndexBusy at once naming
     the process that holds it. A no-op against a Chroma server."""
     if settings.chroma_host:

@@ -1,12 +1,16 @@
-"""All settings in one typed object, loaded once at the edge (CLI, UI) and passed down.
+"""All settings in one typed object, loaded once at the edge (CLI, UI), with a section per
+stage: each stage receives its own section (`settings.store`, `settings.search`, ...) and
+sees nothing else.
 
 Every field can be overridden with an environment variable `REFERAT_<FIELD>` (for example
-`REFERAT_INDEX_DIR`); CLI options override both.
+`REFERAT_INDEX_DIR`); CLI options override both. This module is the one place the
+`REFERAT_*` variables are read.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +32,106 @@ def _default_index_dir() -> Path:
         return PROJECT_ROOT / "index"
     data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return data_home / "referat" / "index"
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """The Chroma store and its write lock (components/chroma_store.py, components/lock.py)."""
+
+    index_dir: Path
+    collection: str
+    chroma_host: str
+    chroma_port: int
+
+
+@dataclass(frozen=True)
+class EmbeddingSettings:
+    """The embedding model (components/embedders.py)."""
+
+    embedder: str
+    embed_model: str
+    embed_query_prefix: str
+    embed_passage_prefix: str
+    hf_offline: bool
+    embed_batch_size: int
+
+
+@dataclass(frozen=True)
+class LlmSettings:
+    """The language model that writes generated answers (components/llms.py, model fetch)."""
+
+    llm: str
+    llm_base_url: str
+    llm_model: str
+    llm_api_key: SecretStr
+    llm_model_path: Path | None
+    llm_temperature: float
+    llm_max_tokens: int
+    llm_context_window: int
+    llm_threads: int
+    llm_timeout_s: float
+    model_cache: Path
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """From files to stored chunks (ingest/)."""
+
+    ingest_batch_chunks: int
+    chunk_min_words: int
+    chunk_max_words: int
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """Hybrid retrieval and reranking (search/)."""
+
+    bm25_candidates: int
+    dense_candidates: int
+    rrf_k: int
+    top_items: int
+    answer_candidates: int
+    reranker: str
+    rerank_top_n: int
+    refresh_interval_s: float
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """Writing the answer (answer/)."""
+
+    top_items: int
+    min_term_coverage: float
+    min_dense_similarity: float
+    prompts_dir: Path
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    """The browser chat (app/ui/)."""
+
+    host: str
+    port: int
+    ui_username: str
+    ui_password: SecretStr
+    upload_enabled: bool
+    ui_concurrency: int
+    ui_busy_wait_s: float
+    sample_minutes: Path
+    prompts_dir: Path
+    feedback_db: Path
+    max_question_chars: int
+
+
+SECTIONS = {
+    "store": StoreSettings,
+    "embedding": EmbeddingSettings,
+    "generation": LlmSettings,
+    "ingest": IngestSettings,
+    "search": SearchSettings,
+    "answer": AnswerSettings,
+    "ui": UiSettings,
+}
 
 
 class Settings(BaseSettings):
@@ -194,3 +298,34 @@ class Settings(BaseSettings):
             # Frozen model: the default depends on index_dir, so it is filled in once here.
             object.__setattr__(self, "feedback_db", self.index_dir / "feedback.sqlite3")
         return self
+
+    def _section(self, kind: type) -> object:
+        return kind(**{field.name: getattr(self, field.name) for field in fields(kind)})
+
+    @property
+    def store(self) -> StoreSettings:
+        return self._section(StoreSettings)  # type: ignore[return-value]
+
+    @property
+    def embedding(self) -> EmbeddingSettings:
+        return self._section(EmbeddingSettings)  # type: ignore[return-value]
+
+    @property
+    def generation(self) -> LlmSettings:
+        return self._section(LlmSettings)  # type: ignore[return-value]
+
+    @property
+    def ingest(self) -> IngestSettings:
+        return self._section(IngestSettings)  # type: ignore[return-value]
+
+    @property
+    def search(self) -> SearchSettings:
+        return self._section(SearchSettings)  # type: ignore[return-value]
+
+    @property
+    def answer(self) -> AnswerSettings:
+        return self._section(AnswerSettings)  # type: ignore[return-value]
+
+    @property
+    def ui(self) -> UiSettings:
+        return self._section(UiSettings)  # type: ignore[return-value]

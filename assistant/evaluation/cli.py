@@ -321,7 +321,7 @@ def _query_embedding_cost(settings: Settings, questions: list[str]) -> dict:
 
     from assistant.components.embedders import build_embedder, embed_query
 
-    embedder = build_embedder(settings)
+    embedder = build_embedder(settings.embedding)
     embed_query(embedder, questions[0])
     timings = []
     for question in questions:

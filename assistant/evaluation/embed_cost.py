@@ -17,7 +17,7 @@ from assistant.core.config import Settings
 
 def main() -> None:
     texts = json.load(sys.stdin)
-    embedder = build_embedder(Settings())
+    embedder = build_embedder(Settings().embedding)
     embedder.embed_batch(texts[:2], "passage")  # warm-up: the first call loads the model
     started = time.perf_counter()
     embedder.embed_batch(texts, "passage")

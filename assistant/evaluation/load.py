@@ -35,15 +35,17 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.app.ui.app import ALL, BUSY_MESSAGE, WARNING, typed
-from assistant.core.errors import ConfigError, ReferatError
+from assistant.app.ui.app import ALL, WARNING, typed
+from assistant.core.errors import Busy, ConfigError, ReferatError
 from assistant.evaluation.evaluate import percentile
 from assistant.ingest.parse import parse_danish_date, parse_file
 
 if TYPE_CHECKING:
     from gradio_client import Client
 
-BUSY_WORD = "optaget"  # in the UI's message when no answering slot frees up (BUSY_MESSAGE)
+BUSY_WORD = (
+    "optaget"  # in the UI's message when no answering slot frees up (prompts/errors/busy.txt)
+)
 # The filter fields as a new page has them: every municipality and committee, no dates.
 NO_FILTERS = (ALL, ALL, "", "")
 
@@ -433,7 +435,7 @@ def judge_reply(chat: list[dict], panel: str, conversation: Conversation, turn: 
     if not chat or chat[-1].get("role") != "assistant":
         return Verdict("error", "intet svar i samtalen")
     last = _text(chat[-1])
-    assert BUSY_WORD in BUSY_MESSAGE  # the word the verdict looks for is the UI's own
+    assert BUSY_WORD in str(Busy())  # the word the verdict looks for is the UI's own
     if last.startswith(WARNING):
         return Verdict("busy" if BUSY_WORD in last else "error", last[:200])
     own = conversation.questions[: turn + 1]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.components.chroma_store import ChunkStore
-from assistant.core.config import Settings
+from assistant.core.config import IngestSettings
 from assistant.core.errors import ParseError
 from assistant.core.types import Chunk, IngestReport
 from assistant.ingest.chunk import chunk_meeting
@@ -66,7 +66,7 @@ class _Tally:
 def ingest_paths(
     paths: Iterable[Path],
     store: ChunkStore,
-    settings: Settings,
+    settings: IngestSettings,
     *,
     municipality: str | None = None,
     on_file: Callable[[Path], None] | None = None,

@@ -18,7 +18,7 @@ import bm25s
 import numpy as np
 
 from assistant.components.chroma_store import ChunkStore
-from assistant.core.config import Settings
+from assistant.core.config import SearchSettings
 from assistant.core.types import Chunk, ItemHit
 from assistant.danish.text import terms
 from assistant.search.filters import IndexVocabulary, SearchFilter
@@ -117,7 +117,7 @@ class _IndexState:
 
 class HybridRetriever:
     def __init__(
-        self, store: ChunkStore, settings: Settings, reranker: Reranker | None = None
+        self, store: ChunkStore, settings: SearchSettings, reranker: Reranker | None = None
     ) -> None:
         self._store = store
         self._settings = settings

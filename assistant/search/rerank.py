@@ -19,7 +19,7 @@ import numpy as np
 from assistant.components.chroma_store import ChunkStore
 from assistant.components.cross_encoder import CrossEncoderScorer
 from assistant.components.embedders import Embedder, embed_query
-from assistant.core.config import Settings
+from assistant.core.config import SearchSettings
 from assistant.core.types import ItemHit
 
 
@@ -64,7 +64,9 @@ class CrossEncoderReranker:
         return [hits[i] for i in order]
 
 
-def build_reranker(settings: Settings, embedder: Embedder, store: ChunkStore) -> Reranker | None:
+def build_reranker(
+    settings: SearchSettings, embedder: Embedder, store: ChunkStore
+) -> Reranker | None:
     choice = settings.reranker.strip()
     if choice in ("", "none"):
         return None

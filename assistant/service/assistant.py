@@ -8,21 +8,29 @@ Conversation state (history) is passed in by the caller and never stored here, s
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypedDict
 
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer
 from assistant.answer.prompts import load_prompt
+from assistant.answer.stream import AnswerStream
 from assistant.answer.timeline import timeline_answer
 from assistant.components.chroma_store import ChunkStore
 from assistant.components.embedders import Embedder
 from assistant.components.llms import ChatModel
 from assistant.core.chunk_format import SECTION_HEADINGS, section_lines
 from assistant.core.config import Settings
-from assistant.core.errors import IndexNotBuilt, InvalidQuestion, UnknownCase
+from assistant.core.errors import (
+    EmptyQuestion,
+    IndexNotBuilt,
+    QuestionTooLong,
+    UnknownCase,
+    UnknownName,
+)
 from assistant.core.types import (
     Answer,
     Chunk,
@@ -65,6 +73,7 @@ LEANING = re.compile(
 )
 MAX_HISTORY_TURNS = 12
 MAX_CARRIED_QUESTIONS = 3  # a follow-up chain longer than this has changed topic
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,20 @@ class Retrieval:
     where: SearchFilter
     hits: tuple[ItemHit, ...]
     note: str = ""
+    # The extractive answer for these hits when the search already checked the evidence
+    # with it (the conversation's municipality), so the answerer does not compute it again.
+    evidence: Answer | None = None
+
+
+@dataclass(frozen=True)
+class PreparedQuestion:
+    """A question as the answer path takes it: checked once (stripped, not empty, not too
+    long) and with its answer language picked once, from the user's own words and the
+    conversation. The steps after `Assistant.prepare` trust it instead of checking again."""
+
+    text: str
+    history: tuple[Turn, ...]
+    language: Language
 
 
 def leans(question: str) -> bool:
@@ -110,15 +133,12 @@ def _known_name(
     find: Callable[[str, frozenset[str]], str | None],
     kind: str,
 ) -> str | None:
-    """`name` as the index spells it, or InvalidQuestion listing the names it holds."""
+    """`name` as the index spells it, or UnknownName listing the names it holds."""
     if name is None:
         return None
     found = find(name, known)
     if found is None:
-        raise InvalidQuestion(
-            f"{kind} '{name}' findes ikke i de indlæste referater. "
-            f"Kendte: {', '.join(sorted(known))}."
-        )
+        raise UnknownName(kind, name, sorted(known))
     return found
 
 
@@ -157,7 +177,7 @@ class Assistant:
         report = ingest_paths(
             paths,
             self.store,
-            self.settings,
+            self.settings.ingest,
             municipality=municipality,
             on_file=on_file,
             on_written=on_written,
@@ -168,12 +188,9 @@ class Assistant:
     def check_question(self, question: str) -> str:
         question = question.strip()
         if not question:
-            raise InvalidQuestion("Skriv et spørgsmål.")
+            raise EmptyQuestion()
         if len(question) > self.settings.max_question_chars:
-            raise InvalidQuestion(
-                f"Spørgsmålet er for langt ({len(question)} tegn); "
-                f"højst {self.settings.max_question_chars} tegn."
-            )
+            raise QuestionTooLong(len(question), self.settings.max_question_chars)
         return question
 
     def case_timeline(
@@ -194,19 +211,20 @@ class Assistant:
         "Næstved"); a name the index does not hold is an error, not an empty result."""
         vocabulary = self.retriever.vocabulary
         municipality = _known_name(
-            filters.municipality, vocabulary.municipalities, municipality_in_question, "Kommunen"
+            filters.municipality,
+            vocabulary.municipalities,
+            municipality_in_question,
+            "municipality",
         )
         committee = _known_name(
-            filters.committee, vocabulary.committees, committee_in_question, "Udvalget"
+            filters.committee, vocabulary.committees, committee_in_question, "committee"
         )
         section = filters.section
         if section is not None:
             section = SECTION_HEADINGS.get(section.strip().lower().rstrip(":"))
             if section is None:
-                known = ", ".join(sorted(set(SECTION_HEADINGS.values())))
-                raise InvalidQuestion(
-                    f"Afsnittet '{filters.section}' kendes ikke. Kendte: {known}."
-                )
+                known = sorted(set(SECTION_HEADINGS.values()))
+                raise UnknownName("section", filters.section, known)
         case_key = normalise_case_number(filters.case_key) if filters.case_key else None
         return replace(
             filters,
@@ -235,6 +253,7 @@ class Assistant:
         always hold. Filters read from the question (`read_filters`) narrow the search too;
         if they leave nothing, the search runs without them and `note` says so. The
         evaluation's retrieval-only mode and benchmark call this directly."""
+        question = self.check_question(question)
         query, explicit, where = self._plan(question, history, filters, read_filters)
         return self._search_in_conversation(query, history, mode, explicit, where, read_filters)
 
@@ -245,8 +264,8 @@ class Assistant:
         filters: SearchFilter | None,
         read_filters: bool = True,
     ) -> tuple[str, SearchFilter, SearchFilter]:
-        """The query to search with, the user's explicit filters, and the filters that hold."""
-        question = self.check_question(question)
+        """The query to search with, the user's explicit filters, and the filters that hold.
+        `question` is already checked (`check_question`)."""
         if self.retriever.chunk_count == 0:
             raise IndexNotBuilt(self.settings.chroma_host or self.settings.index_dir)
         query = standalone_question(question, history)
@@ -293,11 +312,10 @@ class Assistant:
             hits = self.retriever.search(
                 query, mode=mode, top_items=self.settings.answer_candidates, where=within
             )
-            if (
-                hits
-                and not self.extractive.answer(query, hits, where.names_item, language).abstained
-            ):
-                return Retrieval(query=query, where=within, hits=tuple(hits))
+            if hits:
+                evidence = self.extractive.answer(query, hits, where.names_item, language)
+                if not evidence.abstained:
+                    return Retrieval(query=query, where=within, hits=tuple(hits), evidence=evidence)
         return self._search(query, mode, explicit, where, language)
 
     def _search(
@@ -328,70 +346,97 @@ class Assistant:
             where=where.describe(language), relaxed=relaxed.describe(language)
         )
 
+    def prepare(self, question: str, history: Sequence[Turn] = ()) -> PreparedQuestion:
+        """`question` checked (InvalidQuestion if it is empty or too long) and with the
+        language its answer is written in, for `ask_stream`. The UI prepares first because
+        it words its own messages ("Søger i referaterne …") in that language too."""
+        text = self.check_question(question)
+        # The user's own words decide the answer's language, not the search query (which
+        # may carry earlier questions or an LLM's rewrite).
+        return PreparedQuestion(text, tuple(history), answer_language(text, history))
+
     def ask(
         self,
-        question: str,
+        question: str | PreparedQuestion,
         history: Sequence[Turn] = (),
         mode: Mode = "hybrid",
         filters: SearchFilter | None = None,
         *,
         read_filters: bool = True,
     ) -> Answer:
-        """Answer `question` in the conversation `history` (filters as in `retrieve`)."""
-        for event in self.ask_stream(question, history, mode, filters, read_filters=read_filters):
-            if isinstance(event, Answer):
-                return event
-        raise AssertionError("ask_stream ends with an Answer")
+        """Answer `question` in the conversation `history` (filters as in `retrieve`): the
+        answer stream, drained, so there is one answer path."""
+        return self.ask_stream(question, history, mode, filters, read_filters=read_filters).answer()
 
     def ask_stream(
         self,
-        question: str,
+        question: str | PreparedQuestion,
         history: Sequence[Turn] = (),
         mode: Mode = "hybrid",
         filters: SearchFilter | None = None,
         *,
         read_filters: bool = True,
-    ) -> Iterator[str | Answer]:
+    ) -> AnswerStream:
         """The answer's text in pieces as it is written (checked sentences from an LLM, the
-        whole text from the extractive answerer), then the final Answer."""
-        question = self.check_question(question)
-        # The user's own words decide the answer's language, not the search query (which
-        # may carry earlier questions or an LLM's rewrite).
-        language = answer_language(question, history)
-        if self.llm is not None and history and leans(question):
-            question_for_search = self.condense(question, history)
+        whole text from the extractive answerer), then the final Answer.
+
+        The question is checked at once (InvalidQuestion before any stream exists); the
+        search and the writing happen as the stream is read. A `PreparedQuestion` brings
+        its conversation with it, so `history` is then left out."""
+        if isinstance(question, PreparedQuestion):
+            if history:
+                raise ValueError("a prepared question carries its own history")
+            prepared = question
         else:
-            question_for_search = question
+            prepared = self.prepare(question, history)
+        return AnswerStream(self._answer_pieces(prepared, mode, filters, read_filters))
+
+    def _answer_pieces(
+        self,
+        prepared: PreparedQuestion,
+        mode: Mode,
+        filters: SearchFilter | None,
+        read_filters: bool,
+    ) -> Generator[str, None, Answer]:
+        """The producer behind `ask_stream`: yields the text, returns the final Answer."""
+        question, history, language = prepared.text, prepared.history, prepared.language
+        question_for_search, notes = question, ()
+        if self.llm is not None and history and leans(question):
+            question_for_search, fault = self.condense(question, history)
+            notes = (fault,) if fault else ()
         query, explicit, where = self._plan(question_for_search, history, filters, read_filters)
         if where.case_key and STATUS_QUESTION.search(question):
             # A case's course: every treatment within the user's filters (case numbers are
             # only unique within one municipality's system), whatever the dates.
             treatments = self.case_timeline(where.case_key, where.without_dates())
             answer = timeline_answer(question, treatments, self.settings.prompts_dir)
-            yield replace(answer, scope=where.without_dates().describe())
-            return
+            return replace(
+                answer,
+                scope=where.without_dates().describe(),
+                corrections=(*notes, *answer.corrections),
+            )
         retrieval = self._search_in_conversation(
             query, history, mode, explicit, where, read_filters, language
         )
         pinned = bool(retrieval.hits) and where.names_item
         if retrieval.note:
             yield retrieval.note
-        answer = None
-        for event in self.answerer.stream(query, retrieval.hits, pinned=pinned, language=language):
-            if isinstance(event, Answer):
-                answer = event
-            else:
-                yield event
-        assert answer is not None
-        yield replace(
+        stream = self.answerer.stream(
+            query, retrieval.hits, pinned=pinned, language=language, evidence=retrieval.evidence
+        )
+        yield from stream
+        answer = stream.answer()
+        return replace(
             answer,
             question=question,
             text=retrieval.note + answer.text,
             scope=retrieval.where.describe(language),
+            corrections=(*notes, *answer.corrections),
         )
 
-    def condense(self, question: str, history: Sequence[Turn]) -> str:
-        """A follow-up rewritten by the LLM into a question that stands alone. If the model
+    def condense(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
+        """A follow-up rewritten by the LLM into a question that stands alone, and why the
+        question was searched as it is instead ("" unless the model failed). If the model
         gives nothing usable, the question is used as it is (the carried-over earlier
         questions still steer the search, see `standalone_question`)."""
         assert self.llm is not None
@@ -404,16 +449,23 @@ class Assistant:
         )
         try:
             rewritten = self.llm.complete(prompt).strip().splitlines()
-        except Exception:
-            return question
+        except Exception as error:  # server down, timeout, bad model file
+            # The search goes on without the rewrite; the fault is logged (one line, the
+            # operator's) and travels with the answer as the reason (the user's).
+            log.warning("LLM could not condense the follow-up, searching it as asked: %r", error)
+            return question, (
+                f"sprogmodellen kunne ikke omskrive opfølgningen ({type(error).__name__}); "
+                "der søges med spørgsmålet og de forrige spørgsmål"
+            )
         first = rewritten[0].strip() if rewritten else ""
         # Small models echo the transcript ("Bruger: ..."); the label is not the question.
         first = re.sub(r"^(?:Bruger|Assistent|Omskrevet spørgsmål)\s*:\s*", "", first)
         if not first or len(first) > 3 * len(question) + 200:
-            return question
+            return question, ""
         if not set(terms(question)) & set(terms(first)):
             first = f"{question} {first}"  # the rewrite lost the new question: keep both
-        return self.check_question(first)
+        # The rewrite is new text, so it is checked (once) like a question typed in.
+        return self.check_question(first), ""
 
     def item_sections(self, citation: Citation) -> list[tuple[str, str]]:
         """The cited item's whole text as (section, paragraph) in reading order, for the

@@ -39,19 +39,21 @@ def build_assistant(
     """The assistant the settings describe. `embedder` replaces the configured one (the
     benchmark's stand-in, or a test sharing one loaded model); `reranker` and `llm` replace
     the configured ones, None switching them off; `answerer` replaces the answerer."""
-    embedder = embedder or build_embedder(settings)
-    store = ChunkStore(settings, embedder)
+    embedder = embedder or build_embedder(settings.embedding)
+    store = ChunkStore(settings.store, embedder)
     if isinstance(reranker, Configured):
-        reranker = build_reranker(settings, embedder, store)
-    retriever = HybridRetriever(store, settings, reranker)
-    extractive = ExtractiveAnswerer(settings, retriever.item_chunks, retriever.idf, retriever.known)
+        reranker = build_reranker(settings.search, embedder, store)
+    retriever = HybridRetriever(store, settings.search, reranker)
+    extractive = ExtractiveAnswerer(
+        settings.answer, retriever.item_chunks, retriever.idf, retriever.known
+    )
     if isinstance(llm, Configured):
-        llm = build_llm(settings)
+        llm = build_llm(settings.generation)
     if answerer is None:
         answerer = (
             extractive
             if llm is None
-            else GenerativeAnswerer(settings, llm, extractive, retriever.item_chunks)
+            else GenerativeAnswerer(settings.answer, llm, extractive, retriever.item_chunks)
         )
     return Assistant(
         settings,
@@ -78,6 +80,6 @@ def with_reranker(assistant: Assistant, reranker: Reranker | None) -> Assistant:
 def embedding_reranker(assistant: Assistant) -> Reranker:
     """The assistant's reranker, or else one that re-scores with its own embedder."""
     configured = assistant.settings.model_copy(update={"reranker": "embedding"})
-    reranker = build_reranker(configured, assistant.embedder, assistant.store)
+    reranker = build_reranker(configured.search, assistant.embedder, assistant.store)
     assert reranker is not None
     return reranker

@@ -23,7 +23,7 @@ import gradio as gr
 
 from assistant.answer.prompts import load_prompt
 from assistant.core.chunk_format import SENTENCE_END
-from assistant.core.errors import InvalidQuestion, ReferatError
+from assistant.core.errors import Busy, InvalidQuestion, ReferatError, ReversedDates
 from assistant.core.types import Answer, Chunk, Citation, danish_date
 from assistant.danish.language import Language, answer_language
 from assistant.ingest.parse import parse_danish_date
@@ -41,7 +41,6 @@ MARKER = re.compile(r"\[(\d+)\]")
 SET_ASIDE = re.compile(r"\0(\d+)\0")
 COMMITTEE_CODE = re.compile(r"^[A-ZÆØÅ]{2,6}\s+-\s+")
 WARNING = "⚠️"  # starts a chat message that reports an error instead of an answer
-BUSY_MESSAGE = "Assistenten er optaget af mange spørgsmål lige nu. Prøv igen om et øjeblik."
 # What makes Markdown of plain text, escaped with a backslash (CommonMark's escape for any
 # ASCII punctuation): emphasis, code, links, strike-through, LaTeX, tables, headings, and the
 # e-mail, "https://" and "www." links GitHub's dialect makes by itself. Only these, so the
@@ -295,7 +294,7 @@ def parse_filters(kommune: str | None, udvalg: str | None, fra: str, til: str) -
 
     start, end = day(fra, "Fra"), day(til, "Til")
     if start and end and start > end:
-        raise InvalidQuestion("Fra-datoen ligger efter til-datoen.")
+        raise ReversedDates()
     return SearchFilter(
         municipality=None if kommune in (None, "", ALL) else kommune,
         committee=None if udvalg in (None, "", ALL) else udvalg,
@@ -320,7 +319,7 @@ class ChatApp:
 
     def __init__(self, assistant: Assistant, feedback: FeedbackStore | None = None) -> None:
         self.assistant = assistant
-        self.settings = assistant.settings
+        self.settings = assistant.settings.ui  # the chat sees its own section only
         self.feedback = feedback or FeedbackStore(self.settings.feedback_db)
         # Answering slots shared by all sessions; a question that finds none free within
         # ui_busy_wait_s is told the assistant is busy instead of waiting without end.
@@ -343,37 +342,48 @@ class ChatApp:
     ) -> Iterator[tuple[list[dict], list[dict], str, str]]:
         """Stream the answer into the chat; the source cards follow with the full answer."""
         history = history_turns(chat)
-        language = answer_language(message, history)
         # A blank question gets its message without an empty bubble above it.
         asked = [{"role": "user", "content": literal(message)}] if message.strip() else []
         chat = [*chat, *asked]
         panel = self._panel(answers)
+
+        def refused(error: ReferatError) -> tuple[list[dict], list[dict], str, str]:
+            # Worded in the user's language, as the answers are; the question stays in the
+            # box, to correct it.
+            said = error.message(self.settings.prompts_dir, answer_language(message, history))
+            chat.append({"role": "assistant", "content": f"{WARNING} {literal(said)}"})
+            return chat, answers, panel, message
+
+        try:
+            # Checked and its language picked once, here; the answer path trusts both.
+            question = self.assistant.prepare(message, history)
+        except ReferatError as error:
+            yield refused(error)
+            return
+        language = question.language
         searching = {"role": "assistant", "content": self._prompt("searching", language)}
         yield [*chat, searching], answers, panel, ""
         turn = len(answers)
-        answer, written = None, ""
+        written = ""
         try:
             filters = parse_filters(kommune, udvalg, fra, til)
             if not self.slots.acquire(timeout=self.settings.ui_busy_wait_s):
-                raise ReferatError(BUSY_MESSAGE)
+                raise Busy()
             try:
-                for event in self.assistant.ask_stream(message, history, filters=filters):
-                    if isinstance(event, Answer):
-                        answer = event
-                        continue
+                stream = self.assistant.ask_stream(question, filters=filters)
+                for piece in stream:
                     # Sentence by sentence, so a ready-made extractive answer also appears
                     # in reading order, as a generated one does.
-                    for sentence in SENTENCE_END.split(event):
+                    for sentence in SENTENCE_END.split(piece):
                         written = f"{written} {sentence}".strip()
                         partial = {"role": "assistant", "content": linked_markers(written, turn)}
                         yield [*chat, partial], answers, panel, ""
+                answer = stream.answer()
             finally:
                 self.slots.release()
         except ReferatError as error:
-            chat.append({"role": "assistant", "content": f"{WARNING} {literal(str(error))}"})
-            yield chat, answers, panel, message  # keep the question, to correct it
+            yield refused(error)
             return
-        assert answer is not None
         record = self._record(message, chat[:-1], answer, turn) | {"message": len(chat)}
         answers = [*answers, record]
         content = self._answer_markdown(answer, turn, language)
@@ -608,7 +618,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
 
 def launch(assistant: Assistant, host: str, port: int) -> None:
-    settings = assistant.settings
+    settings = assistant.settings.ui
     login = None
     if settings.ui_username:
         # Gradio's own login form and session cookie; the API behind the chat needs it too.
