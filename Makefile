@@ -13,6 +13,7 @@ serve: install
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 
 test: install-test lint
 	.venv/bin/python -m pytest

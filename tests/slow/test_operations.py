@@ -34,7 +34,7 @@ from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant
 from assistant.service.wiring import build_assistant
 from tests.conftest import LEJRE, REFERAT, SAMPLES, referat
-from tests.test_browser import ROSKILDE_MINUTES, _free_port, _serving, _status
+from tests.slow.test_browser import ROSKILDE_MINUTES, _free_port, _serving, _status
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ import pytest
 
 from assistant.answer.guard import numbers_in, stated_numbers
 from tests.llm_support import llama_server, model_path  # noqa: F401  (module fixtures)
-from tests.test_browser import (
+from tests.slow.test_browser import (
     Session,
     _expect_ips_card,
     _serving,

@@ -20,7 +20,7 @@ from gradio_client import Client
 
 from assistant.core.config import PROJECT_ROOT
 from tests.conftest import QUESTIONS, REFERAT
-from tests.test_browser import (
+from tests.slow.test_browser import (
     PAGE_TIMEOUT_MS,
     STARTUP_TIMEOUT_S,
     _free_port,

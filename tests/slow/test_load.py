@@ -162,7 +162,7 @@ def test_every_default_session_has_a_conversation_of_its_own() -> None:
 def load_server(cli_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`referat serve` on a copy of the sample index (two processes must not share one
     embedded store), upload on."""
-    from tests.test_browser import _serving  # starts and stops the server; waits for HTTP 200
+    from tests.slow.test_browser import _serving  # starts and stops the server; waits for HTTP 200
 
     root = tmp_path_factory.mktemp("load_server")
     shutil.copytree(cli_index, root / "index")
@@ -180,7 +180,7 @@ def test_twenty_sessions_with_uploads_keep_apart_and_uploads_are_answerable(
     load_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     uploads = [tmp_path / "roskilde.txt", tmp_path / "svendborg.txt"]
-    from tests.test_browser import ROSKILDE_MINUTES
+    from tests.slow.test_browser import ROSKILDE_MINUTES
 
     for path, text in zip(uploads, (ROSKILDE_MINUTES, SVENDBORG), strict=True):
         path.write_text(text, encoding="utf-8")

@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import Browser, Locator, expect
 
 from assistant.service.feedback import FeedbackStore
-from tests import test_browser
-from tests.test_browser import (
+from tests.slow import test_browser
+from tests.slow.test_browser import (
     ANSWER_TIMEOUT_MS,
     IPS_Q,
     MAX_QUESTION_CHARS,
