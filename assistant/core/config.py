@@ -217,7 +217,7 @@ class Settings(BaseSettings):
         "extractive",
         description="Who writes answers: 'extractive' (quotes, no model), 'openai-compatible' "
         "(a server: Ollama, vLLM, llama.cpp server, LM Studio, Azure OpenAI) or 'llama-cpp' (a "
-        "local GGUF file). Generated answers pass the citation guard (assistant/guard.py).",
+        "local GGUF file). Generated answers pass the citation guard (assistant/answer/guard.py).",
     )
     llm_base_url: str = Field(
         "http://127.0.0.1:8080/v1", description="Base URL of the OpenAI-compatible server."
