@@ -48,9 +48,8 @@ IndexOption = Annotated[
     Path | None,
     typer.Option(
         "--index",
-        envvar="REFERAT_INDEX_DIR",
-        help="Mappe med Chroma-indekset (standard: index/ i projektet). Denne og de tre næste "
-        "kan stå før eller efter kommandoen.",
+        help="Mappe med Chroma-indekset (REFERAT_INDEX_DIR; standard: index/ i projektet). "
+        "Denne og de tre næste kan stå før eller efter kommandoen.",
     ),
 ]
 
@@ -59,7 +58,6 @@ LlmOption = Annotated[
     str | None,
     typer.Option(
         "--llm",
-        envvar="REFERAT_LLM",
         help="Hvem skriver svarene: extractive (citater, standard), openai-compatible "
         "(REFERAT_LLM_BASE_URL, REFERAT_LLM_MODEL, REFERAT_LLM_API_KEY) eller llama-cpp "
         "(REFERAT_LLM_MODEL_PATH).",
@@ -71,13 +69,13 @@ ChromaHostOption = Annotated[
     str | None,
     typer.Option(
         "--chroma-host",
-        envvar="REFERAT_CHROMA_HOST",
-        help="Fælles Chroma-server (`chroma run`) i stedet for den indbyggede indeksmappe.",
+        help="Fælles Chroma-server (`chroma run`) i stedet for den indbyggede indeksmappe "
+        "(REFERAT_CHROMA_HOST).",
     ),
 ]
 ChromaPortOption = Annotated[
     int | None,
-    typer.Option("--chroma-port", envvar="REFERAT_CHROMA_PORT", help="Chroma-serverens port."),
+    typer.Option("--chroma-port", help="Chroma-serverens port (REFERAT_CHROMA_PORT)."),
 ]
 
 

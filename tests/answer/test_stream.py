@@ -23,6 +23,7 @@ from assistant.answer.generative import GenerativeAnswerer
 from assistant.components.llms import LlamaIndexChatModel
 from assistant.core.errors import IndexNotBuilt, InvalidQuestion
 from assistant.service.assistant import Assistant
+from assistant.service.wiring import build_assistant
 
 IPS_QUESTION = "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?"
 IPS_ENGLISH = "How much money has Mariagerfjord Kommune been granted from the IPS pool for youth?"
@@ -84,7 +85,7 @@ def test_a_fault_while_reading_is_raised_again_when_the_answer_is_asked_for(
     sample_assistant: Assistant, tmp_path: Path
 ) -> None:
     settings = sample_assistant.settings.model_copy(update={"index_dir": tmp_path / "empty"})
-    empty = Assistant(settings, embed_model=sample_assistant.embed_model)
+    empty = build_assistant(settings, embedder=sample_assistant.embedder)
     stream = empty.ask_stream(IPS_QUESTION)
     with pytest.raises(IndexNotBuilt):
         next(stream)

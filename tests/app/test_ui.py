@@ -4,6 +4,7 @@ same handlers through the page."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import shutil
@@ -163,7 +164,7 @@ def test_errors_are_shown_in_the_chat_not_raised(app: ChatApp) -> None:
 
 
 def test_busy_assistant_says_so_instead_of_waiting_forever(app: ChatApp) -> None:
-    app.settings = app.settings.model_copy(update={"ui_busy_wait_s": 0.05})
+    app.settings = dataclasses.replace(app.settings, ui_busy_wait_s=0.05)
     held = [app.slots.acquire(timeout=1) for _ in range(app.settings.ui_concurrency)]
     try:
         chat, *_ = _run(app, IPS_QUESTION)[-1]
