@@ -23,7 +23,8 @@ from assistant.components.embedders import EmbedKind
 from assistant.core.types import day_number
 from assistant.danish.text import terms
 from assistant.evaluation.evaluate import Question, metrics, percentile, run_eval
-from assistant.service.assistant import Assistant, standalone_question
+from assistant.service.assistant import Assistant
+from assistant.service.conversation import standalone_question
 
 HASHING_MODEL_NAME = "feature-hashing-384 (benchmark stand-in)"
 

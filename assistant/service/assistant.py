@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypedDict
 
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer
 from assistant.answer.prompts import load_prompt
@@ -52,27 +51,13 @@ from assistant.search.filters import (
 )
 from assistant.search.hybrid import HybridRetriever, Mode
 from assistant.search.timeline import STATUS_QUESTION, case_timeline
-
-
-class Turn(TypedDict):
-    role: str
-    content: str
-
-
-# A follow-up leans on the previous turn when it points back ("det", "projektet") or has
-# almost no subject of its own ("Og hvad koster det?", "Hvem er projektejer?").
-# "så" mid-question ("Hvornår får virksomhederne så mærket?") continues the conversation.
-# English follow-ups point back the same way ("How much did they get?", "And what about
-# it?"); "her" is left out, it is Danish for "here".
-LEANING = re.compile(
-    r"\b(?:det|den|denne|dette|de|dem|deres|han|hun|projektet|indsatsen|sagen|punktet|"
-    r"udvalget|ordningen|puljen|forløbet|samme|så)\b|^\s*(?:og|men|hvad med)\b"
-    r"|\b(?:it|its|they|them|their|this|that|these|those|he|she|him|his)\b"
-    r"|^\s*(?:and|but|what about)\b",
-    re.IGNORECASE,
+from assistant.service.conversation import (
+    MAX_HISTORY_TURNS,
+    Turn,
+    leans,
+    standalone_question,
 )
-MAX_HISTORY_TURNS = 12
-MAX_CARRIED_QUESTIONS = 3  # a follow-up chain longer than this has changed topic
+
 log = logging.getLogger(__name__)
 
 
@@ -100,31 +85,6 @@ class PreparedQuestion:
     text: str
     history: tuple[Turn, ...]
     language: Language
-
-
-def leans(question: str) -> bool:
-    """Whether a question needs the conversation to be understood."""
-    return bool(LEANING.search(question)) or len(terms(question)) <= 2
-
-
-def standalone_question(question: str, history: Sequence[Turn]) -> str:
-    """The question to retrieve with: a leaning follow-up carries earlier questions along,
-    back to the one that set the topic ("Fortæl om IPS-projektet i Mariagerfjord" ->
-    "Hvem er projektejer?" -> "Og hvad koster det?" keeps Mariagerfjord and IPS).
-
-    Only user turns are carried (the newest first) so that the assistant's own wording does
-    not steer retrieval; older turns are dropped.
-    """
-    previous = [t["content"] for t in history[-MAX_HISTORY_TURNS:] if t["role"] == "user"]
-    if not previous or not leans(question):
-        return question
-    # The new question first: a municipality or date it names wins over the old ones'.
-    carried = [question]
-    for earlier in reversed(previous[-MAX_CARRIED_QUESTIONS:]):
-        carried.append(earlier)
-        if not leans(earlier):
-            break
-    return " ".join(carried)
 
 
 def _known_name(

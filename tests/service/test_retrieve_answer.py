@@ -9,7 +9,8 @@ import pytest
 from assistant.core.chunk_format import CLOSED_BODY
 from assistant.core.errors import InvalidQuestion
 from assistant.search.filters import SearchFilter
-from assistant.service.assistant import Assistant, standalone_question
+from assistant.service.assistant import Assistant
+from assistant.service.conversation import standalone_question
 from tests.conftest import SAMPLES
 
 IPS_QUESTION = "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?"

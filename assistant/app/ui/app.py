@@ -28,7 +28,8 @@ from assistant.core.types import Answer, Chunk, Citation, danish_date
 from assistant.danish.language import Language, answer_language
 from assistant.ingest.parse import parse_danish_date
 from assistant.search.filters import SearchFilter
-from assistant.service.assistant import Assistant, Turn
+from assistant.service.assistant import Assistant
+from assistant.service.conversation import Turn
 from assistant.service.feedback import Feedback, FeedbackStore
 
 ALL = "Alle"
