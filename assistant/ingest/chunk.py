@@ -9,6 +9,7 @@ line of its own ("Beslutning:"), which the answerer uses to know where a sentenc
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from assistant.core.types import AgendaItem, Chunk, Meeting, danish_date, day_number
@@ -97,13 +98,19 @@ def chunk_meeting(
     meeting: Meeting, *, min_words: int = 150, max_words: int = 300, file_sha: str = ""
 ) -> list[Chunk]:
     chunks: list[Chunk] = []
+    seen: Counter[int] = Counter()
     for item in meeting.items:
         header = header_line(meeting, item)
         windows = [([], CLOSED_BODY)] if item.closed else _windows(item, min_words, max_words)
+        # A number printed twice must not give two chunks one id (Chroma refuses the whole
+        # batch); the first use keeps the id it always had.
+        ordinal = seen[item.number]
+        seen[item.number] += 1
+        item_id = f"{item.number}.{ordinal}" if ordinal else str(item.number)
         for position, (headings, body) in enumerate(windows):
             chunks.append(
                 Chunk(
-                    id=f"{meeting.meeting_id}-{item.number}-{position}",
+                    id=f"{meeting.meeting_id}-{item_id}-{position}",
                     text=f"{header}\n{body}",
                     meeting_id=meeting.meeting_id,
                     municipality=meeting.municipality,
@@ -122,6 +129,7 @@ def chunk_meeting(
                     decision_status=item.decision_status,
                     absentees="; ".join(item.absentees),
                     dissent="\n".join(item.dissent),
+                    item_ordinal=ordinal,
                 )
             )
     return chunks

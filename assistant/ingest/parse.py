@@ -125,6 +125,12 @@ SECTION_HEADINGS = {
     "supplerende bemærkninger": "Supplerende bemærkninger",
     "sagens videre forløb": "Videre forløb",
     "tidligere beslutninger": "Tidligere beslutninger",
+    # FirstAgenda: earlier treatments by other bodies, quoted with their decisions.
+    "sagens forløb": "Tidligere beslutninger",
+    # FirstAgenda: which bodies handle the case ("Økonomiudvalget og Byrådet").
+    "sagsprocedure": "Forventet sagsgang",
+    # Attendance a structured export records outside the decision (readers/firstagenda.py).
+    "fremmøde": "Fremmøde",
 }
 
 # "Beslutning Arbejdsmarkedsudvalget den 02-09-2024", "Beslutning i Økonomiudvalget den 04-06-2020"
@@ -173,11 +179,14 @@ START_TIME = re.compile(rf"\bkl\.?\s*{TIME}")
 
 
 def parse_file(path: Path, municipality: str | None = None) -> Meeting:
-    """Parse a minutes file of any supported format (.txt, .md, .html, .pdf)."""
-    from assistant.ingest.readers.extract import (
-        extract_text,  # parse stays importable without PDF/HTML libs
+    """Parse a minutes file of any supported format (.txt, .md, .html, .pdf, .json)."""
+    from assistant.ingest.readers.extract import (  # parse stays importable without PDF/HTML libs
+        extract_text,
+        read_structured,
     )
 
+    if (meeting := read_structured(path, municipality)) is not None:
+        return meeting
     extracted = extract_text(path)
     return parse_minutes(
         extracted.text, source=path.name, municipality=municipality, context=extracted.context
