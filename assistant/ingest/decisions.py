@@ -26,7 +26,7 @@ STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "udsat",
             r"(?:^|[.!?]\s+)udsat\b|\b(?:sagen|punktet|behandlingen|beslutningen)\s+"
             r"(?:blev\s+|er\s+)?udsat\b|\budsættes\b|\budskudt\b|\budskydes\b"
-            r"|\btages\s+op\s+(?:igen|på\s+et\s+senere)|\bgenoptages\b",
+            r"|\btages\s+op\s+(?:igen|på\s+et\s+senere)|\bgenoptages\s+på\s+(?:næste|et\s+senere)",
         ),
         (
             "anbefalet",
