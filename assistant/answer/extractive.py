@@ -54,7 +54,7 @@ DATE_TEXT = re.compile(
     r"|november|december)\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b",
     re.IGNORECASE,
 )
-ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke", re.IGNORECASE)
+ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke|ikke til stede", re.IGNORECASE)
 # The same kinds of question asked in English; the minutes they are answered from are Danish,
 # so only the question side is translated.
 ENGLISH_INTENTS = {

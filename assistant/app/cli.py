@@ -194,7 +194,9 @@ def _print_report(report: IngestReport, total_chunks: int) -> None:
 
 @app.command()
 def inspect(
-    path: Annotated[Path, typer.Argument(help="En referatfil (.pdf, .html, .txt, .md).")],
+    path: Annotated[
+        Path, typer.Argument(help="En referatfil (.pdf, .html, .txt, .md, FirstAgenda .json).")
+    ],
     kommune: Annotated[
         str | None, typer.Option(help="Sæt kommunen i stedet for at gætte den.")
     ] = None,

@@ -259,7 +259,7 @@ def _to_node(chunk: Chunk, vector: list[float]) -> TextNode:
 
 def _from_fields(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
     values = {name: metadata[name] for name in CHUNK_FIELDS if name in metadata}
-    for name in ("item_number", "position", "meeting_day"):
+    for name in ("item_number", "position", "meeting_day", "item_ordinal"):
         values[name] = int(values.get(name, 0))
     values["closed"] = bool(values.get("closed", False))
     return Chunk(id=chunk_id, text=text, **values)

@@ -52,6 +52,12 @@ SECTION_HEADINGS = {
     "supplerende bemærkninger": "Supplerende bemærkninger",
     "sagens videre forløb": "Videre forløb",
     "tidligere beslutninger": "Tidligere beslutninger",
+    # FirstAgenda: earlier treatments by other bodies, quoted with their decisions.
+    "sagens forløb": "Tidligere beslutninger",
+    # FirstAgenda: which bodies handle the case ("Økonomiudvalget og Byrådet").
+    "sagsprocedure": "Forventet sagsgang",
+    # Attendance a structured export records outside the decision (readers/firstagenda.py).
+    "fremmøde": "Fremmøde",
 }
 
 # A sentence ends at . ! ? before a capital or digit, but not after the abbreviations Danish

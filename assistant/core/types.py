@@ -100,6 +100,11 @@ class Meeting:
     absentees: tuple[str, ...] = ()
     items: tuple[AgendaItem, ...] = ()
     warnings: tuple[str, ...] = ()
+    # What tells this meeting apart from another of the same body on the same day (Greve's
+    # Byråd met at 17:15 and 17:30 on 8 September 2025). Readers that know it set it (the
+    # FirstAgenda reader: the scheduled time); empty keeps the committee-and-day id that
+    # earlier indexes hold, so the text formats' ids do not change.
+    sitting: str = ""
 
     @property
     def meeting_id(self) -> str:
@@ -107,6 +112,8 @@ class Meeting:
         from hashlib import sha1
 
         key = f"{self.municipality}|{self.committee}|{self.date.isoformat()}".lower()
+        if self.sitting:
+            key += f"|{self.sitting}"
         return sha1(key.encode()).hexdigest()[:12]
 
 
@@ -134,10 +141,14 @@ class Chunk:
     decision_status: str = ""
     absentees: str = ""  # "; "-joined names
     dissent: str = ""  # "\n"-joined verbatim sentences
+    # Real files print two items under one number; the second and later ones count up from
+    # 1 here so that their ids and item keys stay apart. 0 for every item of most meetings.
+    item_ordinal: int = 0
 
     @property
     def item_key(self) -> str:
-        return f"{self.meeting_id}:{self.item_number}"
+        key = f"{self.meeting_id}:{self.item_number}"
+        return f"{key}.{self.item_ordinal}" if self.item_ordinal else key
 
     @property
     def body(self) -> str:

@@ -8,6 +8,7 @@ line of its own ("Beslutning:"), which the answerer uses to know where a sentenc
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from assistant.core.chunk_format import CLOSED_BODY, SENTENCE_END, section_label
@@ -35,13 +36,19 @@ def chunk_meeting(
     meeting: Meeting, *, min_words: int = 150, max_words: int = 300, file_sha: str = ""
 ) -> list[Chunk]:
     chunks: list[Chunk] = []
+    seen: Counter[int] = Counter()
     for item in meeting.items:
         header = header_line(meeting, item)
         windows = [([], CLOSED_BODY)] if item.closed else _windows(item, min_words, max_words)
+        # A number printed twice must not give two chunks one id (Chroma refuses the whole
+        # batch); the first use keeps the id it always had.
+        ordinal = seen[item.number]
+        seen[item.number] += 1
+        item_id = f"{item.number}.{ordinal}" if ordinal else str(item.number)
         for position, (headings, body) in enumerate(windows):
             chunks.append(
                 Chunk(
-                    id=f"{meeting.meeting_id}-{item.number}-{position}",
+                    id=f"{meeting.meeting_id}-{item_id}-{position}",
                     text=f"{header}\n{body}",
                     meeting_id=meeting.meeting_id,
                     municipality=meeting.municipality,
@@ -60,6 +67,7 @@ def chunk_meeting(
                     decision_status=item.decision_status,
                     absentees="; ".join(item.absentees),
                     dissent="\n".join(item.dissent),
+                    item_ordinal=ordinal,
                 )
             )
     return chunks

@@ -26,7 +26,7 @@ STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "udsat",
             r"(?:^|[.!?]\s+)udsat\b|\b(?:sagen|punktet|behandlingen|beslutningen)\s+"
             r"(?:blev\s+|er\s+)?udsat\b|\budsættes\b|\budskudt\b|\budskydes\b"
-            r"|\btages\s+op\s+(?:igen|på\s+et\s+senere)",
+            r"|\btages\s+op\s+(?:igen|på\s+et\s+senere)|\bgenoptages\s+på\s+(?:næste|et\s+senere)",
         ),
         (
             "anbefalet",
@@ -40,7 +40,9 @@ STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "oversendt",
-            r"\boversend(?:t|es|er|te)\b|\bsend(?:er|es|t|te)\b[^.]{0,200}?\b(?:til|i)\s+høring\b",
+            r"\boversend(?:t|es|er|te)\b|\bsend(?:er|es|t|te)\b[^.]{0,200}?\b(?:til|i)\s+høring\b"
+            # Greve's Byråd: "sendte sagen til realitetsbehandling i Klima-, Teknik- og ..."
+            r"|\bsend(?:er|es|t|te)\s+sagen\s+til\s+(?:videre\s+|realitets)?behandling\b",
         ),
         (
             "taget til efterretning",
@@ -65,6 +67,8 @@ DECISION_LABEL = re.compile(
 DISSENT = re.compile(
     r"\bkunne\s+ikke\s+(?:støtte|tiltræde|anbefale|godkende)\b"
     r"|\bstemte\s+(?:imod|nej)\b|\bstemmer\s+imod\b"
+    # Recorded votes: "Imod stemte: Liselott Blixt (UP1)", "Imod: Ø og F", "Undlod: Ø".
+    r"|\bimod\s+stemte\b|^(?:imod|undlod)\s*:"
     r"|\bønsked?e\s+(?:sin|sine|deres)\s+(?:stemme|holdning|mindretalsudtalelse|synspunkt\w*)"
     r"[^.]*\bprotokol"
     r"|\bført\s+til\s+protokol\b|\bprotokoltilførsel\b"
@@ -79,7 +83,12 @@ _NAME = r"[A-ZÆØÅ][\w\-.]+(?:\s+(?:[A-ZÆØÅ][\w\-.]+|\([A-ZÆØÅ]{1,3}\)|a
 _NAMES = rf"(?P<names>{_NAME}(?:(?:,\s*|\s+og\s+){_NAME})*)"
 
 ABSENT_PATTERNS = (
-    re.compile(r"^(?:Fraværende|Afbud(?:\s+fra)?|Forfald)\s*:\s*(?P<names>.+?)\.?$", re.IGNORECASE),
+    re.compile(
+        r"^(?:Fraværende|Afbud(?:\s+fra)?|Forfald|Ikke\s+til\s+stede)\s*:\s*(?P<names>.+?)\.?$",
+        re.IGNORECASE,
+    ),
+    # "Afbud fra Tina Rottbøll (A)" without a colon.
+    re.compile(rf"^Afbud\s+fra\s+{_NAMES}"),
     re.compile(rf"^{_NAMES}\s+(?:var|er|blev)\s+fraværende\b"),
     re.compile(
         rf"^{_NAMES}\s+deltog\s+ikke\s+(?:i|under)\s+"
@@ -88,8 +97,9 @@ ABSENT_PATTERNS = (
     re.compile(rf"^{_NAMES}\s+havde\s+(?:meldt\s+)?(?:afbud|forfald)\b"),
 )
 
-# A sentence ends at . ! ? followed by a capital; good enough for short decision texts.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
+# A sentence ends at . ! ? followed by a capital; good enough for short decision texts. Not
+# after an initial: "Fraværende: John T. Olsen" is one sentence.
+_SENTENCE_END = re.compile(r"(?<![\s(][A-ZÆØÅ]\.)(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 
 
 def decision_status(text: str) -> str:

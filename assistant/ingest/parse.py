@@ -132,11 +132,14 @@ START_TIME = re.compile(rf"\bkl\.?\s*{TIME}")
 
 
 def parse_file(path: Path, municipality: str | None = None) -> Meeting:
-    """Parse a minutes file of any supported format (.txt, .md, .html, .pdf)."""
-    from assistant.ingest.readers.extract import (
-        extract_text,  # parse stays importable without PDF/HTML libs
+    """Parse a minutes file of any supported format (.txt, .md, .html, .pdf, .json)."""
+    from assistant.ingest.readers.extract import (  # parse stays importable without PDF/HTML libs
+        extract_text,
+        read_structured,
     )
 
+    if (meeting := read_structured(path, municipality)) is not None:
+        return meeting
     extracted = extract_text(path)
     return parse_minutes(
         extracted.text, source=path.name, municipality=municipality, context=extracted.context
@@ -157,7 +160,9 @@ def parse_minutes(
     if not headings:
         raise ParseError(
             source,
-            "ingen dagsordenspunkter fundet (fx 'Punkt 1:', 'Sak 1:' eller '1. Titel' fulgt af "
+            # The raw lines: cleaning keeps one of each repeated "Referat" (a running header).
+            not_minutes_reason([line.strip() for line in text.splitlines()])
+            or "ingen dagsordenspunkter fundet (fx 'Punkt 1:', 'Sak 1:' eller '1. Titel' fulgt af "
             "sagsnummer eller Sagsfremstilling) – er det et referat?",
         )
 
@@ -191,6 +196,42 @@ def parse_minutes(
         items=items,
         warnings=_cross_check_toc(toc, items),
     )
+
+
+# --- documents that are not minutes -----------------------------------------------------------
+
+LIST_DATE = re.compile(r"\b(\d{1,2})[-./](\d{1,2})[-./](\d{4})\b")
+DOCUMENT_KINDS = re.compile(r"^(?:referat|dagsorden|beslutningsprotokol)$", re.IGNORECASE)
+
+
+def not_minutes_reason(lines: list[str]) -> str | None:
+    """What a document without items looks like, when it is plainly not minutes: a portal's
+    list of meetings, or an attachment with no meeting in its header. None when it reads as
+    minutes whose items were not found; the caller then says so."""
+    content = [line for line in lines if line]
+    dated = sorted(
+        (int(m[3]), int(m[2]), int(m[1]))
+        for line in content
+        if len(line.split()) <= 8 and (m := LIST_DATE.search(line))
+    )
+    kinds = sum(1 for line in content if DOCUMENT_KINDS.match(line))
+    if len(dated) >= 5 and kinds >= 5:
+        first, last = (f"{d:02d}-{m:02d}-{y}" for y, m, d in (dated[0], dated[-1]))
+        return (
+            f"ligner en mødeoversigt (en liste med {kinds} dagsordener/referater fra {first} til "
+            f"{last}), ikke et referat: indlæs de enkelte møders referater"
+        )
+    head = content[:60]
+    fields = _header_fields(head)
+    if not ({"date", "location", "participants"} & set(fields)) and not any(
+        DOCUMENT_KIND.match(line) for line in head[:5]
+    ):
+        title = " ".join(head[0].split())[:80] if head else ""
+        return (
+            "ligner et bilag eller et andet dokument, ikke et referat: ingen dagsordenspunkter, "
+            f"ingen mødedato og intet mødested i hovedet (første linje: '{title}')"
+        )
+    return None
 
 
 # --- cleaning ---------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ def ingest_paths(
         if on_written:
             on_written(list(pending))
         tally.meetings += len(pending)
-        tally.items += sum(len({c.item_number for c in chunks}) for chunks in pending.values())
+        tally.items += sum(len({c.item_key for c in chunks}) for chunks in pending.values())
         tally.chunks += sum(len(chunks) for chunks in pending.values())
         tally.warnings.extend(pending_warnings)
         pending.clear()

@@ -1,7 +1,9 @@
 """Files -> plain text the parser reads: one line per heading, label or paragraph.
 
 Each format has its own adapter (pdf_text, html_text); this module picks one by suffix and
-decodes plain text. Every failure is a ParseError naming the file and a reason a user can act on.
+decodes plain text. Structured exports (FirstAgenda JSON) say what the parser would have to
+guess, so their reader returns a Meeting directly (read_structured). Every failure is a
+ParseError naming the file and a reason a user can act on.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.core.errors import ParseError
+from assistant.core.types import Meeting
 
 
 @dataclass(frozen=True)
@@ -24,20 +27,37 @@ class ExtractedText:
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
 PDF_SUFFIXES = (".pdf",)
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES
+STRUCTURED_SUFFIXES = (".json",)
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES + STRUCTURED_SUFFIXES
 
 
-def extract_text(path: Path) -> ExtractedText:
-    """The text of a minutes file, whatever its format. Raises ParseError with a reason."""
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise ParseError(path.name, f"filtypen {suffix or '(ingen)'} understøttes ikke")
+def read_structured(path: Path, municipality: str | None = None) -> Meeting | None:
+    """The Meeting of a structured export (FirstAgenda publication JSON), or None when the
+    file is a text format for the parser. Raises ParseError with a reason."""
+    if path.suffix.lower() not in STRUCTURED_SUFFIXES:
+        return None
+    raw = _read(path)
+    from assistant.ingest.readers.firstagenda import read_firstagenda
+
+    return read_firstagenda(raw, path.name, municipality)
+
+
+def _read(path: Path) -> bytes:
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise ParseError(path.name, f"filen kan ikke læses ({error.strerror})") from error
     if not raw.strip():
         raise ParseError(path.name, "filen er tom")
+    return raw
+
+
+def extract_text(path: Path) -> ExtractedText:
+    """The text of a minutes file, whatever its format. Raises ParseError with a reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES or suffix in STRUCTURED_SUFFIXES:
+        raise ParseError(path.name, f"filtypen {suffix or '(ingen)'} understøttes ikke")
+    raw = _read(path)
     if suffix in PDF_SUFFIXES:
         from assistant.ingest.readers.pdf import pdf_to_text
 

@@ -10,8 +10,9 @@ parser; site navigation, scripts and footers are dropped so they never end up in
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from assistant.core.errors import ParseError
 from assistant.ingest.readers.extract import ExtractedText
@@ -129,3 +130,312 @@ def _collapse_blank_runs(lines: list[str]) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip()
+
+
+# --- fragments: one agenda item's HTML body (FirstAgenda's `Felter[].Html`) -------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of an item body in reading order. `kind` is "heading" (a heading element, or
+    a short paragraph that is all bold), "text", "list" (one line per entry) or "row" (a table
+    row as lines that keep their column headers). `first` marks FirstAgenda's
+    `xsltFirstParagraph`, which opens the decision in templates without a Beslutning heading."""
+
+    kind: str
+    text: str
+    first: bool = False
+
+
+def fragment_blocks(html: str) -> list[Block]:
+    """The blocks of an HTML fragment. Unlike html_to_text (whole pages), the structure is
+    kept: headings are marked as headings, so no line of case text can pass for one."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(DROPPED):
+        tag.decompose()
+    _normalise_whitespace(soup)
+    blocks: list[Block] = []
+    inline: list[str] = []
+    first = [False]
+
+    def flush() -> None:
+        text = join_hard_breaks("".join(inline))
+        inline.clear()
+        if text:
+            blocks.append(Block("text", text, first[0]))
+        first[0] = False
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                inline.append(str(child))
+            elif not isinstance(child, Tag):
+                continue
+            elif child.name == "br":
+                inline.append(BREAK)
+            elif child.name == "u" and _DATED.match(child.get_text()):
+                # FirstAgenda's history heads each earlier treatment "<u>13-11-2023 Udvalg</u>",
+                # sometimes straight after the previous one's last words.
+                inline.append(BREAK)
+                walk(child)
+                inline.append(BREAK)
+            elif child.name in HEADINGS:
+                flush()
+                if text := _inline_text(child):
+                    blocks.append(Block("heading", text))
+            elif child.name == "table":
+                flush()
+                blocks.extend(Block("row", row) for row in table_rows(child))
+            elif child.name in ("ul", "ol"):
+                flush()
+                if entries := list_lines(child):
+                    blocks.append(Block("list", "\n".join(entries)))
+            elif child.name in BLOCKS:
+                flush()
+                if _is_bold_heading(child):
+                    blocks.append(Block("heading", _inline_text(child)))
+                    continue
+                first[0] = "xsltFirstParagraph" in (child.get("class") or [])
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    walk(soup)
+    flush()
+    return blocks
+
+
+# A line that starts a new entry, not the rest of a sentence: "2. Godkendt", "- ", "a) ",
+# "Ad 2", or a label such as "Afbud:" / "Fraværende:".
+_NEW_LINE = re.compile(
+    r"^(?:\d{1,3}\s*[.)]|[a-zæøå][.)]\s|[-•–*▪]\s|Ad\s+\d|[A-ZÆØÅ][\w ]{0,30}:"
+    r"|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b)",  # "21-03-2022 Klima-, ...": a dated entry
+    re.IGNORECASE,
+)
+_DATED = re.compile(r"^\s*\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b")
+
+
+def join_hard_breaks(text: str) -> str:
+    """Text with BREAK marks -> lines. A break inside a sentence (Word's hard wrap, '... kl.
+    8:00 til 20.<br>januar 2025') is joined with a space, so a quote is not cut in half; a
+    break after a full stop, before a list entry or a label, or under a short heading-like
+    line stays. Two breaks in a row are a paragraph break."""
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split(BREAK)]
+    out: list[str] = []
+    blank = False
+    for line in lines:
+        if not line:
+            blank = True
+            continue
+        if out and not blank and _continues(out[-1], line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+        blank = False
+    return "\n".join(out)
+
+
+def _continues(previous: str, line: str) -> bool:
+    if line[0].islower():
+        return True
+    if previous[-1] in ".!?:;" or _NEW_LINE.match(line):
+        return False
+    return len(previous.split()) > 5
+
+
+def list_lines(node: Tag) -> list[str]:
+    """'- entry' per <li> of a <ul>, '1. entry' (from the list's start) of an <ol>; a nested
+    list's entries follow their parent entry, indented."""
+    ordered = node.name == "ol"
+    try:
+        number = int(node.get("start") or 1)
+    except ValueError:
+        number = 1
+    lines: list[str] = []
+    for entry in node.find_all("li", recursive=False):
+        nested = entry.find_all(["ul", "ol"], recursive=False)
+        for sub in nested:
+            sub.extract()
+        text = join_hard_breaks(_inline_text(entry, breaks=True)).replace("\n", " ")
+        if text:
+            lines.append(f"{number}. {text}" if ordered else f"- {text}")
+            number += 1
+        for sub in nested:
+            lines.extend(f"  {line}" for line in list_lines(sub))
+    return lines
+
+
+def table_rows(table: Tag) -> list[str]:
+    """A table as one string per body row, one line per cell that keeps its row's label and
+    its column's header: 'Antal ledige · marts 2024 · 1.234'. A figure is then found, quoted
+    and checked with what it counts. Exports rarely use <th>: the header is the first row
+    when it is bold, or when it holds no figures but later rows do. colspan/rowspan cells
+    are spread over the grid they cover."""
+    grid = _grid(table)
+    if not grid:
+        return []
+    width = max(len(row) for row in grid)
+    grid = [row + [None] * (width - len(row)) for row in grid]
+    if width == 1 or len(grid) == 1:
+        rows = [" · ".join(_unique_texts(row)) for row in grid]
+        return [row for row in rows if row]
+    header_count = _header_rows(table, grid)
+    headers = [
+        " ".join(_unique_texts([grid[r][c] for r in range(header_count)])) for c in range(width)
+    ]
+    spanned = bool(table.find(lambda t: t.name in ("td", "th") and _spans(t)))
+    header_texts = [h for h in _unique_texts(grid[0]) if h] if header_count == 1 else []
+    out: list[str] = []
+    for row in grid[header_count:]:
+        values = _unique_texts(row)
+        if spanned and header_texts and len(values) in (len(header_texts), len(header_texts) + 1):
+            # Word's merged cells rarely line up with the header's ("Dato" spans columns 1-2,
+            # "22. januar" columns 0-1): the n-th value then belongs to the n-th heading.
+            heads = header_texts[1:] if len(values) == len(header_texts) else header_texts
+            out.append(
+                "\n".join(
+                    " · ".join([values[0], head, value])
+                    for head, value in zip(heads, values[1:], strict=True)
+                )
+                or values[0]
+            )
+            continue
+        label = row[0].text if row[0] else ""
+        lines: list[str] = []
+        previous = row[0]
+        for column in range(1, width):
+            cell = row[column]
+            if cell is None or cell is previous or not cell.text:
+                previous = cell
+                continue
+            previous = cell
+            lines.append(" · ".join(part for part in (label, headers[column], cell.text) if part))
+        if not lines and label:
+            lines.append(label)  # a row that only names a group of the rows below
+        if lines:
+            out.append("\n".join(lines))
+    return out
+
+
+@dataclass(eq=False)
+class _Cell:
+    text: str
+    bold: bool
+    header: bool
+
+
+def _grid(table: Tag) -> list[list[_Cell | None]]:
+    grid: list[list[_Cell | None]] = []
+    pending: dict[int, tuple[_Cell, int]] = {}  # column -> (cell, rows still covered)
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue  # a nested table's rows belong to the cell that holds it
+        row: list[_Cell | None] = []
+        cells = tr.find_all(["td", "th"], recursive=False)
+        column = 0
+        queue = list(cells)
+        while queue or column in pending:
+            if column in pending:
+                cell, left = pending.pop(column)
+                row.append(cell)
+                if left > 1:
+                    pending[column] = (cell, left - 1)
+                column += 1
+                continue
+            element = queue.pop(0)
+            text = join_hard_breaks(_inline_text(element, breaks=True)).replace("\n", " ")
+            cell = _Cell(text, bool(text) and _all_bold(element), element.name == "th")
+            span, down = _span(element, "colspan"), _span(element, "rowspan")
+            for _ in range(span):
+                row.append(cell)
+                if down > 1:
+                    pending[column] = (cell, down - 1)
+                column += 1
+        if any(cell and cell.text for cell in row):
+            grid.append(row)
+    return grid
+
+
+def _spans(element: Tag) -> bool:
+    return _span(element, "colspan") > 1 or _span(element, "rowspan") > 1
+
+
+def _span(element: Tag, name: str) -> int:
+    try:
+        return max(1, min(int(element.get(name) or 1), 50))
+    except ValueError:
+        return 1
+
+
+_FIGURE = re.compile(r"\d")
+
+
+def _header_rows(table: Tag, grid: list[list[_Cell | None]]) -> int:
+    def is_header(row: list[_Cell | None]) -> bool:
+        filled = [cell for cell in row if cell and cell.text]
+        return bool(filled) and all(cell.header or cell.bold for cell in filled)
+
+    count = 0
+    while count < min(2, len(grid) - 1) and is_header(grid[count]):
+        count += 1
+    if count:
+        return count
+    # No bold: the first row is still the header when it names columns the rows fill with
+    # figures ("Projekt | 2024 | 2025" over "Skole | 1.200 | 800" is a header too, so only
+    # the label column's text counts).
+    first_values = [cell.text for cell in grid[0][1:] if cell]
+    later_values = [cell.text for row in grid[1:] for cell in row[1:] if cell]
+    first_words = all(not _FIGURE.search(v) or re.fullmatch(r"\d{4}", v) for v in first_values)
+    if first_words and any(_FIGURE.search(v) for v in later_values):
+        return 1
+    return 0
+
+
+def _unique_texts(cells: list[_Cell | None]) -> list[str]:
+    texts: list[str] = []
+    for cell in cells:
+        if cell and cell.text and cell.text not in texts:
+            texts.append(cell.text)
+    return texts
+
+
+def _inline_text(tag: Tag, breaks: bool = False) -> str:
+    """A tag's text on one line; with `breaks`, <br> and inner blocks become BREAK marks."""
+    if not breaks:
+        return re.sub(r"\s+", " ", tag.get_text(" ")).strip()
+    parts: list[str] = []
+    for node in tag.descendants:
+        if isinstance(node, Comment):
+            continue
+        if isinstance(node, NavigableString):
+            parts.append(str(node))
+        elif isinstance(node, Tag) and (node.name == "br" or node.name in BLOCKS):
+            parts.append(BREAK)
+    return "".join(parts)
+
+
+def _is_bold_heading(block: Tag) -> bool:
+    """'<p><strong>Økonomiske konsekvenser</strong></p>': a short all-bold paragraph without
+    a full stop is how Word-pasted case texts head their sections."""
+    text = _inline_text(block)
+    if not text or len(text.split()) > 8 or text.endswith((".", ",")):
+        return False
+    if block.find([*BLOCKS, *HEADINGS]):
+        return False
+    return _all_bold(block)
+
+
+def _all_bold(tag: Tag) -> bool:
+    """Every visible word of `tag` sits inside <strong> or <b> (nested ones count once)."""
+    for node in tag.find_all(string=True):
+        if isinstance(node, Comment) or not node.strip():
+            continue
+        parent = node.parent
+        while parent is not None and parent is not tag and parent.name not in ("strong", "b"):
+            parent = parent.parent
+        if parent is None or (parent is tag and tag.name not in ("strong", "b")):
+            return False
+    return True
