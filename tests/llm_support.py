@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import guard
+from assistant.answer import guard
 from assistant.components.gguf_models import MODELS, fetch_model
 from assistant.core.config import Settings
 from assistant.core.types import Answer
