@@ -71,6 +71,13 @@ class AgendaItem:
     absentees: tuple[str, ...] = ()
     decisions: tuple[Decision, ...] = ()
     dissent: tuple[str, ...] = ()  # verbatim sentences recording a vote against or a protest
+    # The number as printed when it is more than digits ("75a", an item added late); `number`
+    # stays an int so that filters and sorting ("punkt 75") keep working.
+    label: str = ""
+
+    @property
+    def printed_number(self) -> str:
+        return self.label or str(self.number)
 
     @property
     def decision(self) -> str:
