@@ -107,14 +107,20 @@ class Meeting:
     absentees: tuple[str, ...] = ()
     items: tuple[AgendaItem, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Set by ingest when another source already holds a meeting of this committee on this
+    # day (an extraordinary meeting and the ordinary one): "start time|source" tells them
+    # apart. Empty for every meeting that collides with none, whose id stays what it was.
+    variant: str = ""
 
     @property
     def meeting_id(self) -> str:
-        """Stable across re-ingestion: the same meeting from a new file keeps its id."""
+        """Stable across re-ingestion: a new version of the same source keeps its id."""
         from hashlib import sha1
 
-        key = f"{self.municipality}|{self.committee}|{self.date.isoformat()}".lower()
-        return sha1(key.encode()).hexdigest()[:12]
+        key = f"{self.municipality}|{self.committee}|{self.date.isoformat()}"
+        if self.variant:
+            key += f"|{self.variant}"
+        return sha1(key.lower().encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -141,10 +147,21 @@ class Chunk:
     decision_status: str = ""
     absentees: str = ""  # "; "-joined names
     dissent: str = ""  # "\n"-joined verbatim sentences
+    item_label: str = ""  # the item number as printed when it is more than digits ("75a")
 
     @property
     def item_key(self) -> str:
+        """One key per agenda item: the id without its window position. Ids name the item
+        by its printed number, and by its place in the meeting where a number repeats, so
+        two items printed with one number stay two items."""
+        prefix, _, _position = self.id.rpartition("-")
+        if prefix.startswith(f"{self.meeting_id}-"):
+            return f"{self.meeting_id}:{prefix[len(self.meeting_id) + 1 :]}"
         return f"{self.meeting_id}:{self.item_number}"
+
+    @property
+    def printed_number(self) -> str:
+        return self.item_label or str(self.item_number)
 
     @property
     def body(self) -> str:
@@ -178,6 +195,7 @@ class Citation:
     quote: str
     decision_status: str = ""  # the item's decision status, when it has one
     closed: bool = False  # a closed item: the quote is its title note, never its content
+    item_label: str = ""  # the item number as printed when it is more than digits ("75a")
 
     @classmethod
     def of(cls, n: int, chunk: Chunk, quote: str) -> Citation:
@@ -194,12 +212,14 @@ class Citation:
             quote=quote,
             decision_status=chunk.decision_status,
             closed=chunk.closed,
+            item_label=chunk.item_label,
         )
 
     def reference(self) -> str:
         """'Arbejdsmarkedsudvalget, Aabenraa Kommune, 2. september 2024, punkt 71'."""
         day = danish_date(dt.date.fromisoformat(self.meeting_date))
-        return f"{self.committee}, {self.municipality} Kommune, {day}, punkt {self.item_number}"
+        number = self.item_label or self.item_number
+        return f"{self.committee}, {self.municipality} Kommune, {day}, punkt {number}"
 
 
 @dataclass(frozen=True)
