@@ -175,15 +175,19 @@ TIME_RANGE = re.compile(rf"\b(?:kl\.?\s*)?{TIME}\s*(?:[-–]|til)\s*(?:kl\.?\s*)
 START_TIME = re.compile(rf"\bkl\.?\s*{TIME}")
 
 
-def parse_file(path: Path, municipality: str | None = None) -> Meeting:
-    """Parse a minutes file of any supported format (.txt, .md, .html, .pdf)."""
+def parse_file(path: Path, municipality: str | None = None, source: str | None = None) -> Meeting:
+    """Parse a minutes file of any supported format (.txt, .md, .html, .pdf). `source` names
+    it in the index (its path under the folder ingested); the file name by default."""
     from assistant.ingest.readers.extract import (
         extract_text,  # parse stays importable without PDF/HTML libs
     )
 
     extracted = extract_text(path)
     return parse_minutes(
-        extracted.text, source=path.name, municipality=municipality, context=extracted.context
+        extracted.text,
+        source=source or path.name,
+        municipality=municipality,
+        context=extracted.context,
     )
 
 
