@@ -201,6 +201,7 @@ def parse_minutes(
     if not text.strip():
         raise ParseError(source, "filen er tom")
     lines = clean_lines(text)
+    _refuse_misplaced_closed_marker(lines, context, source)
     headings = item_headings(lines)
     if not headings:
         raise ParseError(
@@ -240,6 +241,22 @@ def parse_minutes(
         items=items,
         warnings=_cross_check_toc(toc, items),
     )
+
+
+def _refuse_misplaced_closed_marker(lines: list[str], context: str, source: str) -> None:
+    """A reader sets apart text it takes for page furniture (a PDF's running header, a page
+    title). If that text is a closed heading or marker ("Punkt 75a: Lukket: ...") that the
+    content does not hold, the closed item's text is somewhere in the content without
+    the line that closes it, and no one can tell where. Refuse the file rather than index
+    a closed item as part of the public one before it."""
+    held = set(lines)
+    for line in clean_lines(context):
+        if line and line not in held and closed_marker_line(line):
+            raise ParseError(
+                source,
+                f"'{line}' står kun i sidehoved, sidefod eller titel, så det kan ikke afgøres, "
+                "hvilken tekst der er lukket; filen er ikke indlæst",
+            )
 
 
 # --- cleaning ---------------------------------------------------------------------------------
