@@ -230,7 +230,7 @@ def _print_meeting(meeting: Meeting) -> None:
         show("")
         flags = " [LUKKET]" if item.closed else ""
         case = f" · Sag {item.case_number}" if item.case_number else ""
-        show(f"Punkt {item.number}: {item.title}{case}{flags}")
+        show(f"Punkt {item.printed_number}: {item.title}{case}{flags}")
         for section in item.sections:
             label = (
                 f" ({section.label})" if section.label and section.label != section.heading else ""
@@ -366,7 +366,7 @@ def sag(
         status = f" · {c.decision_status}" if c.decision_status else ""
         console.print(
             f"{danish_date(dt.date.fromisoformat(c.meeting_date))} · {c.municipality} · "
-            f"{c.committee} · Punkt {c.item_number}: {c.item_title}{status}",
+            f"{c.committee} · Punkt {c.printed_number}: {c.item_title}{status}",
             markup=False,
             highlight=False,
         )
@@ -391,7 +391,7 @@ def _print_sources(answer: Answer) -> None:
         for c in answer.citations:
             console.print(
                 f"[{c.n}] {c.municipality} · {c.committee} · {c.meeting_date} · "
-                f"Punkt {c.item_number}: {c.item_title}"
+                f"Punkt {c.item_label or c.item_number}: {c.item_title}"
                 + (f" · Sag {c.case_number}" if c.case_number else "")
                 + (f" · Status: {c.decision_status}" if c.decision_status else "")
                 + (" · Lukket punkt" if c.closed else ""),

@@ -11,11 +11,13 @@ from dataclasses import asdict, fields
 from typing import Any
 
 import chromadb
+import chromadb.errors
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from llama_index.core import VectorStoreIndex
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.schema import TextNode
+from llama_index.core.schema import MetadataMode, TextNode
+from llama_index.core.vector_stores.utils import node_to_metadata_dict
 from llama_index.vector_stores.chroma import ChromaVectorStore
 from pydantic import PrivateAttr
 
@@ -144,33 +146,98 @@ class ChunkStore:
         )["ids"]
         return None if elsewhere else hashes.pop()
 
-    def replace_sources(self, batch: Mapping[str, Sequence[Chunk]]) -> None:
-        """Make each source's chunks exactly the given ones, with no moment where a file is
-        missing. Several files go in one call: one embedding batch and one write, which is
-        what makes a folder of thousands of meetings ingest at the embedder's speed.
+    def holder(self, meeting_id: str, source: str) -> tuple[str, str] | None:
+        """(source, content hash) of a source other than `source` that holds `meeting_id`,
+        or None: how ingest tells a second meeting of one committee on one day, or a copy
+        of a stored file under another path, from a new version of the same source."""
+        found = self._collection.get(
+            where={"$and": [{"meeting_id": meeting_id}, {"source": {"$ne": source}}]},
+            limit=1,
+            include=["metadatas"],
+        )
+        metadatas = found["metadatas"] or []
+        if not metadatas:
+            return None
+        return str(metadatas[0].get("source")), str(metadatas[0].get("file_sha"))
 
-        New chunks are embedded and upserted first; only then are the old ones that the new
-        versions no longer have deleted. A failure half-way leaves the old versions answerable.
+    def check_batch(self, batch: Mapping[str, Sequence[Chunk]]) -> dict[str, str]:
+        """Source -> why its chunks cannot be stored, found before anything is written:
+        an id twice in the batch or held by another source (which an upsert would
+        overwrite), a metadata value Chroma does not take, text that is not UTF-8."""
+        failures: dict[str, str] = {}
+        owner: dict[str, str] = {}
+        for source, chunks in batch.items():
+            for chunk in chunks:
+                reason = _chunk_problem(chunk)
+                if reason is None and owner.get(chunk.id, source) != source:
+                    reason = f"chunk-id {chunk.id} findes også i {owner[chunk.id]}"
+                elif reason is None and chunk.id in owner:
+                    reason = f"chunk-id {chunk.id} findes to gange"
+                owner.setdefault(chunk.id, source)
+                if reason:
+                    failures.setdefault(source, reason)
+        # Ids already stored for another source: writing them would replace that file's text.
+        ids = [i for i, s in owner.items() if s not in failures]
+        for start in range(0, len(ids), PAGE):
+            found = self._collection.get(ids=ids[start : start + PAGE], include=["metadatas"])
+            for chunk_id, metadata in zip(found["ids"], found["metadatas"] or [], strict=True):
+                stored_source = str((metadata or {}).get("source"))
+                if stored_source != owner[chunk_id]:
+                    failures.setdefault(
+                        owner[chunk_id], f"chunk-id {chunk_id} tilhører allerede {stored_source}"
+                    )
+        return failures
+
+    def replace_sources(self, batch: Mapping[str, Sequence[Chunk]]) -> dict[str, str]:
+        """Make each source's chunks exactly the given ones, with no moment where a file is
+        missing. Returns source -> reason for the sources that were not stored; their old
+        version, and every other source, is left as it was.
+
+        The whole batch is checked first (check_batch) and embedded in one call, which is
+        what makes a folder of thousands of meetings ingest at the embedder's speed. Then
+        each source on its own: its new chunks are upserted, and only after that its old
+        chunks that the new version no longer has are deleted. A write the store refuses
+        half-way through the batch costs that source alone.
         """
-        chunks = [chunk for source_chunks in batch.values() for chunk in source_chunks]
+        failures = self.check_batch(batch)
+        writable = {s: list(c) for s, c in batch.items() if s not in failures and c}
+        chunks = [chunk for source_chunks in writable.values() for chunk in source_chunks]
         if not chunks:
-            return
-        vectors = self._embedder.embed_batch([c.text for c in chunks], "passage")
-        nodes = [_to_node(chunk, vector) for chunk, vector in zip(chunks, vectors, strict=True)]
-        new_ids = {c.id for c in chunks}
-        sources = sorted(batch)
-        meeting_ids = sorted({c.meeting_id for c in chunks})
-        self._collection.delete(ids=list(new_ids))  # upsert: llama-index's add() only adds
-        self._vector_store.add(nodes)
-        # The same meeting may have come from another file before (renamed, re-exported).
-        stale = self._collection.get(
-            where={"$or": [{"source": {"$in": sources}}, {"meeting_id": {"$in": meeting_ids}}]},
-            include=[],
-        )["ids"]
-        stale_ids = [i for i in stale if i not in new_ids]
-        if stale_ids:
-            self._collection.delete(ids=stale_ids)
-        self._mark_written()
+            return failures
+        vectors = iter(self._embedder.embed_batch([c.text for c in chunks], "passage"))
+        written = False
+        for source, source_chunks in writable.items():
+            nodes = [_to_node(chunk, next(vectors)) for chunk in source_chunks]
+            new_ids = {c.id for c in source_chunks}
+            try:
+                self._upsert(nodes)
+            except (ValueError, TypeError, chromadb.errors.ChromaError) as error:
+                failures[source] = f"indekset afviste filen: {error}"
+                continue
+            written = True
+            stale = self._collection.get(where={"source": source}, include=[])["ids"]
+            stale_ids = [i for i in stale if i not in new_ids]
+            if stale_ids:
+                self._collection.delete(ids=stale_ids)
+        if written:
+            self._mark_written()
+        return failures
+
+    def _upsert(self, nodes: Sequence[TextNode]) -> None:
+        """llama-index's ChromaVectorStore.add as an upsert. add() only adds, so replacing a
+        chunk meant deleting it first, and a write that then failed lost the old version;
+        an upsert replaces it in the same write. The metadata goes through llama-index's
+        own conversion, so its retriever reads these chunks as it reads its own."""
+        metadatas = []
+        for node in nodes:
+            metadata = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+            metadatas.append({k: ("" if v is None else v) for k, v in metadata.items()})
+        self._collection.upsert(
+            ids=[node.node_id for node in nodes],
+            embeddings=[node.get_embedding() for node in nodes],
+            metadatas=metadatas,
+            documents=[node.get_content(metadata_mode=MetadataMode.NONE) for node in nodes],
+        )
 
     def _mark_written(self) -> None:
         # Nanoseconds rather than a counter: two writers never need to read-modify-write it,
@@ -257,9 +324,28 @@ def _to_node(chunk: Chunk, vector: list[float]) -> TextNode:
     )
 
 
+def _chunk_problem(chunk: Chunk) -> str | None:
+    """Why Chroma would refuse this chunk, in words for the ingest report, or None."""
+    if not isinstance(chunk.id, str) or not chunk.id:
+        return "en chunk uden id"
+    if not isinstance(chunk.text, str) or not chunk.text.strip():
+        return f"chunk {chunk.id} har ingen tekst"
+    values = {"id": chunk.id, "text": chunk.text}
+    values |= {name: getattr(chunk, name) for name in CHUNK_FIELDS}
+    for name, value in values.items():
+        if not isinstance(value, str | int | float | bool):
+            return f"feltet {name} i chunk {chunk.id} er {type(value).__name__}, ikke tekst/tal"
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return f"feltet {name} i chunk {chunk.id} er ikke gyldig UTF-8"
+    return None
+
+
 def _from_fields(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
     values = {name: metadata[name] for name in CHUNK_FIELDS if name in metadata}
-    for name in ("item_number", "position", "meeting_day", "item_ordinal"):
+    for name in ("item_number", "position", "meeting_day"):
         values[name] = int(values.get(name, 0))
     values["closed"] = bool(values.get("closed", False))
     return Chunk(id=chunk_id, text=text, **values)

@@ -71,6 +71,13 @@ class AgendaItem:
     absentees: tuple[str, ...] = ()
     decisions: tuple[Decision, ...] = ()
     dissent: tuple[str, ...] = ()  # verbatim sentences recording a vote against or a protest
+    # The number as printed when it is more than digits ("75a", an item added late); `number`
+    # stays an int so that filters and sorting ("punkt 75") keep working.
+    label: str = ""
+
+    @property
+    def printed_number(self) -> str:
+        return self.label or str(self.number)
 
     @property
     def decision(self) -> str:
@@ -105,16 +112,22 @@ class Meeting:
     # FirstAgenda reader: the scheduled time); empty keeps the committee-and-day id that
     # earlier indexes hold, so the text formats' ids do not change.
     sitting: str = ""
+    # Set by ingest when another source already holds a meeting of this committee on this
+    # day (an extraordinary meeting and the ordinary one): "start time|source" tells them
+    # apart. Empty for every meeting that collides with none, whose id stays what it was.
+    variant: str = ""
 
     @property
     def meeting_id(self) -> str:
-        """Stable across re-ingestion: the same meeting from a new file keeps its id."""
+        """Stable across re-ingestion: a new version of the same source keeps its id."""
         from hashlib import sha1
 
-        key = f"{self.municipality}|{self.committee}|{self.date.isoformat()}".lower()
+        key = f"{self.municipality}|{self.committee}|{self.date.isoformat()}"
         if self.sitting:
             key += f"|{self.sitting}"
-        return sha1(key.encode()).hexdigest()[:12]
+        if self.variant:
+            key += f"|{self.variant}"
+        return sha1(key.lower().encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -141,14 +154,21 @@ class Chunk:
     decision_status: str = ""
     absentees: str = ""  # "; "-joined names
     dissent: str = ""  # "\n"-joined verbatim sentences
-    # Real files print two items under one number; the second and later ones count up from
-    # 1 here so that their ids and item keys stay apart. 0 for every item of most meetings.
-    item_ordinal: int = 0
+    item_label: str = ""  # the item number as printed when it is more than digits ("75a")
 
     @property
     def item_key(self) -> str:
-        key = f"{self.meeting_id}:{self.item_number}"
-        return f"{key}.{self.item_ordinal}" if self.item_ordinal else key
+        """One key per agenda item: the id without its window position. Ids name the item
+        by its printed number, and by its place in the meeting where a number repeats, so
+        two items printed with one number stay two items."""
+        prefix, _, _position = self.id.rpartition("-")
+        if prefix.startswith(f"{self.meeting_id}-"):
+            return f"{self.meeting_id}:{prefix[len(self.meeting_id) + 1 :]}"
+        return f"{self.meeting_id}:{self.item_number}"
+
+    @property
+    def printed_number(self) -> str:
+        return self.item_label or str(self.item_number)
 
     @property
     def body(self) -> str:
@@ -182,6 +202,7 @@ class Citation:
     quote: str
     decision_status: str = ""  # the item's decision status, when it has one
     closed: bool = False  # a closed item: the quote is its title note, never its content
+    item_label: str = ""  # the item number as printed when it is more than digits ("75a")
 
     @classmethod
     def of(cls, n: int, chunk: Chunk, quote: str) -> Citation:
@@ -198,12 +219,14 @@ class Citation:
             quote=quote,
             decision_status=chunk.decision_status,
             closed=chunk.closed,
+            item_label=chunk.item_label,
         )
 
     def reference(self) -> str:
         """'Arbejdsmarkedsudvalget, Aabenraa Kommune, 2. september 2024, punkt 71'."""
         day = danish_date(dt.date.fromisoformat(self.meeting_date))
-        return f"{self.committee}, {self.municipality} Kommune, {day}, punkt {self.item_number}"
+        number = self.item_label or self.item_number
+        return f"{self.committee}, {self.municipality} Kommune, {day}, punkt {number}"
 
 
 @dataclass(frozen=True)

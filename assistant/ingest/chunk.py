@@ -21,7 +21,7 @@ def header_line(meeting: Meeting, item: AgendaItem) -> str:
         f"{meeting.municipality} Kommune",
         meeting.committee,
         danish_date(meeting.date),
-        f"Punkt {item.number}: {item.title}",
+        f"Punkt {item.printed_number}: {item.title}",
     ]
     if item.case_number:
         parts.append(f"Sag {item.case_number}")
@@ -36,19 +36,13 @@ def chunk_meeting(
     meeting: Meeting, *, min_words: int = 150, max_words: int = 300, file_sha: str = ""
 ) -> list[Chunk]:
     chunks: list[Chunk] = []
-    seen: Counter[int] = Counter()
-    for item in meeting.items:
+    for item, ref in zip(meeting.items, item_refs(meeting), strict=True):
         header = header_line(meeting, item)
         windows = [([], CLOSED_BODY)] if item.closed else _windows(item, min_words, max_words)
-        # A number printed twice must not give two chunks one id (Chroma refuses the whole
-        # batch); the first use keeps the id it always had.
-        ordinal = seen[item.number]
-        seen[item.number] += 1
-        item_id = f"{item.number}.{ordinal}" if ordinal else str(item.number)
         for position, (headings, body) in enumerate(windows):
             chunks.append(
                 Chunk(
-                    id=f"{meeting.meeting_id}-{item_id}-{position}",
+                    id=f"{meeting.meeting_id}-{ref}-{position}",
                     text=f"{header}\n{body}",
                     meeting_id=meeting.meeting_id,
                     municipality=meeting.municipality,
@@ -67,10 +61,24 @@ def chunk_meeting(
                     decision_status=item.decision_status,
                     absentees="; ".join(item.absentees),
                     dissent="\n".join(item.dissent),
-                    item_ordinal=ordinal,
+                    item_label=item.label,
                 )
             )
     return chunks
+
+
+def item_refs(meeting: Meeting) -> list[str]:
+    """The item part of each item's chunk ids: its printed number ("71", "75a"), and where
+    minutes print one number twice (a typo, an item added late) also its place in the
+    meeting ("3@2"), so that ids stay unique. Minutes without repeats keep the ids they
+    always had."""
+    printed = Counter(item.printed_number for item in meeting.items)
+    return [
+        item.printed_number
+        if printed[item.printed_number] == 1
+        else f"{item.printed_number}@{index}"
+        for index, item in enumerate(meeting.items)
+    ]
 
 
 def _units(item: AgendaItem, max_words: int) -> Iterator[tuple[str, str, bool]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.core.chunk_format import SECTION_HEADINGS
@@ -21,6 +21,14 @@ from assistant.core.types import DANISH_MONTHS, AgendaItem, Meeting, Section
 from assistant.danish.case_numbers import CASE_LABEL, CASE_NUMBER_IN_TEXT, is_case_number
 from assistant.danish.municipalities import find_municipality_mentions
 from assistant.danish.text import STOPWORDS
+from assistant.ingest.closed import (
+    CLOSED_TITLE,
+    closed_marker_line,
+    closed_opening,
+    closed_title,
+    opens_closed_part,
+    opens_open_part,
+)
 from assistant.ingest.decisions import (
     absentee_names,
     dissent_sentences,
@@ -53,35 +61,30 @@ NOT_NAMES = frozenset(
 
 # --- item headings -----------------------------------------------------------------------------
 
-# "Punkt 2: Title", "Sak 78: Title", "Pkt. 3 Title". A colon or dash is required after
-# Punkt/Sak so that a sentence such as "Punkt 3 blev behandlet før punkt 2." is not a heading.
-# "Punkt 3. Title" too, but only before a capital: "Punkt 3. blev ..." is a sentence.
+# "Punkt 2: Title", "Sak 78: Title", "Pkt. 3 Title", in any case ("punkt 75:", "PUNKT 75:")
+# and with a letter after the number ("Punkt 75a:", "Punkt 75 a:", an item added late). A
+# colon or dash is required after Punkt/Sak so that a sentence such as "Punkt 3 blev behandlet
+# før punkt 2." is not a heading. "Punkt 3. Title" too, but only before a capital: "Punkt 3.
+# blev ..." is a sentence.
 ITEM_HEADING = re.compile(
-    r"^(?:(?:Punkt|Sak|Sag|Dagsordenspunkt)\s*(?P<number>\d{1,4})\s*(?:[:\-–]|\.(?=\s*[A-ZÆØÅ\d\"“]))"
-    r"|Pkt\.?\s*(?P<pkt_number>\d{1,4})\s*[:.\-–]?)"
+    r"^(?:(?i:Punkt|Sak|Sag|Dagsordenspunkt)\s*(?P<number>\d{1,4})(?:\s?(?P<suffix>[a-zA-Z]))?"
+    r"\s*(?:[:\-–]|\.(?=\s*[A-ZÆØÅ\d\"“]))"
+    r"|(?i:Pkt)\.?\s*(?P<pkt_number>\d{1,4})(?P<pkt_suffix>[a-z])?\s*[:.\-–]?)"
     r"\s*(?P<title>[^\s.].{0,250})$",
 )
 # "12. Title" in a numbered list: only a heading when the document confirms it (see
 # _numbered_headings), since item texts are full of numbered lists of their own.
-NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,3})\s*[.)]\s+(?P<title>[A-ZÆØÅ\"“'0-9].{2,200})$")
+NUMBERED_HEADING = re.compile(
+    r"^(?P<number>\d{1,3})(?P<suffix>[a-z])?\s*[.)]\s+(?P<title>[A-ZÆØÅ\"“'0-9].{2,200})$"
+)
 # "JAI - Kvartalsbog september 2023": a committee code before every item's title.
 CODED_HEADING = re.compile(r"^(?P<code>[A-ZÆØÅ]{2,6})\s+[-–]\s+(?P<title>\S.{2,200})$")
-
-# "Lukket punkt: Title", "Title (Lukket)", "Title - Lukket punkt" (first, in brackets, last).
-CLOSED_TITLE = re.compile(
-    r"^(?:Lukket(?:\s+punkt)?|Fortroligt|Fortrolig)\b\s*[:\-–]?\s*"
-    r"|[(\[](?:lukket(?:\s+(?:punkt|sag|møde))?|fortroligt?)[)\]]"
-    r"|\s[-–]\s*(?:lukket(?:\s+(?:punkt|sag|møde))?|fortroligt?)\s*$"
-    r"|\bfor\s+lukkede\s+døre\b",
-    re.IGNORECASE,
-)
-# A closed item may say so in its first lines instead of its title.
-CLOSED_NOTE = re.compile(
-    r"^(?:Lukket\s+punkt|Lukket\s+sag|Lukket\s+møde|Fortroligt|Fortrolig"
-    r"|(?:Punktet|Sagen)\s+er\s+(?:lukket|fortroligt?)"
-    r"|.*\b(?:behandles|behandlet|behandledes)\s+(?:for\s+lukkede\s+døre"
-    r"|(?:på|i)\s+(?:et\s+)?lukket\s+møde))\b",
-    re.IGNORECASE,
+# Any numbered line that says it is closed ("74a. Lukket: ...", "9 - Personalesag, fortroligt")
+# opens an item once the items have begun: better a closed record too many than a closed
+# item read as the text of the public one before it.
+LOOSE_HEADING = re.compile(
+    r"^(?:(?i:Punkt|Pkt\.?|Sag|Sak|Dagsordenspunkt)\s*)?(?P<number>\d{1,4})"
+    r"(?:\s?(?P<suffix>[a-zA-Z]))?\s*[.:)\-–]\s*(?P<title>\S.{0,250})$"
 )
 
 # --- sections ----------------------------------------------------------------------------------
@@ -131,18 +134,22 @@ TIME_RANGE = re.compile(rf"\b(?:kl\.?\s*)?{TIME}\s*(?:[-–]|til)\s*(?:kl\.?\s*)
 START_TIME = re.compile(rf"\bkl\.?\s*{TIME}")
 
 
-def parse_file(path: Path, municipality: str | None = None) -> Meeting:
-    """Parse a minutes file of any supported format (.txt, .md, .html, .pdf, .json)."""
+def parse_file(path: Path, municipality: str | None = None, source: str | None = None) -> Meeting:
+    """Parse a minutes file of any supported format (.txt, .md, .html, .pdf, .json). `source`
+    names it in the index (its path under the folder ingested); the file name by default."""
     from assistant.ingest.readers.extract import (  # parse stays importable without PDF/HTML libs
         extract_text,
         read_structured,
     )
 
     if (meeting := read_structured(path, municipality)) is not None:
-        return meeting
+        return meeting if source is None else replace(meeting, source=source)
     extracted = extract_text(path)
     return parse_minutes(
-        extracted.text, source=path.name, municipality=municipality, context=extracted.context
+        extracted.text,
+        source=source or path.name,
+        municipality=municipality,
+        context=extracted.context,
     )
 
 
@@ -156,6 +163,7 @@ def parse_minutes(
     if not text.strip():
         raise ParseError(source, "filen er tom")
     lines = clean_lines(text)
+    _refuse_misplaced_closed_marker(lines, context, source)
     headings = item_headings(lines)
     if not headings:
         raise ParseError(
@@ -173,9 +181,10 @@ def parse_minutes(
         raise ParseError(source, "ingen mødedato fundet i referatets hoved")
 
     ends = [h.position for h in headings[1:]] + [len(lines)]
-    items = tuple(
-        _parse_item(heading, lines[heading.position + 1 : end])
-        for heading, end in zip(headings, ends, strict=True)
+    items = _parse_items(
+        headings,
+        [lines[heading.position + 1 : end] for heading, end in zip(headings, ends, strict=True)],
+        before_first=header,
     )
     toc = _toc_titles(header)
     if reason := _truncation(toc, items):
@@ -234,6 +243,22 @@ def not_minutes_reason(lines: list[str]) -> str | None:
     return None
 
 
+def _refuse_misplaced_closed_marker(lines: list[str], context: str, source: str) -> None:
+    """A reader sets apart text it takes for page furniture (a PDF's running header, a page
+    title). If that text is a closed heading or marker ("Punkt 75a: Lukket: ...") that the
+    content does not hold, the closed item's text is somewhere in the content without
+    the line that closes it, and no one can tell where. Refuse the file rather than index
+    a closed item as part of the public one before it."""
+    held = set(lines)
+    for line in clean_lines(context):
+        if line and line not in held and closed_marker_line(line):
+            raise ParseError(
+                source,
+                f"'{line}' står kun i sidehoved, sidefod eller titel, så det kan ikke afgøres, "
+                "hvilken tekst der er lukket; filen er ikke indlæst",
+            )
+
+
 # --- cleaning ---------------------------------------------------------------------------------
 
 
@@ -281,16 +306,46 @@ class ItemHeading:
     position: int  # index into the cleaned lines
     number: int
     title: str
+    label: str = ""  # the number as printed when it is not just digits ("75a")
+
+
+def _label(number: str, suffix: str | None) -> str:
+    return f"{int(number)}{suffix.lower()}" if suffix else ""
 
 
 def item_headings(lines: list[str]) -> list[ItemHeading]:
     """Where the items start, trying the layouts from the most to the least explicit."""
     explicit = [
-        ItemHeading(i, int(m["number"] or m["pkt_number"]), m["title"].strip())
+        ItemHeading(
+            i,
+            int(m["number"] or m["pkt_number"]),
+            m["title"].strip(),
+            _label(m["number"] or m["pkt_number"], m["suffix"] or m["pkt_suffix"]),
+        )
         for i, line in enumerate(lines)
         if not DOT_LEADER.search(line) and (m := ITEM_HEADING.match(line))
     ]
-    return explicit or _numbered_headings(lines) or _coded_headings(lines)
+    headings = explicit or _numbered_headings(lines) or _coded_headings(lines)
+    return _with_closed_headings(lines, headings)
+
+
+def _with_closed_headings(lines: list[str], headings: list[ItemHeading]) -> list[ItemHeading]:
+    """Add the numbered lines after the first heading that say they are closed, in forms the
+    layouts above do not take for headings ("74a. Lukket: ..." on an HTML page whose other
+    items read "Punkt 74: ..."). Lines before the first item are the header and contents."""
+    if not headings:
+        return headings
+    known = {h.position for h in headings}
+    extra = [
+        ItemHeading(i, int(m["number"]), m["title"].strip(), _label(m["number"], m["suffix"]))
+        for i, line in enumerate(lines)
+        if i > headings[0].position
+        and i not in known
+        and not DOT_LEADER.search(line)
+        and (m := LOOSE_HEADING.match(line))
+        and closed_title(m["title"])
+    ]
+    return sorted([*headings, *extra], key=lambda h: h.position) if extra else headings
 
 
 def _numbered_headings(lines: list[str]) -> list[ItemHeading]:
@@ -304,6 +359,7 @@ def _numbered_headings(lines: list[str]) -> list[ItemHeading]:
         if not match or DOT_LEADER.search(line) or line.endswith((".", ",", ";")):
             continue
         number, title = int(match["number"]), match["title"].strip()
+        suffix = match["suffix"] or ""
         previous = next((line for line in reversed(lines[max(0, i - 3) : i]) if line), "")
         in_list = bool(
             (before := NUMBERED_HEADING.match(previous)) and int(before["number"]) == number - 1
@@ -311,8 +367,12 @@ def _numbered_headings(lines: list[str]) -> list[ItemHeading]:
         confirmed = _normalise_title(title) in toc or (
             not in_list and _opens_item(lines[i + 1 : i + 12])
         )
-        if confirmed and (not headings or number > headings[-1].number):
-            headings.append(ItemHeading(i, number, title))
+        # "74a" follows "74": the order is (number, letter).
+        last = headings[-1] if headings else None
+        if confirmed and (
+            last is None or (number, suffix) > (last.number, last.label.lstrip("0123456789"))
+        ):
+            headings.append(ItemHeading(i, number, title, _label(match["number"], suffix)))
     return headings if len(headings) >= 2 else []
 
 
@@ -556,7 +616,48 @@ def _truncation(toc: list[str], items: tuple[AgendaItem, ...]) -> str:
 # --- items ------------------------------------------------------------------------------------
 
 
-def _parse_item(heading: ItemHeading, body: list[str]) -> AgendaItem:
+def _parse_items(
+    headings: list[ItemHeading], bodies: list[list[str]], before_first: list[str]
+) -> tuple[AgendaItem, ...]:
+    """Items in order, with closed markers between and inside them applied (closed.py).
+
+    A marker line ends the public text of the item it stands in; what follows it up to the
+    next heading is withheld. A marker with nothing after it stands between two items and
+    cannot be tied to either with certainty, so the next item is closed as well. After
+    "Lukkede punkter:" every item is closed until "Åbne punkter" opens the minutes again."""
+    items: list[AgendaItem] = []
+    in_closed_part = False
+    # A marker on the lines just before the first heading belongs to the first item.
+    tail = [line for line in before_first if line][-1:]
+    close_next = bool(tail) and closed_marker_line(tail[0]) and not DOT_LEADER.search(tail[0])
+    for heading, body in zip(headings, bodies, strict=True):
+        # Read before the cut below: a marker as the first line closes this item itself.
+        forced = in_closed_part or close_next or closed_opening(body)
+        close_next = False
+        cut: int | None = None
+        for index, line in enumerate(body):
+            if not line:
+                continue
+            if opens_open_part(line):
+                in_closed_part = False
+            elif opens_closed_part(line):
+                in_closed_part = True
+                cut = index if cut is None else cut
+            elif cut is None and closed_marker_line(line):
+                cut = index
+        if cut is not None:
+            after = [
+                line
+                for line in body[cut + 1 :]
+                if line and not (closed_marker_line(line) or opens_open_part(line))
+            ]
+            close_next = not after and not in_closed_part
+            body = body[:cut]
+        items.append(_parse_item(heading, body, closed=forced))
+    return tuple(items)
+
+
+def _parse_item(heading: ItemHeading, body: list[str], *, closed: bool = False) -> AgendaItem:
     title = heading.title
     case_number, body = _case_number(title, body)
     title = (
@@ -567,11 +668,15 @@ def _parse_item(heading: ItemHeading, body: list[str]) -> AgendaItem:
         else title
     )
 
-    opening = [line for line in body if line][:2]
-    closed = bool(CLOSED_TITLE.search(title)) or any(CLOSED_NOTE.match(line) for line in opening)
-    if closed:
+    if closed or closed_title(title) or closed_opening(body):
         # Closed items are kept as title-only records: their content must never be indexed.
-        return AgendaItem(number=heading.number, title=title, case_number=case_number, closed=True)
+        return AgendaItem(
+            number=heading.number,
+            title=title,
+            case_number=case_number,
+            closed=True,
+            label=heading.label,
+        )
 
     sections = _sections(body)
     decisions = tuple(
@@ -583,6 +688,7 @@ def _parse_item(heading: ItemHeading, body: list[str]) -> AgendaItem:
     decision_text = "\n".join(d.text for d in decisions)
     return AgendaItem(
         number=heading.number,
+        label=heading.label,
         title=title,
         case_number=case_number,
         sections=sections,

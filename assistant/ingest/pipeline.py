@@ -1,49 +1,55 @@
 """Files and folders -> parsed meetings -> chunks in the store, file by file.
 
 Each file is handled on its own: a bad file is reported with its reason and the rest go on;
-an unchanged file (same content hash) costs nothing; a changed one replaces its old chunks.
+an unchanged file (same content hash) costs nothing; a changed one replaces its old chunks
+once its new ones are stored. Sources are paths relative to the folder ingested.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assistant.components.chroma_store import ChunkStore
 from assistant.core.config import IngestSettings
 from assistant.core.errors import ParseError
-from assistant.core.types import Chunk, IngestReport
+from assistant.core.types import Chunk, IngestReport, Meeting
 from assistant.ingest.chunk import chunk_meeting
 from assistant.ingest.parse import parse_file
 from assistant.ingest.readers.extract import SUPPORTED_SUFFIXES
 
 
-def _flatten(pending: dict[str, list[Chunk]]) -> list[Chunk]:
-    return [chunk for chunks in pending.values() for chunk in chunks]
-
-
-def find_minutes_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Expand folders; return (files to ingest, (name, reason) for paths that cannot be)."""
-    files: list[Path] = []
+def minutes_sources(
+    paths: Iterable[Path],
+) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """Expand folders into (file, source) pairs, and (name, reason) for paths that cannot be
+    ingested. A file's source is its path relative to the folder it was found in
+    ("odense/referat.txt"), or its name when it was given itself: two files that share a
+    name in two folders are two sources, never one that overwrites the other."""
+    files: list[tuple[Path, str]] = []
     skipped: list[tuple[str, str]] = []
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path)
                 # Hidden files and folders (.git, .ipynb_checkpoints, .DS_Store) are not minutes
                 # and their copies must not be ingested twice.
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                hidden = any(part.startswith(".") for part in relative.parts)
                 if child.is_file() and not hidden:
                     if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                        files.append(child)
+                        files.append((child, relative.as_posix()))
                     else:
                         skipped.append(
-                            (child.name, f"filtypen {child.suffix or '(ingen)'} understøttes ikke")
+                            (
+                                relative.as_posix(),
+                                f"filtypen {child.suffix or '(ingen)'} understøttes ikke",
+                            )
                         )
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                files.append(path)
+                files.append((path, path.name))
             else:
                 skipped.append(
                     (path.name, f"filtypen {path.suffix or '(ingen)'} understøttes ikke")
@@ -51,6 +57,12 @@ def find_minutes_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[st
         else:
             skipped.append((path.name or str(path), "findes ikke"))
     return files, skipped
+
+
+def find_minutes_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand folders; return (files to ingest, (name, reason) for paths that cannot be)."""
+    files, skipped = minutes_sources(paths)
+    return [path for path, _source in files], skipped
 
 
 @dataclass
@@ -63,6 +75,33 @@ class _Tally:
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _identified(
+    meeting: Meeting,
+    sha: str,
+    store: ChunkStore,
+    claimed: dict[str, tuple[str, str]],
+) -> Meeting | str:
+    """The meeting with an id no other source holds, or why it is not stored (a copy).
+
+    A meeting is one committee's meeting on one day in one source. Another source with the
+    same committee and day is a second meeting (an extraordinary one before the ordinary
+    one), kept beside the first under an id that adds the start time and the source; only
+    the same content under another path is the same meeting, and then it is not stored
+    twice. The first source keeps the plain id, so minutes that collide with nothing keep
+    the ids they always had."""
+    plain = meeting.meeting_id
+    holder = claimed.get(plain)
+    if holder is None and (holder := store.holder(plain, meeting.source)) is not None:
+        claimed[plain] = holder
+    if holder is None or holder[0] == meeting.source:
+        claimed[plain] = (meeting.source, sha)
+        return meeting
+    other, other_sha = holder
+    if other_sha == sha:
+        return f"samme indhold som {other}, som allerede er indlæst"
+    return replace(meeting, variant=f"{meeting.start_time}|{meeting.source}")
+
+
 def ingest_paths(
     paths: Iterable[Path],
     store: ChunkStore,
@@ -72,39 +111,54 @@ def ingest_paths(
     on_file: Callable[[Path], None] | None = None,
     on_written: Callable[[list[str]], None] | None = None,
 ) -> IngestReport:
-    """Ingest files and folders. `on_written` hears the file names of each batch once it is
-    stored: from then on those meetings are answerable even if the process dies."""
-    files, skipped = find_minutes_files(paths)
+    """Ingest files and folders. `on_written` hears the sources of each batch once they are
+    stored: from then on those meetings are answerable even if the process dies.
+
+    A file that cannot be read or stored is reported with its reason; its indexed old
+    version and every other file stay."""
+    files, skipped = minutes_sources(paths)
     tally = _Tally(skipped=list(skipped))
     pending: dict[str, list[Chunk]] = {}
-    pending_warnings: list[tuple[str, str]] = []
+    pending_warnings: dict[str, list[str]] = {}
+    claimed: dict[str, tuple[str, str]] = {}  # meeting id -> (source, sha) in this run
 
     def flush() -> None:
         if not pending:
             return
-        store.replace_sources(pending)
-        if on_written:
-            on_written(list(pending))
-        tally.meetings += len(pending)
-        tally.items += sum(len({c.item_key for c in chunks}) for chunks in pending.values())
-        tally.chunks += sum(len(chunks) for chunks in pending.values())
-        tally.warnings.extend(pending_warnings)
+        failures = store.replace_sources(pending)
+        written = [source for source in pending if source not in failures]
+        for source, reason in failures.items():
+            tally.skipped.append(
+                (source, f"kunne ikke gemmes ({reason}); en tidligere indlæst version er bevaret")
+            )
+        if on_written and written:
+            on_written(written)
+        for source in written:
+            chunks = pending[source]
+            tally.meetings += 1
+            tally.items += len({c.item_key for c in chunks})
+            tally.chunks += len(chunks)
+            tally.warnings.extend((source, w) for w in pending_warnings.get(source, ()))
         pending.clear()
         pending_warnings.clear()
 
-    for path in files:
+    for path, source in files:
         if on_file:
             on_file(path)
         # The override is part of the fingerprint: the same file read for another
         # municipality is a different set of chunks.
         sha = hashlib.sha256(path.read_bytes() + (municipality or "").encode()).hexdigest()
-        if store.file_sha(path.name) == sha:
-            tally.unchanged.append(path.name)
+        if store.file_sha(source) == sha:
+            tally.unchanged.append(source)
             continue
         try:
-            meeting = parse_file(path, municipality=municipality)
+            parsed = parse_file(path, municipality=municipality, source=source)
         except ParseError as error:
-            tally.skipped.append((path.name, error.reason))
+            tally.skipped.append((source, error.reason))
+            continue
+        meeting = _identified(parsed, sha, store, claimed)
+        if isinstance(meeting, str):
+            tally.skipped.append((source, meeting))
             continue
         chunks = chunk_meeting(
             meeting,
@@ -113,12 +167,10 @@ def ingest_paths(
             file_sha=sha,
         )
         if not chunks:
-            tally.skipped.append((path.name, "ingen åbne punkter med indhold"))
+            tally.skipped.append((source, "ingen åbne punkter med indhold"))
             continue
-        if {c.meeting_id for c in chunks} & {c.meeting_id for c in _flatten(pending)}:
-            flush()  # two files of one meeting: the later one replaces the earlier
-        pending[path.name] = chunks
-        pending_warnings.extend((path.name, warning) for warning in meeting.warnings)
+        pending[source] = chunks
+        pending_warnings[source] = list(meeting.warnings)
         if sum(len(c) for c in pending.values()) >= settings.ingest_batch_chunks:
             flush()
     flush()

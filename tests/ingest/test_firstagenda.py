@@ -22,6 +22,7 @@ from assistant.ingest.chunk import CLOSED_BODY, chunk_meeting
 from assistant.ingest.parse import parse_file
 from assistant.ingest.readers.firstagenda import read_firstagenda
 from assistant.service.assistant import Assistant
+from assistant.service.wiring import build_assistant
 
 REALWORLD = PROJECT_ROOT / "eval" / "realworld"
 GREVE = REALWORLD / "greve" / "firstagenda-json"
@@ -427,7 +428,7 @@ def realworld_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         target = folder / path.relative_to(REALWORLD)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, target)
-    assistant = Assistant(Settings(index_dir=tmp_path_factory.mktemp("index")))
+    assistant = build_assistant(Settings(index_dir=tmp_path_factory.mktemp("index")))
     report = assistant.ingest([folder])
     skipped = dict(report.skipped)
     assert report.meetings == len(E2E_MEETINGS), report

@@ -221,7 +221,7 @@ def source_card(citation: Citation, turn: int, sections: list[tuple[str, str]]) 
     """One citation as an openable card: header, quote, copy button, the whole item with the
     quoted sentences highlighted."""
     quote_sentences = [s.strip() for s in SENTENCE_END.split(citation.quote) if s.strip()]
-    title = f"Punkt {citation.item_number}: {citation.item_title}"
+    title = f"Punkt {citation.item_label or citation.item_number}: {citation.item_title}"
     body, current = [], None
     for section, paragraph in sections:
         if section != current:

@@ -28,14 +28,13 @@ from typing import Any
 from assistant.core.errors import ParseError
 from assistant.core.types import AgendaItem, Meeting, Section
 from assistant.danish.municipalities import NAMES, ascii_fold
+from assistant.ingest.closed import closed_opening, closed_title
 from assistant.ingest.decisions import (
     absentee_names,
     dissent_sentences,
     read_decisions,
 )
 from assistant.ingest.parse import (
-    CLOSED_NOTE,
-    CLOSED_TITLE,
     PERIOD,
     infer_municipality,
     section_heading,
@@ -159,7 +158,8 @@ def _read_item(
     case_number = _text(raw.get("SagsNummer") or raw.get("CaseNumber"))
     blocks = fragment_blocks(body) if body else []
     opening = [block.text for block in blocks if block.kind == "text"][:2]
-    if CLOSED_TITLE.search(title) or any(CLOSED_NOTE.match(line) for line in opening):
+    # The one place that decides what is closed (ingest/closed.py), as for every format.
+    if closed_title(title) or closed_opening(opening):
         # Security boundary: a closed item is its public title only. Nothing from its body
         # (decision, absence notes, attachment names) goes into the Meeting.
         return AgendaItem(number=number, title=title, case_number=case_number, closed=True), []
