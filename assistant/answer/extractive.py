@@ -18,7 +18,8 @@ from assistant.answer.stream import AnswerStream
 from assistant.core.chunk_format import SENTENCE_END, section_lines
 from assistant.core.config import AnswerSettings
 from assistant.core.types import Answer, Chunk, Citation, ItemHit
-from assistant.danish.language import DANISH, ENGLISH, ENGLISH_WORDS, Language, format_date
+from assistant.danish.dates import format_date
+from assistant.danish.language import DANISH, ENGLISH, ENGLISH_WORDS, Language
 from assistant.danish.text import terms
 
 INTENTS = {

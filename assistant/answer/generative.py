@@ -33,7 +33,8 @@ from assistant.answer.stream import AnswerStream
 from assistant.components.llms import ChatModel, Message
 from assistant.core.chunk_format import section_lines
 from assistant.core.config import AnswerSettings
-from assistant.core.types import Answer, Chunk, Citation, ItemHit, danish_date
+from assistant.core.types import Answer, Chunk, Citation, ItemHit
+from assistant.danish.dates import danish_date
 from assistant.danish.language import DANISH, LANGUAGE_NAMES, Language
 
 NOT_IN_MINUTES = re.compile(r"fremgår ikke af referaterne", re.IGNORECASE)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from assistant.answer.prompts import load_prompt
 from assistant.core.chunk_format import CLOSED_BODY
-from assistant.core.types import Answer, Citation, Treatment, danish_date
+from assistant.core.types import Answer, Citation, Treatment
+from assistant.danish.dates import danish_date
 
 
 def timeline_answer(question: str, treatments: Sequence[Treatment], prompts_dir: Path) -> Answer:

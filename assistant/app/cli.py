@@ -23,10 +23,11 @@ from rich.text import Text
 from assistant.components.lock import single_writer
 from assistant.core.config import Settings
 from assistant.core.errors import ReferatError
-from assistant.core.types import Answer, IngestReport, Meeting, danish_date, meeting_json
+from assistant.core.types import Answer, IngestReport, Meeting, meeting_json
 from assistant.danish.case_numbers import normalise_case_number
+from assistant.danish.dates import danish_date, parse_danish_date
 from assistant.danish.language import answer_language
-from assistant.ingest.parse import parse_danish_date, parse_file
+from assistant.ingest.parse import parse_file
 from assistant.resources import resource_dir
 from assistant.search.filters import SearchFilter
 from assistant.search.hybrid import Mode

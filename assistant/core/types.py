@@ -21,21 +21,6 @@ DECISION_STATUSES = (
     "drøftet",
 )
 
-DANISH_MONTHS = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
-)  # fmt: skip
-
-
-def day_number(day: dt.date) -> int:
-    """2024-09-02 -> 20240902: dates as ints, which Chroma and numpy compare as numbers."""
-    return day.year * 10000 + day.month * 100 + day.day
-
-
-def danish_date(day: dt.date) -> str:
-    """2 september 2024 -> '2. september 2024', the way minutes and staff write dates."""
-    return f"{day.day}. {DANISH_MONTHS[day.month - 1]} {day.year}"
-
 
 @dataclass(frozen=True)
 class Section:
@@ -221,12 +206,6 @@ class Citation:
             closed=chunk.closed,
             item_label=chunk.item_label,
         )
-
-    def reference(self) -> str:
-        """'Arbejdsmarkedsudvalget, Aabenraa Kommune, 2. september 2024, punkt 71'."""
-        day = danish_date(dt.date.fromisoformat(self.meeting_date))
-        number = self.item_label or self.item_number
-        return f"{self.committee}, {self.municipality} Kommune, {day}, punkt {number}"
 
 
 @dataclass(frozen=True)

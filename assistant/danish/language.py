@@ -12,14 +12,11 @@ English question ("How many fordrevne ...") are neither, so they do not tip the 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from bm25s.stopwords import STOPWORDS_DANISH, STOPWORDS_EN_PLUS
-
-from assistant.core.types import danish_date
 
 Language = Literal["da", "en"]
 DANISH: Language = "da"
@@ -43,11 +40,6 @@ WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 # English needs at least this many of its function words, and twice as many as Danish's:
 # "What?" or "Hvad er the budget?" stay Danish.
 MIN_ENGLISH_WORDS = 2
-
-ENGLISH_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 
 
 def text_language(text: str) -> Language | None:
@@ -73,10 +65,3 @@ def answer_language(question: str, history: Sequence[Mapping[str, str]] = ()) ->
         if turn.get("role") == "user" and (earlier := text_language(turn.get("content", ""))):
             return earlier
     return DANISH
-
-
-def format_date(day: dt.date, language: Language) -> str:
-    """'2. september 2024' in Danish, '2 September 2024' in English."""
-    if language == ENGLISH:
-        return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
-    return danish_date(day)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from assistant.components.embedders import EmbedKind
-from assistant.core.types import day_number
+from assistant.danish.dates import day_number
 from assistant.danish.text import terms
 from assistant.evaluation.evaluate import Question, metrics, percentile, run_eval
 from assistant.service.assistant import Assistant

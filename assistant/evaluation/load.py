@@ -37,8 +37,9 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.app.ui.app import ALL, WARNING, typed
 from assistant.core.errors import Busy, ConfigError, ReferatError
+from assistant.danish.dates import parse_danish_date
 from assistant.evaluation.evaluate import percentile
-from assistant.ingest.parse import parse_danish_date, parse_file
+from assistant.ingest.parse import parse_file
 
 if TYPE_CHECKING:
     from gradio_client import Client

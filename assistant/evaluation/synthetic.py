@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.core.types import DANISH_MONTHS, danish_date
 from assistant.danish.case_numbers import normalise_case_number
+from assistant.danish.dates import DANISH_MONTHS, danish_date
 from assistant.danish.municipalities import NAMES, ascii_fold
 
 FIRST = (

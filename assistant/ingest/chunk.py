@@ -12,8 +12,9 @@ from collections import Counter
 from collections.abc import Iterator
 
 from assistant.core.chunk_format import CLOSED_BODY, SENTENCE_END, section_label
-from assistant.core.types import AgendaItem, Chunk, Meeting, danish_date, day_number
+from assistant.core.types import AgendaItem, Chunk, Meeting
 from assistant.danish.case_numbers import normalise_case_number
+from assistant.danish.dates import danish_date, day_number
 
 
 def header_line(meeting: Meeting, item: AgendaItem) -> str:

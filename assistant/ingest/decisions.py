@@ -6,10 +6,10 @@ or proposals that were "ikke godkendt" last year, which are not this committee's
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from assistant.core.types import Decision
+from assistant.danish.dates import parse_danish_date
 
 # Status -> the phrases that state it. Checked in DECISION_STATUSES order, so "anbefales
 # godkendt" is a recommendation and "ikke godkendt" is not an approval.
@@ -142,7 +142,7 @@ def read_decision(text: str, label: str = "") -> Decision:
     if label and (match := DECISION_LABEL.match(label)):
         committee = (match["committee"] or "").strip(" ,:-–")
         if match["date"]:
-            date = _numeric_date(match["date"])
+            date = parse_danish_date(match["date"])
     forwarded = FORWARDED_TO.search(text)
     return Decision(
         text=text,
@@ -187,11 +187,3 @@ def _sentences(text: str) -> list[str]:
         for sentence in _SENTENCE_END.split(line.strip())
         if sentence.strip()
     ]
-
-
-def _numeric_date(text: str) -> dt.date | None:
-    day, month, year = (int(part) for part in re.split(r"[-./]", text))
-    try:
-        return dt.date(year + 2000 if year < 100 else year, month, day)
-    except ValueError:
-        return None

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from assistant.core.chunk_format import SECTION_HEADINGS
 from assistant.core.errors import ParseError
-from assistant.core.types import DANISH_MONTHS, AgendaItem, Meeting, Section
+from assistant.core.types import AgendaItem, Meeting, Section
 from assistant.danish.case_numbers import CASE_LABEL, CASE_NUMBER_IN_TEXT, is_case_number
+from assistant.danish.dates import DANISH_MONTHS, parse_danish_date
 from assistant.danish.municipalities import find_municipality_mentions
 from assistant.danish.text import STOPWORDS
 from assistant.ingest.closed import (
@@ -428,35 +429,6 @@ def _header_fields(header: list[str]) -> dict[str, str]:
                 fields[field_name] = value.strip()
                 break
     return fields
-
-
-def parse_danish_date(text: str) -> dt.date | None:
-    """First valid date in `text`: 04-01-2024, 28.09.2021, 2024-01-04 or '4. januar 2024'.
-
-    Numeric dates need one separator throughout, so the times in 'kl. 10.05-12.30' are not
-    read as 10 May 2012."""
-    for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
-        year, month, day = map(int, match.groups())
-        if date := _safe_date(year, month, day):
-            return date
-    for match in re.finditer(r"\b(\d{1,2})([-./])(\d{1,2})\2(\d{4}|\d{2})\b", text):
-        day, month, year = int(match[1]), int(match[3]), int(match[4])
-        if date := _safe_date(year + 2000 if year < 100 else year, month, day):
-            return date
-    month_names = "|".join(m[:3] + r"[a-z]*\.?" for m in DANISH_MONTHS)
-    for match in re.finditer(rf"\b(\d{{1,2}})\.?\s+({month_names})\s+(\d{{4}})\b", text, re.I):
-        day, month_word, year = match.groups()
-        month = next(i for i, m in enumerate(DANISH_MONTHS, 1) if month_word.lower()[:3] == m[:3])
-        if date := _safe_date(int(year), month, int(day)):
-            return date
-    return None
-
-
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 def _meeting_date(header: list[str], fields: dict[str, str]) -> dt.date | None:

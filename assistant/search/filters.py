@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from assistant.core.types import DANISH_MONTHS, Chunk, day_number
+from assistant.core.types import Chunk
 from assistant.danish.case_numbers import case_numbers_in, normalise_case_number
-from assistant.danish.language import DANISH, ENGLISH, ENGLISH_MONTHS, Language, format_date
+from assistant.danish.dates import DANISH_MONTHS, ENGLISH_MONTHS, day_number, format_date
+from assistant.danish.language import DANISH, ENGLISH, Language
 from assistant.danish.municipalities import ascii_fold, municipality_in_question
 
 

@@ -27,7 +27,8 @@ from assistant.core.chunk_format import SENTENCE_END
 from assistant.core.config import PROJECT_ROOT
 from assistant.core.errors import InvalidQuestion, ReferatError
 from assistant.core.types import Answer
-from assistant.danish.language import answer_language, format_date, text_language
+from assistant.danish.dates import format_date
+from assistant.danish.language import answer_language, text_language
 from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant
 from assistant.service.feedback import FeedbackStore

@@ -24,15 +24,24 @@ import gradio as gr
 from assistant.answer.prompts import load_prompt
 from assistant.core.chunk_format import SENTENCE_END
 from assistant.core.errors import Busy, InvalidQuestion, ReferatError, ReversedDates
-from assistant.core.types import Answer, Chunk, Citation, danish_date
+from assistant.core.types import Answer, Chunk, Citation
+from assistant.danish.dates import danish_date, parse_danish_date
 from assistant.danish.language import Language, answer_language
-from assistant.ingest.parse import parse_danish_date
 from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant
 from assistant.service.conversation import Turn
 from assistant.service.feedback import Feedback, FeedbackStore
 
 ALL = "Alle"
+
+
+def reference(citation: Citation) -> str:
+    """'Arbejdsmarkedsudvalget, Aabenraa Kommune, 2. september 2024, punkt 71'."""
+    day = danish_date(dt.date.fromisoformat(citation.meeting_date))
+    number = citation.item_label or citation.item_number
+    return f"{citation.committee}, {citation.municipality} Kommune, {day}, punkt {number}"
+
+
 UPLOAD_TYPES = [".pdf", ".html", ".htm", ".txt", ".md"]
 # Item titles that make poor example questions: procedure, not content.
 ROUTINE_TITLE = re.compile(
@@ -196,7 +205,7 @@ def citation_header(citation: Citation) -> str:
 
 def copy_text(citation: Citation) -> str:
     """What the copy button puts on the clipboard: the quote and where it is printed."""
-    return f"»{citation.quote}« ({citation.reference()})"
+    return f"»{citation.quote}« ({reference(citation)})"
 
 
 def highlighted(text: str, quote_sentences: list[str]) -> str:

@@ -1,0 +1,64 @@
+"""Every date the product reads or writes: Danish and English month names, dates as
+minutes print them, and dates as numbers Chroma can compare."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from assistant.danish.language import ENGLISH, Language
+
+DANISH_MONTHS = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
+ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def day_number(day: dt.date) -> int:
+    """2024-09-02 -> 20240902: dates as ints, which Chroma and numpy compare as numbers."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def danish_date(day: dt.date) -> str:
+    """2 september 2024 -> '2. september 2024', the way minutes and staff write dates."""
+    return f"{day.day}. {DANISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_date(day: dt.date, language: Language) -> str:
+    """'2. september 2024' in Danish, '2 September 2024' in English."""
+    if language == ENGLISH:
+        return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+    return danish_date(day)
+
+
+def parse_danish_date(text: str) -> dt.date | None:
+    """First valid date in `text`: 04-01-2024, 28.09.2021, 2024-01-04 or '4. januar 2024'.
+
+    Numeric dates need one separator throughout, so the times in 'kl. 10.05-12.30' are not
+    read as 10 May 2012."""
+    for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
+        year, month, day = map(int, match.groups())
+        if date := _safe_date(year, month, day):
+            return date
+    for match in re.finditer(r"\b(\d{1,2})([-./])(\d{1,2})\2(\d{4}|\d{2})\b", text):
+        day, month, year = int(match[1]), int(match[3]), int(match[4])
+        if date := _safe_date(year + 2000 if year < 100 else year, month, day):
+            return date
+    month_names = "|".join(m[:3] + r"[a-z]*\.?" for m in DANISH_MONTHS)
+    for match in re.finditer(rf"\b(\d{{1,2}})\.?\s+({month_names})\s+(\d{{4}})\b", text, re.I):
+        day, month_word, year = match.groups()
+        month = next(i for i, m in enumerate(DANISH_MONTHS, 1) if month_word.lower()[:3] == m[:3])
+        if date := _safe_date(int(year), month, int(day)):
+            return date
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
