@@ -11,6 +11,16 @@ python=${PYTHON:-python3}
 # The CPU build first: an unpinned torch (pulled in by sentence-transformers) brings GBs of CUDA.
 .venv/bin/pip install --quiet torch==2.13.0
 if [ "${1:-}" = "--test" ]; then
+  # llama.cpp's AMX kernel (llama-cpp-python 0.3.17-0.3.36, compiled with -march=native on a
+  # CPU that has AMX) is miscompiled by GCC 12: the tile configuration's stores are dropped,
+  # and every decode segfaults. Build without AMX (AVX2/AVX-512 stay), from source and not
+  # from pip's wheel cache, which may hold a build with it; rebuild one that reports AMX.
+  if ! .venv/bin/python -c "import llama_cpp, sys; sys.exit(b'AMX' in llama_cpp.llama_print_system_info())" 2>/dev/null; then
+    no_amx="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+    CMAKE_ARGS="-DCMAKE_C_FLAGS='$no_amx' -DCMAKE_CXX_FLAGS='$no_amx'" \
+      .venv/bin/pip install --quiet --no-cache-dir --force-reinstall --no-deps \
+      "llama-cpp-python>=0.3.16,<0.4"
+  fi
   .venv/bin/pip install --quiet -e ".[dev,llama-cpp]"
   .venv/bin/referat model fetch small
 else
