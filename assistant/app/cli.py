@@ -16,16 +16,24 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
 from assistant.components.lock import single_writer
 from assistant.core.config import Settings
-from assistant.core.errors import ReferatError
-from assistant.core.types import Answer, IngestReport, Meeting, meeting_json
+from assistant.core.errors import InvalidDate, ReferatError
+from assistant.core.types import (
+    Answer,
+    IngestReport,
+    Meeting,
+    MeetingSelector,
+    StoredSource,
+    meeting_json,
+)
 from assistant.danish.case_numbers import normalise_case_number
-from assistant.danish.dates import danish_date, parse_danish_date
+from assistant.danish.dates import danish_date, impossible_date, parse_danish_date
 from assistant.danish.language import answer_language
 from assistant.ingest.parse import parse_file
 from assistant.resources import resource_dir
@@ -134,11 +142,12 @@ def _assistant(ctx: typer.Context) -> Assistant:
     try:
         return build_assistant(settings_of(ctx))
     except ReferatError as error:
-        _fail(error)
+        fail(error)
 
 
-def _fail(error: ReferatError, question: str = "") -> typer.Exit:
-    """Print the error, worded in the question's language when there is one, and stop."""
+def fail(error: ReferatError, question: str = "") -> typer.Exit:
+    """Print the error, worded in the question's language when there is one, and stop
+    (exit code 1). Public: the evaluation commands end the same way."""
     errors.print(Text.assemble(("Fejl: ", "red"), _worded(error, question)))
     raise typer.Exit(1)
 
@@ -155,6 +164,15 @@ def ingest(
     kommune: Annotated[
         str | None, typer.Option(help="Sæt kommunen i stedet for at gætte den.")
     ] = None,
+    sync: Annotated[
+        bool,
+        typer.Option(
+            "--sync",
+            help="Fjern også de kilder fra indekset, hvis fil ikke længere findes i de "
+            "angivne mapper (slettede referater); de fjernede nævnes. En mappe, der mangler "
+            "eller er tom, fjerner intet.",
+        ),
+    ] = False,
 ) -> None:
     """Indlæs referater (filer eller mapper) i indekset."""
     settings = settings_of(ctx)
@@ -165,32 +183,47 @@ def ingest(
                 task = progress.add_task("Indlæser", total=None)
 
                 def on_file(path: Path) -> None:
-                    progress.update(task, description=f"Indlæser {path.name}")
+                    # A description is read as markup: a file named "[/bold].txt" must not
+                    # stop the ingest.
+                    progress.update(task, description=f"Indlæser {escape(path.name)}")
 
                 def on_written(names: list[str]) -> None:
                     # One line per stored batch: a log of a long or interrupted run shows
                     # exactly which meetings are in the index.
-                    console.print(f"Gemt: {len(names)} referater ({', '.join(names)})")
+                    plain(f"Gemt: {len(names)} referater ({', '.join(names)})")
 
                 report = assistant.ingest(
-                    paths, municipality=kommune, on_file=on_file, on_written=on_written
+                    paths, municipality=kommune, on_file=on_file, on_written=on_written, sync=sync
                 )
     except ReferatError as error:
-        _fail(error)
+        fail(error)
     _print_report(report, assistant.stored_chunks())
     if report.meetings == 0 and not report.unchanged:
         raise typer.Exit(1)
 
 
+def plain(text: str) -> None:
+    """Print `text` as it is: file names, titles and reasons quoting files can hold "[/bold]"
+    and the like, which Rich would otherwise read as markup (MarkupError, or styling)."""
+    console.print(text, markup=False, highlight=False)
+
+
+def _labelled(label: str, text: str) -> Text:
+    """A yellow label before text from a file, the text never read as markup."""
+    return Text.assemble((label, "yellow"), " ", text)
+
+
 def _print_report(report: IngestReport, total_chunks: int) -> None:
-    console.print(
+    plain(
         f"Møder: {report.meetings}  punkter: {report.items}  tekststykker: {report.chunks}  "
         f"uændrede filer: {len(report.unchanged)}  (i alt i indekset: {total_chunks})"
     )
     for name, reason in report.skipped:
-        console.print(f"[yellow]Sprunget over:[/yellow] {name}: {reason}", highlight=False)
+        console.print(_labelled("Sprunget over:", f"{name}: {reason}"), highlight=False)
     for name, warning in report.warnings:
-        console.print(f"[yellow]Advarsel:[/yellow] {name}: {warning}", highlight=False)
+        console.print(_labelled("Advarsel:", f"{name}: {warning}"), highlight=False)
+    for name in report.removed:
+        console.print(_labelled("Fjernet (filen findes ikke længere):", name), highlight=False)
 
 
 @app.command()
@@ -207,7 +240,7 @@ def inspect(
     try:
         meeting = parse_file(path, municipality=kommune)
     except ReferatError as error:
-        _fail(error)
+        fail(error)
     if as_json:
         typer.echo(json.dumps(meeting_json(meeting), ensure_ascii=False, indent=2))
     else:
@@ -215,9 +248,7 @@ def inspect(
 
 
 def _print_meeting(meeting: Meeting) -> None:
-    def show(text: str) -> None:
-        console.print(text, markup=False, highlight=False)
-
+    show = plain
     show(f"Fil:          {meeting.source}")
     show(f"Kommune:      {meeting.municipality}")
     show(f"Udvalg:       {meeting.committee}" + (f" ({meeting.period})" if meeting.period else ""))
@@ -250,7 +281,8 @@ def _print_meeting(meeting: Meeting) -> None:
         for sentence in item.dissent:
             show(f"    Mindretal/protokol: {sentence}")
     for warning in meeting.warnings:
-        console.print(f"\n[yellow]Advarsel:[/yellow] {warning}", highlight=False)
+        console.print()
+        console.print(_labelled("Advarsel:", warning), highlight=False)
 
 
 def _date(value: str | None, flag: str) -> dt.date | None:
@@ -258,6 +290,8 @@ def _date(value: str | None, flag: str) -> dt.date | None:
         return None
     date = parse_danish_date(value)
     if date is None:
+        if written := impossible_date(value):
+            raise typer.BadParameter(str(InvalidDate(written)), param_hint=flag)
         raise typer.BadParameter("skriv en dato som 2024-09-02 eller 02-09-2024", param_hint=flag)
     return date
 
@@ -285,7 +319,7 @@ RerankOption = Annotated[
 ]
 
 
-def _use_reranker(ctx: typer.Context, rerank: str | None) -> None:
+def use_reranker(ctx: typer.Context, rerank: str | None) -> None:
     if rerank is not None:
         _override(ctx, reranker=rerank)
 
@@ -330,13 +364,14 @@ def ask(
 ) -> None:
     """Stil et spørgsmål og få et svar med kilder. Filtrene gælder altid; filtre, der står i
     selve spørgsmålet ("i Vejle", "i 2023", "sag 23/7010"), bruges også."""
+    question = typed_text(question)
     filters = _filters(kommune, udvalg, fra, til, sag, punkt, lukkede, afsnit)
-    _use_reranker(ctx, rerank)
+    use_reranker(ctx, rerank)
     assistant = _assistant(ctx)
     try:
-        answer = assistant.ask(question, mode=_mode(mode), filters=filters)
+        answer = assistant.ask(question, mode=search_mode(mode), filters=filters)
     except ReferatError as error:
-        _fail(error, question)
+        fail(error, question)
     if as_json:
         typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -353,11 +388,12 @@ def sag(
     kommune: KommuneOption = None,
 ) -> None:
     """Vis en sags forløb: hver behandling i udvalg og møder, nyeste først, med beslutningen."""
+    number = typed_text(number)
     assistant = _assistant(ctx)
     try:
         treatments = assistant.case_timeline(number, SearchFilter(municipality=kommune))
     except ReferatError as error:
-        _fail(error)
+        fail(error)
     if as_json:
         rows = [t.to_json() for t in treatments]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -375,7 +411,118 @@ def sag(
         console.print(f"    {decision}", markup=False, highlight=False)
 
 
-def _mode(value: str) -> Mode:
+@app.command()
+def sources(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Som JSON.")] = False,
+) -> None:
+    """Vis kilderne i indekset: filen, mødet (kommune, udvalg, dato), møde-id og antal
+    tekststykker. Kilden eller møde-id'et er det, `referat remove` tager."""
+    stored = _assistant(ctx).stored_sources()
+    if as_json:
+        typer.echo(json.dumps([s.to_json() for s in stored], ensure_ascii=False, indent=2))
+        return
+    for s in stored:
+        plain(
+            f"{s.source} · {s.municipality} · {s.committee} · {s.meeting_date} · "
+            f"møde-id {s.meeting_id} · {s.chunks} tekststykker"
+        )
+    plain(f"{len(stored)} kilder")
+
+
+@app.command()
+def remove(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Kilder som `referat sources` viser dem (fx odense/referat.txt), eller "
+            "filernes sti, som de blev indlæst.",
+            show_default=False,
+        ),
+    ] = None,
+    meeting: Annotated[
+        str | None,
+        typer.Option("--meeting", help="Et mødes id, som `referat sources` viser det."),
+    ] = None,
+    kommune: Annotated[
+        str | None, typer.Option("--kommune", help="Mødets kommune (sammen med --dato).")
+    ] = None,
+    udvalg: Annotated[
+        str | None,
+        typer.Option(
+            "--udvalg", help="Mødets udvalg, når flere af kommunens udvalg mødtes den dag."
+        ),
+    ] = None,
+    dato: Annotated[
+        str | None,
+        typer.Option("--dato", help="Mødets dato, fx 2023-09-06 eller 6. september 2023."),
+    ] = None,
+) -> None:
+    """Fjern kilder eller et møde fra indekset (Chroma og ordsøgningen), så de ikke længere
+    kan besvares: en fil, der er slettet fra mappen, eller et punkt, der ikke skulle være
+    indlæst. Vælg med kilden (`referat remove odense/referat.txt`), mødets id
+    (`--meeting 1a2b3c4d5e6f`) eller kommune og dato (`--kommune Lejre --dato 2023-09-06`,
+    evt. `--udvalg`). Findes det valgte ikke, eller passer flere møder, fjernes intet."""
+    by_meeting = meeting is not None or any(v is not None for v in (kommune, udvalg, dato))
+    if bool(names) == by_meeting:
+        raise typer.BadParameter(
+            "angiv enten kilder eller et møde (--meeting, eller --kommune og --dato)"
+        )
+    selector = None
+    if by_meeting:
+        if meeting is None and (kommune is None or dato is None):
+            raise typer.BadParameter("et møde vælges med --meeting ID eller --kommune og --dato")
+        selector = MeetingSelector(
+            meeting_id=meeting, municipality=kommune, committee=udvalg, date=_date(dato, "--dato")
+        )
+    settings = settings_of(ctx)
+    try:
+        with single_writer(settings.store, "referat remove"):
+            assistant = _assistant(ctx)
+            if selector is not None:
+                removed = assistant.remove_meeting(selector)
+            else:
+                removed = assistant.remove_sources([typed_text(name) for name in names or ()])
+    except ReferatError as error:
+        fail(error)
+    _print_removed(removed, assistant.stored_chunks())
+
+
+def _print_removed(removed: list[StoredSource], total_chunks: int) -> None:
+    for s in removed:
+        plain(
+            f"Fjernet: {s.source} ({s.municipality} · {s.committee} · {s.meeting_date}, "
+            f"{s.chunks} tekststykker)"
+        )
+        if s.path and Path(s.path).exists():
+            # Otherwise the next ingest of the folder brings it straight back.
+            plain(
+                f"  Filen {s.path} findes stadig og indlæses igen ved næste `referat ingest` "
+                "af mappen: slet eller ret den først."
+            )
+    plain(f"(i alt i indekset: {total_chunks})")
+
+
+def typed_text(text: str) -> str:
+    """Text from the command line or standard input as the user meant it. Python reads bytes
+    that are not UTF-8 as lone surrogates; a latin-1 or cp1252 terminal or script sends "å"
+    as one such byte, and printing or embedding it raised UnicodeEncodeError. Each such byte
+    is read as cp1252 (latin-1 where cp1252 has no character); UTF-8 text is left alone."""
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return text
+
+    def byte_char(char: str) -> str:
+        byte = ord(char) - 0xDC00
+        try:
+            return bytes([byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            return chr(byte)
+
+    return "".join(byte_char(c) if "\udc80" <= c <= "\udcff" else c for c in text)
+
+
+def search_mode(value: str) -> Mode:
     if value not in ("hybrid", "bm25", "dense"):
         raise typer.BadParameter("vælg hybrid, bm25 eller dense", param_hint="--mode")
     return value  # type: ignore[return-value]
@@ -412,9 +559,13 @@ def chat(
     assistant = _assistant(ctx)
     filters = SearchFilter(municipality=kommune, committee=udvalg)
     history: list[dict[str, str]] = []
+    if hasattr(sys.stdin, "reconfigure"):
+        # Lines that are not UTF-8 (a latin-1 terminal or script) arrive as escaped bytes
+        # instead of stopping the chat with UnicodeDecodeError; typed_text reads them.
+        sys.stdin.reconfigure(errors="surrogateescape")
     while True:
         try:
-            question = input("Spørgsmål> ").strip()
+            question = typed_text(input("Spørgsmål> ")).strip()
         except EOFError:
             break
         if not question:
@@ -454,13 +605,13 @@ def serve(
             assistant = _assistant(ctx)
             # A team's shared server is filled by its own `referat ingest`, never by a reader.
             if assistant.stored_chunks() == 0 and not settings.chroma_host:
-                console.print(f"Indekset er tomt; indlæser {settings.sample_minutes} ...")
+                plain(f"Indekset er tomt; indlæser {settings.sample_minutes} ...")
                 _print_report(
                     assistant.ingest([settings.sample_minutes]), assistant.stored_chunks()
                 )
             launch(assistant, host or settings.host, port or settings.port)
     except ReferatError as error:
-        _fail(error)
+        fail(error)
 
 
 feedback_app = typer.Typer(
@@ -481,7 +632,7 @@ def _feedback_store(ctx: typer.Context, db: Path | None) -> FeedbackStore:
     try:
         return FeedbackStore(db or settings_of(ctx).feedback_db, create=False)
     except ReferatError as error:
-        _fail(error)
+        fail(error)
 
 
 def _rating(value: str) -> RatingFilter:
@@ -592,7 +743,7 @@ def model_fetch(
             show(f"Henter {spec.name}, {spec.description}, i {spec.part_count} dele ...")
             path = fetch_model(spec, cache_dir, on_part=on_part)
     except ReferatError as error:
-        _fail(error)
+        fail(error)
     show(f"Fil:    {path}")
     show(f"SHA256: {spec.sha256} (kontrolleret)")
 

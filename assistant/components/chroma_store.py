@@ -22,9 +22,10 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from pydantic import PrivateAttr
 
 from assistant.components.embedders import Embedder, embed_query
+from assistant.components.lock import usable_index_dir
 from assistant.core.config import StoreSettings
 from assistant.core.errors import ConfigError, StoreUnavailable
-from assistant.core.types import Chunk
+from assistant.core.types import Chunk, StoredSource
 
 CHUNK_FIELDS = tuple(f.name for f in fields(Chunk) if f.name not in ("id", "text"))
 PAGE = 5000  # Chroma `get` page size when reading the whole collection
@@ -51,7 +52,7 @@ def chroma_client(settings: StoreSettings) -> chromadb.api.ClientAPI:
             raise StoreUnavailable(
                 settings.chroma_host, settings.chroma_port, reason=str(error)
             ) from error
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    usable_index_dir(settings.index_dir)
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
 
@@ -246,7 +247,55 @@ class ChunkStore:
             ids=[GENERATION_ID], embeddings=[[0.0]], metadatas=[{"value": time.time_ns()}]
         )
 
+    def remove_sources(self, sources: Sequence[str]) -> int:
+        """Delete every chunk of these sources (a file deleted from its folder, or a meeting
+        that must go); returns how many chunks were deleted. Readers notice through the
+        generation marker and rebuild BM25 from what is left, so the lexical side loses the
+        chunks too."""
+        return self._delete({"source": {"$in": list(sources)}}) if sources else 0
+
+    def remove_meetings(self, meeting_ids: Sequence[str]) -> int:
+        """Delete every chunk of these meetings; returns how many were deleted."""
+        return self._delete({"meeting_id": {"$in": list(meeting_ids)}}) if meeting_ids else 0
+
+    def _delete(self, where: dict[str, Any]) -> int:
+        ids = self._collection.get(where=where, include=[])["ids"]
+        for start in range(0, len(ids), PAGE):
+            self._collection.delete(ids=ids[start : start + PAGE])
+        if ids:
+            self._mark_written()
+        return len(ids)
+
     # --- reading --------------------------------------------------------------------------
+
+    def stored_sources(self) -> list[StoredSource]:
+        """Every source in the index with its meeting, sorted by source (metadata only, read
+        page by page)."""
+        counts: dict[tuple[str, str], int] = {}
+        first: dict[tuple[str, str], dict[str, Any]] = {}
+        offset = 0
+        while True:
+            page = self._collection.get(include=["metadatas"], limit=PAGE, offset=offset)
+            for metadata in page["metadatas"] or []:
+                metadata = metadata or {}
+                key = (str(metadata.get("source", "")), str(metadata.get("meeting_id", "")))
+                counts[key] = counts.get(key, 0) + 1
+                first.setdefault(key, metadata)
+            if len(page["ids"]) < PAGE:
+                break
+            offset += PAGE
+        return [
+            StoredSource(
+                source=key[0],
+                root=str(first[key].get("source_root") or ""),
+                meeting_id=key[1],
+                municipality=str(first[key].get("municipality", "")),
+                committee=str(first[key].get("committee", "")),
+                meeting_date=str(first[key].get("meeting_date", "")),
+                chunks=counts[key],
+            )
+            for key in sorted(counts)
+        ]
 
     def count(self) -> int:
         return self._collection.count()

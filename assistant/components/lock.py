@@ -23,7 +23,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from assistant.core.config import StoreSettings
-from assistant.core.errors import IndexBusy
+from assistant.core.errors import IndexBusy, IndexDirUnusable
 
 LOCK_NAME = ".referat-write.lock"
 OWNER_NAME = ".referat-write.owner.json"
@@ -36,7 +36,7 @@ def single_writer(settings: StoreSettings, purpose: str) -> Iterator[None]:
     if settings.chroma_host:
         yield
         return
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    usable_index_dir(settings.index_dir)
     lock = FileLock(settings.index_dir / LOCK_NAME, timeout=0, thread_local=False)
     owner_file = settings.index_dir / OWNER_NAME
     try:
@@ -57,6 +57,26 @@ def single_writer(settings: StoreSettings, purpose: str) -> Iterator[None]:
     finally:
         owner_file.unlink(missing_ok=True)
         lock.release()
+
+
+def usable_index_dir(index_dir: Path) -> Path:
+    """`index_dir`, created if missing, or IndexDirUnusable saying why not: a file given as
+    the folder (`--index /etc/passwd`), or a folder this user cannot write. Chroma would
+    otherwise fail deep inside sqlite with a traceback."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexDirUnusable(index_dir, "det er en fil, ikke en mappe")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except PermissionError:
+        raise IndexDirUnusable(index_dir, "du har ikke lov at oprette mappen") from None
+    except (FileExistsError, NotADirectoryError):
+        raise IndexDirUnusable(index_dir, "en del af stien er en fil") from None
+    except OSError as error:
+        reason = f"mappen kan ikke oprettes ({error.strerror or error})"
+        raise IndexDirUnusable(index_dir, reason) from None
+    if not os.access(index_dir, os.W_OK | os.X_OK):
+        raise IndexDirUnusable(index_dir, "du har ikke skriveadgang til mappen")
+    return index_dir
 
 
 def _read_owner(owner_file: Path) -> dict:

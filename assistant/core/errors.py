@@ -137,3 +137,66 @@ class Busy(ReferatError):
     """Every answering slot stayed taken for as long as a question may wait."""
 
     key = "busy"
+
+
+class InvalidDate(InvalidQuestion):
+    """A date as a user typed it that names no day in the calendar ("31. februar 2024"):
+    an error naming it, rather than a filter silently dropped."""
+
+    key = "invalid_date"
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text=text)
+
+
+class EmptyCaseNumber(InvalidQuestion):
+    """`referat sag ""`: no case number, which would otherwise list every item."""
+
+    key = "empty_case_number"
+
+
+class UnknownSource(ReferatError):
+    """A source to remove that the index does not hold; nothing is removed."""
+
+    key = "unknown_source"
+
+    def __init__(self, source: str) -> None:
+        super().__init__(source=source)
+
+
+class UnknownMeeting(ReferatError):
+    """A meeting to remove that the index does not hold; nothing is removed."""
+
+    key = "unknown_meeting"
+
+    def __init__(self, meeting: str) -> None:
+        super().__init__(meeting=meeting)
+
+
+class AmbiguousMeeting(ReferatError):
+    """A meeting selector that fits several meetings; nothing is removed."""
+
+    key = "ambiguous_meeting"
+
+    def __init__(self, meeting: str, candidates: list[str]) -> None:
+        super().__init__(meeting=meeting, candidates="; ".join(candidates))
+
+
+class SyncWouldEmpty(ReferatError):
+    """`ingest --sync` of a folder that is missing or holds no minutes while the index holds
+    sources from it: an unmounted share or a typo, not a folder whose files were all
+    deleted. Nothing is removed."""
+
+    key = "sync_would_empty"
+
+    def __init__(self, folder: Path | str, count: int) -> None:
+        super().__init__(folder=folder, count=count)
+
+
+class IndexDirUnusable(ReferatError):
+    """The index folder (`--index`) is a file, or a folder this user cannot write."""
+
+    key = "index_dir_unusable"
+
+    def __init__(self, index_dir: Path | str, reason: str) -> None:
+        super().__init__(index_dir=index_dir, reason=reason)

@@ -140,6 +140,10 @@ class Chunk:
     absentees: str = ""  # "; "-joined names
     dissent: str = ""  # "\n"-joined verbatim sentences
     item_label: str = ""  # the item number as printed when it is more than digits ("75a")
+    # The folder `source` is relative to, absolute, as ingest found it: root/source is the
+    # file, so `referat ingest --sync` can tell which stored sources a folder no longer holds.
+    # Empty for chunks stored before it was recorded (they are never removed by a sync).
+    source_root: str = ""
 
     @property
     def item_key(self) -> str:
@@ -262,6 +266,50 @@ class IngestReport:
     unchanged: tuple[str, ...] = ()
     skipped: tuple[tuple[str, str], ...] = ()  # (file name, reason)
     warnings: tuple[tuple[str, str], ...] = ()  # (file name, warning) for files ingested
+    # Sources removed because their file is gone from a folder ingested with sync.
+    removed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredSource:
+    """One source in the index as `referat sources` lists it and `referat remove` removes
+    it: the file (its path under `root`), the meeting it holds and how many chunks."""
+
+    source: str
+    root: str
+    meeting_id: str
+    municipality: str
+    committee: str
+    meeting_date: str
+    chunks: int
+
+    @property
+    def path(self) -> str:
+        """The file as it was ingested ("" when the index has no folder recorded for it)."""
+        return f"{self.root.rstrip('/')}/{self.source}" if self.root else ""
+
+    def to_json(self) -> dict:
+        return {
+            "source": self.source,
+            "path": self.path,
+            "meeting_id": self.meeting_id,
+            "municipality": self.municipality,
+            "committee": self.committee,
+            "meeting_date": self.meeting_date,
+            "chunks": self.chunks,
+        }
+
+
+@dataclass(frozen=True)
+class MeetingSelector:
+    """A meeting as a user names it on the command line: the meeting id `referat sources`
+    shows, or the municipality and the date (and the committee, when several of the
+    municipality's committees met that day)."""
+
+    meeting_id: str | None = None
+    municipality: str | None = None
+    committee: str | None = None
+    date: dt.date | None = None
 
 
 def meeting_json(meeting: Meeting) -> dict:

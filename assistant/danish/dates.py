@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 from assistant.danish.language import ENGLISH, Language
 
@@ -40,21 +41,36 @@ def parse_danish_date(text: str) -> dt.date | None:
 
     Numeric dates need one separator throughout, so the times in 'kl. 10.05-12.30' are not
     read as 10 May 2012."""
-    for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
-        year, month, day = map(int, match.groups())
+    for _written, year, month, day in _date_shapes(text):
         if date := _safe_date(year, month, day):
             return date
+    return None
+
+
+def impossible_date(text: str) -> str | None:
+    """The first date in `text` as written when it names no day of the calendar ("31.
+    februar 2024", "30-02-2023"), else None: a day and month in range (1-31, 1-12) that
+    the month does not have, so other numbers are never taken for dates."""
+    for written, year, month, day in _date_shapes(text):
+        if 1 <= month <= 12 and 1 <= day <= 31 and _safe_date(year, month, day) is None:
+            return written
+    return None
+
+
+def _date_shapes(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """(as written, year, month, day) for everything in `text` written like a date, in the
+    order parse_danish_date tries them; the numbers may name no real day."""
+    for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
+        year, month, day = map(int, match.groups())
+        yield match[0], year, month, day
     for match in re.finditer(r"\b(\d{1,2})([-./])(\d{1,2})\2(\d{4}|\d{2})\b", text):
         day, month, year = int(match[1]), int(match[3]), int(match[4])
-        if date := _safe_date(year + 2000 if year < 100 else year, month, day):
-            return date
+        yield match[0], year + 2000 if year < 100 else year, month, day
     month_names = "|".join(m[:3] + r"[a-z]*\.?" for m in DANISH_MONTHS)
     for match in re.finditer(rf"\b(\d{{1,2}})\.?\s+({month_names})\s+(\d{{4}})\b", text, re.I):
         day, month_word, year = match.groups()
         month = next(i for i, m in enumerate(DANISH_MONTHS, 1) if month_word.lower()[:3] == m[:3])
-        if date := _safe_date(int(year), month, int(day)):
-            return date
-    return None
+        yield match[0], int(year), month, int(day)
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:

@@ -17,12 +17,12 @@ from rich.table import Table
 
 from assistant.app.cli import (
     RerankOption,
-    _fail,
-    _mode,
-    _use_reranker,
     console,
     errors,
+    fail,
+    search_mode,
     settings_of,
+    use_reranker,
     wide,
 )
 from assistant.core.config import Settings
@@ -115,7 +115,7 @@ def evaluate(
     """Besvar et spørgsmålssæt, udskriv nøgletallene og skriv en rapport med diagram."""
     from assistant.evaluation.report import write_benchmark, write_modes, write_run
 
-    _use_reranker(ctx, rerank)
+    use_reranker(ctx, rerank)
     settings = settings_of(ctx)
     folder = out or Path("eval/reports") / ("retrieval-only" if retrieval_only else "")
     try:
@@ -132,7 +132,7 @@ def evaluate(
             for answerer in answerers:
                 # One assistant per mode, the same index and questions for all of them.
                 local = settings.model_copy(update={"llm": answerer})
-                rows = run_eval(build_assistant(local), question_set, mode=_mode(mode))
+                rows = run_eval(build_assistant(local), question_set, mode=search_mode(mode))
                 figures = metrics(question_set, rows)
                 info = _run_info(local, str(questions), mode, False, True)
                 write_run(folder / answerer, info, question_set, rows, figures)
@@ -151,12 +151,12 @@ def evaluate(
         rows = run_eval(
             assistant,
             question_set,
-            mode=_mode(mode),
+            mode=search_mode(mode),
             retrieval_only=retrieval_only,
             read_filters=question_filters,
         )
     except ReferatError as error:
-        _fail(error)
+        fail(error)
     figures = metrics(question_set, rows)
     changes = differences(figures, earlier) if earlier else None
     info = _run_info(settings, str(questions), mode, retrieval_only, question_filters)
@@ -267,7 +267,7 @@ def bench(
     try:
         question_set = load_questions(questions)
     except ReferatError as error:
-        _fail(error)
+        fail(error)
     corpus_files = sorted(corpus.glob("*.txt"))
     base = settings.index_dir / "bench"
     results: dict = {"corpus": str(corpus), "corpus_files": len(corpus_files)}
@@ -382,7 +382,7 @@ def load(
         console.print(f"{sessions} sessioner x {turns} spørgsmål mod {url} ...", highlight=False)
         result = run_load(plan)
     except ReferatError as error:
-        _fail(error)
+        fail(error)
     command = " ".join(["referat", *sys.argv[1:]])  # in the report, to run it again
     report = report_json(result, ui_concurrency=settings_of(ctx).ui_concurrency, command=command)
     written = write_report(report, out)

@@ -34,7 +34,12 @@ def word_count(text: str) -> int:
 
 
 def chunk_meeting(
-    meeting: Meeting, *, min_words: int = 150, max_words: int = 300, file_sha: str = ""
+    meeting: Meeting,
+    *,
+    min_words: int = 150,
+    max_words: int = 300,
+    file_sha: str = "",
+    source_root: str = "",
 ) -> list[Chunk]:
     chunks: list[Chunk] = []
     for item, ref in zip(meeting.items, item_refs(meeting), strict=True):
@@ -63,6 +68,7 @@ def chunk_meeting(
                     absentees="; ".join(item.absentees),
                     dissent="\n".join(item.dissent),
                     item_label=item.label,
+                    source_root=source_root,
                 )
             )
     return chunks

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from assistant.components.chroma_store import ChunkStore
 from assistant.core.config import IngestSettings
-from assistant.core.errors import ParseError
-from assistant.core.types import Chunk, IngestReport, Meeting
+from assistant.core.errors import ParseError, SyncWouldEmpty
+from assistant.core.types import Chunk, IngestReport, Meeting, StoredSource
 from assistant.ingest.chunk import chunk_meeting
 from assistant.ingest.parse import parse_file
 from assistant.ingest.readers.extract import SUPPORTED_SUFFIXES
@@ -63,6 +63,29 @@ def find_minutes_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[st
     """Expand folders; return (files to ingest, (name, reason) for paths that cannot be)."""
     files, skipped = minutes_sources(paths)
     return [path for path, _source in files], skipped
+
+
+def source_root(path: Path, source: str) -> str:
+    """The folder `source` is relative to, resolved: the folder ingested for a file found in
+    it, the file's own folder for a file given itself (whose source is its name)."""
+    return str(path.absolute().parents[len(Path(source).parts) - 1].resolve())
+
+
+def gone_sources(folders: Iterable[Path], stored: Iterable[StoredSource]) -> list[StoredSource]:
+    """The stored sources whose file lay under one of `folders` and no longer exists there:
+    what `ingest --sync` removes. Sources stored without their folder are never among them.
+
+    A folder that is missing or holds no minutes at all while the index has sources from it
+    raises SyncWouldEmpty: an unmounted share or a mistyped path must not empty the index."""
+    stored = [s for s in stored if s.root]
+    gone: list[StoredSource] = []
+    for folder in folders:
+        root = folder.resolve()
+        under = [s for s in stored if Path(s.path).is_relative_to(root)]
+        if under and (not folder.is_dir() or not minutes_sources([folder])[0]):
+            raise SyncWouldEmpty(folder, len({s.source for s in under}))
+        gone.extend(s for s in under if not Path(s.path).exists() and s not in gone)
+    return gone
 
 
 @dataclass
@@ -165,6 +188,7 @@ def ingest_paths(
             min_words=settings.chunk_min_words,
             max_words=settings.chunk_max_words,
             file_sha=sha,
+            source_root=source_root(path, source),
         )
         if not chunks:
             tally.skipped.append((source, "ingen åbne punkter med indhold"))

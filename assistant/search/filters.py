@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from assistant.core.errors import InvalidDate
 from assistant.core.types import Chunk
 from assistant.danish.case_numbers import case_numbers_in, normalise_case_number
 from assistant.danish.dates import DANISH_MONTHS, ENGLISH_MONTHS, day_number, format_date
@@ -225,7 +226,8 @@ def dates_in_question(
     today: dt.date,
     meeting_months: frozenset[tuple[int, int]] = frozenset(),
 ) -> tuple[dt.date | None, dt.date | None]:
-    """A date range the question names: a day, a month (of a year), or a year."""
+    """A date range the question names: a day, a month (of a year), or a year. A day that
+    does not exist ("31. februar 2024") raises InvalidDate naming it."""
     if match := EXACT_DATE.search(question):
         if match["day"]:
             day, month, year = int(match["day"]), _month(match["month"]), int(match["year"])
@@ -237,7 +239,9 @@ def dates_in_question(
         try:
             date = dt.date(year, month, day)
         except ValueError:
-            return None, None
+            # "31. februar 2024": dropping it would search every date and answer as if the
+            # question had named none.
+            raise InvalidDate(match[0]) from None
         return date, date
     if match := MONTH_RANGE.search(question):
         first, last = _month(match["first"]), _month(match["last"])

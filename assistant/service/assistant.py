@@ -24,11 +24,17 @@ from assistant.components.llms import ChatModel
 from assistant.core.chunk_format import SECTION_HEADINGS, section_lines
 from assistant.core.config import Settings
 from assistant.core.errors import (
+    AmbiguousMeeting,
+    EmptyCaseNumber,
     EmptyQuestion,
     IndexNotBuilt,
+    InvalidDate,
     QuestionTooLong,
+    ReversedDates,
     UnknownCase,
+    UnknownMeeting,
     UnknownName,
+    UnknownSource,
 )
 from assistant.core.types import (
     Answer,
@@ -36,13 +42,16 @@ from assistant.core.types import (
     Citation,
     IngestReport,
     ItemHit,
+    MeetingSelector,
+    StoredSource,
     Treatment,
 )
 from assistant.danish.case_numbers import normalise_case_number
+from assistant.danish.dates import danish_date
 from assistant.danish.language import DANISH, Language, answer_language
 from assistant.danish.municipalities import municipality_in_question
 from assistant.danish.text import terms
-from assistant.ingest.pipeline import ingest_paths
+from assistant.ingest.pipeline import gone_sources, ingest_paths
 from assistant.search.filters import (
     IndexVocabulary,
     SearchFilter,
@@ -102,6 +111,25 @@ def _known_name(
     return found
 
 
+def _sources_named(name: str, stored: Sequence[StoredSource]) -> list[StoredSource]:
+    """The stored sources a user means by `name`: the source as listed, or the file's path
+    (absolute or relative to the working folder) as it was ingested."""
+    exact = [s for s in stored if s.source == name]
+    if exact:
+        return exact
+    path = str(Path(name).expanduser().absolute())
+    resolved = str(Path(name).expanduser().resolve())
+    return [s for s in stored if s.path and s.path in (path, resolved)]
+
+
+def _meeting_line(source: StoredSource) -> str:
+    day = dt.date.fromisoformat(source.meeting_date) if source.meeting_date else None
+    return (
+        f"{source.meeting_id}: {source.municipality}, {source.committee}, "
+        f"{danish_date(day) if day else '?'} ({source.source})"
+    )
+
+
 class Assistant:
     """The use cases over the built components (see `wiring.build_assistant`, which is how
     an assistant is made): ingest, search, answer, follow a case, and what the adapters
@@ -133,7 +161,16 @@ class Assistant:
         municipality: str | None = None,
         on_file: Callable[[Path], None] | None = None,
         on_written: Callable[[list[str]], None] | None = None,
+        sync: bool = False,
     ) -> IngestReport:
+        """Ingest files and folders. With `sync`, sources whose file is gone from a folder
+        given are removed too, after the folder's files are stored (`report.removed`); a
+        folder that is missing or holds no minutes is refused first (SyncWouldEmpty), before
+        anything is written or removed."""
+        paths = list(paths)
+        folders = [path for path in paths if path.is_dir() or not path.exists()] if sync else []
+        if folders:
+            gone_sources(folders, self.store.stored_sources())  # refuses before any write
         report = ingest_paths(
             paths,
             self.store,
@@ -142,8 +179,72 @@ class Assistant:
             on_file=on_file,
             on_written=on_written,
         )
+        if folders:
+            # Read again after the ingest: a file moved within the folder was stored under
+            # its new path just now, and only its old path is gone.
+            gone = gone_sources(folders, self.store.stored_sources())
+            self.store.remove_sources([s.source for s in gone])
+            report = replace(report, removed=tuple(sorted({s.source for s in gone})))
         self.retriever.refresh()
         return report
+
+    def stored_sources(self) -> list[StoredSource]:
+        """The sources in the index, each with its meeting (`referat sources`)."""
+        return self.store.stored_sources()
+
+    def remove_sources(self, names: Sequence[str]) -> list[StoredSource]:
+        """Remove these sources from the store and the lexical index, so their meetings are
+        no longer answerable. A name is a source as `stored_sources` lists it
+        ("odense/referat.txt") or the file's path; one the index does not hold raises
+        UnknownSource, before anything is removed."""
+        stored = self.store.stored_sources()
+        chosen: list[StoredSource] = []
+        for name in names:
+            found = _sources_named(name, stored)
+            if not found:
+                raise UnknownSource(name)
+            chosen.extend(s for s in found if s not in chosen)
+        self.store.remove_sources(sorted({s.source for s in chosen}))
+        self.retriever.refresh()
+        return chosen
+
+    def remove_meeting(self, selector: MeetingSelector) -> list[StoredSource]:
+        """Remove one meeting (every source holding it). The selector must fit exactly one
+        meeting: none raises UnknownMeeting, several AmbiguousMeeting listing them, and
+        then nothing is removed."""
+        if not selector.meeting_id and not (selector.municipality and selector.date):
+            raise ValueError("a meeting is its id, or its municipality and date")
+        stored = self.store.stored_sources()
+        if selector.meeting_id:
+            wanted = selector.meeting_id.strip().lower()
+            found = [s for s in stored if s.meeting_id == wanted]
+            described = f"møde-id {selector.meeting_id}"
+        else:
+            where = self.resolve_filters(
+                SearchFilter(
+                    municipality=selector.municipality,
+                    committee=selector.committee,
+                    date_from=selector.date,
+                    date_to=selector.date,
+                )
+            )
+            day = where.date_from.isoformat() if where.date_from else None
+            found = [
+                s
+                for s in stored
+                if (where.municipality is None or s.municipality == where.municipality)
+                and (where.committee is None or s.committee == where.committee)
+                and (day is None or s.meeting_date == day)
+            ]
+            described = where.describe()
+        if not found:
+            raise UnknownMeeting(described)
+        meetings = sorted({s.meeting_id for s in found})
+        if len(meetings) > 1:
+            raise AmbiguousMeeting(described, [_meeting_line(s) for s in found])
+        self.store.remove_meetings(meetings)
+        self.retriever.refresh()
+        return found
 
     def check_question(self, question: str) -> str:
         question = question.strip()
@@ -160,6 +261,8 @@ class Assistant:
         in any of the usual ways ("23/7010", "23-007010"). `filters` narrow it, e.g. to one
         municipality when two systems use the same number."""
         key = normalise_case_number(case_number)
+        if not key:
+            raise EmptyCaseNumber()
         where = replace(self.resolve_filters(filters or SearchFilter()), case_key=key)
         treatments = case_timeline(self.retriever.chunks_matching(where))
         if not treatments:
@@ -186,6 +289,9 @@ class Assistant:
                 known = sorted(set(SECTION_HEADINGS.values()))
                 raise UnknownName("section", filters.section, known)
         case_key = normalise_case_number(filters.case_key) if filters.case_key else None
+        if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+            # Nothing can match: say so instead of abstaining as if the minutes said nothing.
+            raise ReversedDates()
         return replace(
             filters,
             municipality=municipality,
@@ -232,7 +338,15 @@ class Assistant:
         explicit = self.resolve_filters(filters or SearchFilter())
         if not read_filters:
             return query, explicit, explicit
-        return query, explicit, explicit.merged_over(self.filters_in_question(query))
+        try:
+            implied = self.filters_in_question(query)
+        except InvalidDate:
+            if query == question:
+                raise
+            # The impossible date is an earlier turn's (refused when it was asked), which
+            # the follow-up's query carries along: read this question's own filters.
+            implied = self.filters_in_question(question)
+        return query, explicit, explicit.merged_over(implied)
 
     def _conversation_municipality(
         self, history: Sequence[Turn], where: SearchFilter
@@ -246,7 +360,10 @@ class Assistant:
             return None
         for turn in reversed(history[-MAX_HISTORY_TURNS:]):
             if turn["role"] == "user":
-                named = self.filters_in_question(turn["content"]).municipality
+                try:
+                    named = self.filters_in_question(turn["content"]).municipality
+                except InvalidDate:
+                    continue  # refused when it was asked; it names nothing to carry over
                 if named is not None:
                     return named
         return None
