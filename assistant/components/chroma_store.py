@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, fields
 from typing import Any
 
@@ -161,10 +161,13 @@ class ChunkStore:
             return None
         return str(metadatas[0].get("source")), str(metadatas[0].get("file_sha"))
 
-    def check_batch(self, batch: Mapping[str, Sequence[Chunk]]) -> dict[str, str]:
+    def check_batch(
+        self, batch: Mapping[str, Sequence[Chunk]], taking_over: Collection[str] = ()
+    ) -> dict[str, str]:
         """Source -> why its chunks cannot be stored, found before anything is written:
         an id twice in the batch or held by another source (which an upsert would
-        overwrite), a metadata value Chroma does not take, text that is not UTF-8."""
+        overwrite, unless that source is in `taking_over`: a file moved within a synced
+        folder), a metadata value Chroma does not take, text that is not UTF-8."""
         failures: dict[str, str] = {}
         owner: dict[str, str] = {}
         for source, chunks in batch.items():
@@ -183,13 +186,15 @@ class ChunkStore:
             found = self._collection.get(ids=ids[start : start + PAGE], include=["metadatas"])
             for chunk_id, metadata in zip(found["ids"], found["metadatas"] or [], strict=True):
                 stored_source = str((metadata or {}).get("source"))
-                if stored_source != owner[chunk_id]:
+                if stored_source != owner[chunk_id] and stored_source not in taking_over:
                     failures.setdefault(
                         owner[chunk_id], f"chunk-id {chunk_id} tilhører allerede {stored_source}"
                     )
         return failures
 
-    def replace_sources(self, batch: Mapping[str, Sequence[Chunk]]) -> dict[str, str]:
+    def replace_sources(
+        self, batch: Mapping[str, Sequence[Chunk]], taking_over: Collection[str] = ()
+    ) -> dict[str, str]:
         """Make each source's chunks exactly the given ones, with no moment where a file is
         missing. Returns source -> reason for the sources that were not stored; their old
         version, and every other source, is left as it was.
@@ -200,7 +205,7 @@ class ChunkStore:
         chunks that the new version no longer has are deleted. A write the store refuses
         half-way through the batch costs that source alone.
         """
-        failures = self.check_batch(batch)
+        failures = self.check_batch(batch, taking_over)
         writable = {s: list(c) for s, c in batch.items() if s not in failures and c}
         chunks = [chunk for source_chunks in writable.values() for chunk in source_chunks]
         if not chunks:

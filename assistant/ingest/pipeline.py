@@ -8,7 +8,7 @@ once its new ones are stored. Sources are paths relative to the folder ingested.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -103,6 +103,7 @@ def _identified(
     sha: str,
     store: ChunkStore,
     claimed: dict[str, tuple[str, str]],
+    leaving: Collection[str] = (),
 ) -> Meeting | str:
     """The meeting with an id no other source holds, or why it is not stored (a copy).
 
@@ -115,7 +116,12 @@ def _identified(
     plain = meeting.meeting_id
     holder = claimed.get(plain)
     if holder is None and (holder := store.holder(plain, meeting.source)) is not None:
-        claimed[plain] = holder
+        if holder[0] in leaving:
+            # A source a sync removes (its file is gone): this file is where it went, so it
+            # takes the meeting over, ids and all, instead of being refused as a copy.
+            holder = None
+        else:
+            claimed[plain] = holder
     if holder is None or holder[0] == meeting.source:
         claimed[plain] = (meeting.source, sha)
         return meeting
@@ -133,9 +139,12 @@ def ingest_paths(
     municipality: str | None = None,
     on_file: Callable[[Path], None] | None = None,
     on_written: Callable[[list[str]], None] | None = None,
+    leaving: Collection[str] = (),
 ) -> IngestReport:
     """Ingest files and folders. `on_written` hears the sources of each batch once they are
-    stored: from then on those meetings are answerable even if the process dies.
+    stored: from then on those meetings are answerable even if the process dies. `leaving`
+    are stored sources about to be removed (by a sync, their file gone): a file holding one
+    of their meetings takes it over.
 
     A file that cannot be read or stored is reported with its reason; its indexed old
     version and every other file stay."""
@@ -148,7 +157,7 @@ def ingest_paths(
     def flush() -> None:
         if not pending:
             return
-        failures = store.replace_sources(pending)
+        failures = store.replace_sources(pending, taking_over=leaving)
         written = [source for source in pending if source not in failures]
         for source, reason in failures.items():
             tally.skipped.append(
@@ -179,7 +188,7 @@ def ingest_paths(
         except ParseError as error:
             tally.skipped.append((source, error.reason))
             continue
-        meeting = _identified(parsed, sha, store, claimed)
+        meeting = _identified(parsed, sha, store, claimed, leaving)
         if isinstance(meeting, str):
             tally.skipped.append((source, meeting))
             continue

@@ -169,8 +169,8 @@ class Assistant:
         anything is written or removed."""
         paths = list(paths)
         folders = [path for path in paths if path.is_dir() or not path.exists()] if sync else []
-        if folders:
-            gone_sources(folders, self.store.stored_sources())  # refuses before any write
+        # Found (and a missing or empty folder refused) before anything is written.
+        gone = {s.source for s in gone_sources(folders, self.store.stored_sources())}
         report = ingest_paths(
             paths,
             self.store,
@@ -178,13 +178,13 @@ class Assistant:
             municipality=municipality,
             on_file=on_file,
             on_written=on_written,
+            leaving=gone,
         )
-        if folders:
-            # Read again after the ingest: a file moved within the folder was stored under
-            # its new path just now, and only its old path is gone.
-            gone = gone_sources(folders, self.store.stored_sources())
-            self.store.remove_sources([s.source for s in gone])
-            report = replace(report, removed=tuple(sorted({s.source for s in gone})))
+        if gone:
+            # Removed only after the folder's files are stored: a file moved within the
+            # folder has taken its meeting's chunks over by now, and is not lost.
+            self.store.remove_sources(sorted(gone))
+            report = replace(report, removed=tuple(sorted(gone)))
         self.retriever.refresh()
         return report
 
