@@ -438,6 +438,7 @@ def remove(
         typer.Argument(
             help="Kilder som `referat sources` viser dem (fx odense/referat.txt), eller "
             "filernes sti, som de blev indlæst.",
+            metavar="KILDE",
             show_default=False,
         ),
     ] = None,

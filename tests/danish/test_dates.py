@@ -6,7 +6,13 @@ import datetime as dt
 
 import pytest
 
-from assistant.danish.dates import danish_date, day_number, format_date, parse_danish_date
+from assistant.danish.dates import (
+    danish_date,
+    day_number,
+    format_date,
+    impossible_date,
+    parse_danish_date,
+)
 
 DAY = dt.date(2024, 9, 2)
 
@@ -23,6 +29,15 @@ def test_times_and_impossible_dates_are_not_dates() -> None:
     assert parse_danish_date("kl. 10.05-12.30") is None
     assert parse_danish_date("31. februar 2024") is None
     assert parse_danish_date("04.12-2012") is None  # two separators: not one date
+
+
+def test_an_impossible_date_is_named_as_written_and_other_numbers_are_not_dates() -> None:
+    assert impossible_date("fra 31. februar 2024") == "31. februar 2024"
+    assert impossible_date("mødet 30-02-2023 kl. 10") == "30-02-2023"
+    assert impossible_date("2023-02-29") == "2023-02-29"
+    assert impossible_date("29. februar 2024") is None  # a leap day exists
+    assert impossible_date("kl. 10.05-12.30") is None
+    assert impossible_date("konto 45-67-89") is None  # no day and month in range
 
 
 def test_dates_are_written_as_staff_write_them_and_compared_as_numbers() -> None:

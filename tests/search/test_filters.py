@@ -17,7 +17,7 @@ import pytest
 
 from assistant.components.embedders import embed_query
 from assistant.core.config import Settings
-from assistant.core.errors import ConfigError, InvalidQuestion, UnknownCase
+from assistant.core.errors import ConfigError, InvalidDate, InvalidQuestion, UnknownCase
 from assistant.core.types import Chunk, ItemHit
 from assistant.search.filters import IndexVocabulary, SearchFilter, filters_in_question
 from assistant.search.hybrid import HybridRetriever
@@ -55,6 +55,15 @@ ECONOMY_ITEMS = {
 
 def read(question: str, vocabulary: IndexVocabulary = VOCABULARY) -> SearchFilter:
     return filters_in_question(question, vocabulary, today=TODAY)
+
+
+def test_a_day_that_does_not_exist_is_an_error_naming_it_not_a_dropped_filter() -> None:
+    with pytest.raises(InvalidDate) as raised:
+        read("Hvad besluttede Vejle den 31. februar 2024?")
+    assert str(raised.value).startswith("«31. februar 2024» er ikke en dato, der findes.")
+    with pytest.raises(InvalidDate, match="30-02-2023"):
+        read("Hvem var fraværende 30-02-2023?")
+    assert read("Hvad besluttede Vejle den 29. februar 2024?").date_from == dt.date(2024, 2, 29)
 
 
 def days(start: dt.date, end: dt.date) -> SearchFilter:
