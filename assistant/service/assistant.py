@@ -15,6 +15,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer
+from assistant.answer.meeting import (
+    MeetingItems,
+    absence_answer,
+    item_attendance,
+    meeting_question,
+    overview_answer,
+)
 from assistant.answer.prompts import load_prompt
 from assistant.answer.stream import AnswerStream
 from assistant.answer.timeline import timeline_answer
@@ -47,7 +54,7 @@ from assistant.core.types import (
     Treatment,
 )
 from assistant.danish.case_numbers import normalise_case_number
-from assistant.danish.dates import danish_date
+from assistant.danish.dates import danish_date, format_date
 from assistant.danish.language import DANISH, Language, answer_language
 from assistant.danish.municipalities import municipality_in_question
 from assistant.danish.text import terms
@@ -73,13 +80,15 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Retrieval:
     """What the search found for one question: the query it ran (a follow-up carries the
-    previous question), the filters that held, the items best first, and a note when the
-    question's own filters had to be relaxed."""
+    previous question), the filters that held, and the items best first (the nearest ones
+    outside the question's scope when that scope holds no meeting)."""
 
     query: str
     where: SearchFilter
     hits: tuple[ItemHit, ...]
-    note: str = ""
+    # The question's own scope (its municipality, committee or period) holds no meeting at
+    # all; `hits` are then the nearest items outside it, which answer nothing.
+    empty_scope: bool = False
     # The extractive answer for these hits when the search already checked the evidence
     # with it (the conversation's municipality), so the answerer does not compute it again.
     evidence: Answer | None = None
@@ -393,7 +402,7 @@ class Assistant:
                 evidence = self.extractive.answer(query, hits, where.names_item, language)
                 if not evidence.abstained:
                     return Retrieval(query=query, where=within, hits=tuple(hits), evidence=evidence)
-        return self._search(query, mode, explicit, where, language)
+        return self._search(query, mode, explicit, where)
 
     def _search(
         self,
@@ -401,27 +410,20 @@ class Assistant:
         mode: Mode,
         explicit: SearchFilter,
         where: SearchFilter,
-        language: Language = DANISH,
     ) -> Retrieval:
         candidates = self.settings.answer_candidates
         hits = self.retriever.search(query, mode=mode, top_items=candidates, where=where)
-        note = ""
-        # Relax what the question implied, dates first (they are the likeliest misreading),
-        # then every implied filter; the user's explicit filters always stay.
+        # A scope the question implies may hold no meeting at all ("Vejle i 2019"). The
+        # answer then abstains and says so; the search still relaxes what the question
+        # implied, dates first (the likeliest misreading), then every implied filter (the
+        # user's explicit filters always stay), for the nearest meetings it suggests and
+        # for retrieval-only evaluation.
+        empty_scope = not hits and not self.retriever.chunks_matching(where)
         for relaxed in (explicit.merged_over(where.without_dates()), explicit):
             if hits or relaxed == where:
                 continue
             hits = self.retriever.search(query, mode=mode, top_items=candidates, where=relaxed)
-            if hits:
-                note = self._relaxed_note(where, relaxed, language) + "\n\n"
-        return Retrieval(query=query, where=where, hits=tuple(hits), note=note)
-
-    def _relaxed_note(self, where: SearchFilter, relaxed: SearchFilter, language: Language) -> str:
-        """What the answer says when the question's own filters had to be relaxed."""
-        name = "relaxed" if relaxed.describe() else "relaxed_everywhere"
-        return load_prompt(self.settings.prompts_dir, name, language).format(
-            where=where.describe(language), relaxed=relaxed.describe(language)
-        )
+        return Retrieval(query=query, where=where, hits=tuple(hits), empty_scope=empty_scope)
 
     def prepare(self, question: str, history: Sequence[Turn] = ()) -> PreparedQuestion:
         """`question` checked (InvalidQuestion if it is empty or too long) and with the
@@ -495,9 +497,17 @@ class Assistant:
         retrieval = self._search_in_conversation(
             query, history, mode, explicit, where, read_filters, language
         )
+        whole = self._meeting_answer(question, retrieval, language)
+        if whole is not None:
+            # Paragraph by paragraph: a meeting's items, then the next meeting's.
+            for number, paragraph in enumerate(whole.text.split("\n\n")):
+                yield f"\n\n{paragraph}" if number else paragraph
+            return replace(
+                whole,
+                scope=retrieval.where.describe(language),
+                corrections=(*notes, *whole.corrections),
+            )
         pinned = bool(retrieval.hits) and where.names_item
-        if retrieval.note:
-            yield retrieval.note
         stream = self.answerer.stream(
             query, retrieval.hits, pinned=pinned, language=language, evidence=retrieval.evidence
         )
@@ -506,10 +516,67 @@ class Assistant:
         return replace(
             answer,
             question=question,
-            text=retrieval.note + answer.text,
+            text=answer.text,
             scope=retrieval.where.describe(language),
             corrections=(*notes, *answer.corrections),
         )
+
+    def _meeting_answer(
+        self, question: str, retrieval: Retrieval, language: Language
+    ) -> Answer | None:
+        """The answer when the question's scope is empty, or when it asks about a meeting as
+        a whole (who was absent, what it decided); None when the item answerer answers.
+
+        An empty scope ("Vejle i 2019") is an abstention that says so; the nearest meetings
+        are offered apart from it, as a suggestion, not as the answer."""
+        prompts = self.settings.prompts_dir
+        if retrieval.empty_scope:
+            text = load_prompt(prompts, "empty_scope", language).format(
+                where=retrieval.where.describe(language)
+            )
+            nearest = _distinct_meetings(hit.best for hit in retrieval.hits)[:3]
+            if nearest:
+                listed = "; ".join(
+                    f"{c.municipality}, {c.committee}, "
+                    + format_date(dt.date.fromisoformat(c.meeting_date), language)
+                    for c in nearest
+                )
+                text += "\n\n" + load_prompt(prompts, "empty_scope_suggest", language).format(
+                    meetings=listed
+                )
+            return Answer(question=question, text=text, abstained=True)
+        if not retrieval.hits:
+            return None
+        vocabulary = self.retriever.vocabulary
+        kind = meeting_question(question, [*vocabulary.municipalities, *vocabulary.committees])
+        if kind is None:
+            return None
+        top = retrieval.hits[0].best
+        if kind == "absence":
+            only_item = top if item_attendance(question) or retrieval.where.names_item else None
+            return absence_answer(
+                question, self._meeting_of(top), prompts, language, only_item, focus=top
+            )
+        own = self.filters_in_question(question)
+        if own.names_item:
+            return None  # one item's decision: the item answerer quotes it whole
+        if own.date_from or own.committee:
+            # "Hvilke sager behandlede Arbejdsmarkedsudvalget i september?": every meeting
+            # the question's scope holds, not only the one the best item belongs to.
+            chunks = self.retriever.chunks_matching(retrieval.where)
+            meetings = _group_meetings(chunks)
+        else:
+            meetings = [self._meeting_of(top)]
+        return overview_answer(question, meetings, prompts, language)
+
+    def _meeting_of(self, chunk: Chunk) -> MeetingItems:
+        """All items of the meeting `chunk` belongs to, closed ones included (by title)."""
+        day = dt.date.fromisoformat(chunk.meeting_date)
+        where = SearchFilter(municipality=chunk.municipality, date_from=day, date_to=day)
+        same = [
+            c for c in self.retriever.chunks_matching(where) if c.meeting_id == chunk.meeting_id
+        ]
+        return MeetingItems.of(same)
 
     def condense(self, question: str, history: Sequence[Turn]) -> tuple[str, str]:
         """A follow-up rewritten by the LLM into a question that stands alone, and why the
@@ -582,3 +649,18 @@ class Assistant:
     def searchable_chunks(self) -> int:
         """Chunks search sees now."""
         return self.retriever.chunk_count
+
+
+def _group_meetings(chunks: Iterable[Chunk]) -> list[MeetingItems]:
+    by_meeting: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        by_meeting.setdefault(chunk.meeting_id, []).append(chunk)
+    return [MeetingItems.of(group) for group in by_meeting.values()]
+
+
+def _distinct_meetings(chunks: Iterable[Chunk]) -> list[Chunk]:
+    """The first chunk of each meeting, in the order given."""
+    seen: dict[str, Chunk] = {}
+    for chunk in chunks:
+        seen.setdefault(chunk.meeting_id, chunk)
+    return list(seen.values())

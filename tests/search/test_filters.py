@@ -408,27 +408,25 @@ def test_an_item_number_in_the_question(sample_assistant: Assistant) -> None:
     assert {c.item_number for c in answer.citations} == {71}
 
 
-def test_implied_dates_are_relaxed_first_and_the_answer_says_so(
+def test_a_period_without_meetings_abstains_and_suggests_the_nearest(
     sample_assistant: Assistant,
 ) -> None:
     answer = sample_assistant.ask("Hvad besluttede Arbejdsmarkedsudvalget i Vejle i 2020?")
+    assert answer.abstained and not answer.citations
     assert answer.text.startswith(
-        "(Intet fundet for Vejle Kommune, Arbejdsmarkedsudvalget, 2020; viser resultater fra "
-        "Vejle Kommune, Arbejdsmarkedsudvalget.)"
+        "Referaterne har ingen møder for Vejle Kommune, Arbejdsmarkedsudvalget, 2020"
     )
-    assert answer.citations and {c.municipality for c in answer.citations} == {"Vejle"}
+    assert answer.text.endswith("Vejle, Arbejdsmarkedsudvalget, 5. oktober 2023.")
 
 
-def test_all_implied_filters_are_relaxed_when_names_alone_match_nothing(
-    sample_assistant: Assistant,
-) -> None:
+def test_names_that_hold_no_meeting_together_abstain(sample_assistant: Assistant) -> None:
     # Lejre has no committee called Arbejdsmarkedsudvalget.
     answer = sample_assistant.ask("Hvad besluttede Arbejdsmarkedsudvalget i Lejre?")
+    assert answer.abstained and not answer.citations
     assert answer.text.startswith(
-        "(Intet fundet for Lejre Kommune, Arbejdsmarkedsudvalget; viser resultater fra alle "
-        "referater.)"
+        "Referaterne har ingen møder for Lejre Kommune, Arbejdsmarkedsudvalget"
     )
-    assert answer.citations
+    assert "Nærmeste møder i referaterne:" in answer.text
 
 
 def test_explicit_filters_always_hold(sample_assistant: Assistant) -> None:
@@ -439,11 +437,17 @@ def test_explicit_filters_always_hold(sample_assistant: Assistant) -> None:
     assert answer.citations and {c.municipality for c in answer.citations} == {"Mariagerfjord"}
     assert "Per Kragelund" in answer.text
     # Relaxing the question's dates keeps the explicit municipality.
+    # A question's year with no meeting is an abstention, and the nearest meetings it
+    # suggests keep the explicit municipality.
     relaxed = sample_assistant.ask(
         "Hvem var fraværende i 2020?", filters=SearchFilter(municipality="Vejle")
     )
-    assert "viser resultater fra Vejle Kommune." in relaxed.text
-    assert {c.municipality for c in relaxed.citations} <= {"Vejle"}
+    assert relaxed.abstained and relaxed.text.startswith(
+        "Referaterne har ingen møder for Vejle Kommune, 2020"
+    )
+    assert relaxed.text.endswith(
+        "Nærmeste møder i referaterne: Vejle, Arbejdsmarkedsudvalget, 5. oktober 2023."
+    )
     # Explicit filters that match nothing are never dropped: the assistant abstains.
     nothing = sample_assistant.ask(
         "Hvad handlede punktet om?", filters=SearchFilter(municipality="Vejle", item_number=71)
