@@ -74,12 +74,41 @@ class LlmSettings:
 
 
 @dataclass(frozen=True)
+class ReadLimits:
+    """How much work one file may cost the readers (ingest/readers/): a file past a limit is
+    skipped with a reason naming the limit and its setting, and over-long lines are split.
+    The defaults here are the settings' defaults."""
+
+    max_file_mb: float = 20.0
+    max_pdf_pages: int = 500
+    max_html_depth: int = 256
+    max_line_chars: int = 4000
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+@dataclass(frozen=True)
 class IngestSettings:
     """From files to stored chunks (ingest/)."""
 
     ingest_batch_chunks: int
     chunk_min_words: int
     chunk_max_words: int
+    max_file_mb: float
+    max_pdf_pages: int
+    max_html_depth: int
+    max_line_chars: int
+
+    @property
+    def limits(self) -> ReadLimits:
+        return ReadLimits(
+            max_file_mb=self.max_file_mb,
+            max_pdf_pages=self.max_pdf_pages,
+            max_html_depth=self.max_html_depth,
+            max_line_chars=self.max_line_chars,
+        )
 
 
 @dataclass(frozen=True)
@@ -181,6 +210,33 @@ class Settings(BaseSettings):
 
     chunk_min_words: int = Field(150, description="A chunk window is not closed before this.")
     chunk_max_words: int = Field(300, description="A chunk window is closed before passing this.")
+    # Bounded work per file (issue 16): one upload or one odd file must not hold the only
+    # ingest lane for minutes or take gigabytes.
+    max_file_mb: float = Field(
+        ReadLimits.max_file_mb,
+        gt=0,
+        description="Largest file ingested, in MB (checked before the file is read). Minutes "
+        "with their text layer are rarely over a few MB; a larger file is skipped with a reason.",
+    )
+    max_pdf_pages: int = Field(
+        ReadLimits.max_pdf_pages,
+        gt=0,
+        description="Most pages a PDF may have. The pages are counted before layout analysis, "
+        "which costs about 25 ms and 1.3 MB per page; a longer PDF is skipped with a reason.",
+    )
+    max_html_depth: int = Field(
+        ReadLimits.max_html_depth,
+        gt=0,
+        description="Deepest nesting of elements an HTML page (or a FirstAgenda item body) may "
+        "have; measured in one pass before the page is parsed. Agenda pages nest 20-40 deep; a "
+        "deeper page is skipped with a reason.",
+    )
+    max_line_chars: int = Field(
+        ReadLimits.max_line_chars,
+        gt=0,
+        description="Longest line the parser sees: a longer line is split at sentence ends, "
+        "else between words, so every pattern's input stays bounded. Nothing is refused for it.",
+    )
 
     bm25_candidates: int = Field(40, description="Chunks taken from BM25 before fusion.")
     dense_candidates: int = Field(40, description="Chunks taken from dense search before fusion.")

@@ -47,7 +47,7 @@ def normalise_case_number(text: str) -> str:
     '23/005451' -> '23-5451'; 'sag-2024-012345' -> 'SAG-2024-12345'; the dotted KLE part
     '15.20.00' is a classification code and stays as printed.
     """
-    parts = [p for p in re.split(r"\s*[-/]\s*", text.strip().upper()) if p]
+    parts = [p for p in re.split(r"(?<!\s)\s*+[-/]\s*", text.strip().upper()) if p]
     return "-".join(p.lstrip("0") or "0" if p.isdigit() else p for p in parts)
 
 

@@ -36,6 +36,15 @@ def format_date(day: dt.date, language: Language) -> str:
     return danish_date(day)
 
 
+# "4. januar 2024", "4 jan. 2024"
+WRITTEN_DATE = re.compile(
+    r"\b(\d{1,2})\.?\s+("
+    + "|".join(m[:3] + r"[a-z]*\.?" for m in DANISH_MONTHS)
+    + r")\s+(\d{4})\b",
+    re.IGNORECASE,
+)
+
+
 def parse_danish_date(text: str) -> dt.date | None:
     """First valid date in `text`: 04-01-2024, 28.09.2021, 2024-01-04 or '4. januar 2024'.
 
@@ -66,8 +75,7 @@ def _date_shapes(text: str) -> Iterator[tuple[str, int, int, int]]:
     for match in re.finditer(r"\b(\d{1,2})([-./])(\d{1,2})\2(\d{4}|\d{2})\b", text):
         day, month, year = int(match[1]), int(match[3]), int(match[4])
         yield match[0], year + 2000 if year < 100 else year, month, day
-    month_names = "|".join(m[:3] + r"[a-z]*\.?" for m in DANISH_MONTHS)
-    for match in re.finditer(rf"\b(\d{{1,2}})\.?\s+({month_names})\s+(\d{{4}})\b", text, re.I):
+    for match in WRITTEN_DATE.finditer(text):
         day, month_word, year = match.groups()
         month = next(i for i, m in enumerate(DANISH_MONTHS, 1) if month_word.lower()[:3] == m[:3])
         yield match[0], int(year), month, int(day)

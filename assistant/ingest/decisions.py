@@ -59,9 +59,12 @@ FORWARDED_TO = re.compile(
 )
 
 # "Beslutning Arbejdsmarkedsudvalget den 02-09-2024", "Beslutning i Økonomiudvalget den 4.6.2020"
+# Linear: the committee takes everything up to the first digit and gives nothing back (a
+# lazy committee before "\s*(?:den|d\.)?\s*" tried every split of a run of spaces: cubic);
+# the "den" or "d." it takes along is cut off in read_decision.
 DECISION_LABEL = re.compile(
-    r"^(?:Beslutning|Afgørelse)(?:\s+i)?\s+(?P<committee>[A-ZÆØÅ][^\d]*?)?"
-    r"(?:\s*(?:den|d\.)?\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}))?\s*:?$"
+    r"^(?:Beslutning|Afgørelse)(?:\s+i)?\s+(?P<committee>[A-ZÆØÅ][^\d]*+)?"
+    r"(?:(?:den|d\.)\s*+)?(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4})?\s*+:?$"
 )
 
 DISSENT = re.compile(
@@ -141,6 +144,9 @@ def read_decision(text: str, label: str = "") -> Decision:
     committee, date = "", None
     if label and (match := DECISION_LABEL.match(label)):
         committee = (match["committee"] or "").strip(" ,:-–")
+        words = committee.rsplit(None, 1)
+        if len(words) == 2 and words[1] in ("den", "d."):
+            committee = words[0].strip(" ,:-–")
         if match["date"]:
             date = parse_danish_date(match["date"])
     forwarded = FORWARDED_TO.search(text)
@@ -176,7 +182,7 @@ def absentee_names(text: str) -> tuple[str, ...]:
 def split_names(text: str) -> tuple[str, ...]:
     if not text:
         return ()
-    parts = re.split(r",\s*|\s+og\s+|;\s*", text.strip().rstrip("."))
+    parts = re.split(r",\s*|(?<!\s)\s+og\s+|;\s*", text.strip().rstrip("."))
     return tuple(p.strip() for p in parts if p.strip())
 
 

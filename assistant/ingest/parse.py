@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.core.chunk_format import SECTION_HEADINGS
+from assistant.core.config import ReadLimits
 from assistant.core.errors import ParseError
 from assistant.core.types import AgendaItem, Meeting, Section
 from assistant.danish.case_numbers import CASE_LABEL, CASE_NUMBER_IN_TEXT, is_case_number
@@ -123,8 +124,21 @@ NOISE_LINE = re.compile(
     r"^(?:\d{1,3}|side\s+\d+(?:\s*(?:af|/)\s*\d+)?|-\s*\d+\s*-|page\s+\d+(?:\s+of\s+\d+)?)$",
     re.IGNORECASE,
 )
-HTML_FRAGMENT = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]{0,200}>|\b[a-z]{1,5}\s*/>|&nbsp;")
-DOT_LEADER = re.compile(r"\s*(?:\.{3,}|…+)\s*\|?\s*\d*\s*\|?\s*$")
+HTML_FRAGMENT = re.compile(r"<\s*+/?\s*+[a-zA-Z][^<>]{0,200}>|\b[a-z]{1,5}\s*+/>|&nbsp;")
+# A dot leader ends a line: "Title ........ 3", "Title … | 3 |". Written to be linear in the
+# line (issue 16: the old form, with a leading \s* and a run of dots searched from every
+# position, took 56 s on a 41 KB line of dots): a match can only start at three dots or an
+# ellipsis, and in the possessive tail after it no two parts can take the same character.
+DOT_LEADER = re.compile(r"(?:\.{3}|…)(?=\s*+(?:\|\s*+)?\d*+\s*+(?:\|\s*+)?$)")
+
+
+def without_dot_leader(line: str) -> str:
+    """The line without its dot leader and the page number after it."""
+    if match := DOT_LEADER.search(line):
+        return line[: match.start()].rstrip(".…").rstrip()
+    return line
+
+
 TOC_HEADING = re.compile(r"^(?:Indholdsfortegnelse|Indhold|Dagsorden)\s*:?$", re.IGNORECASE)
 # Markdown headings, list bullets and emphasis that exports leave around the words.
 MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s+)")
@@ -135,17 +149,23 @@ TIME_RANGE = re.compile(rf"\b(?:kl\.?\s*)?{TIME}\s*(?:[-–]|til)\s*(?:kl\.?\s*)
 START_TIME = re.compile(rf"\bkl\.?\s*{TIME}")
 
 
-def parse_file(path: Path, municipality: str | None = None, source: str | None = None) -> Meeting:
+def parse_file(
+    path: Path,
+    municipality: str | None = None,
+    source: str | None = None,
+    limits: ReadLimits | None = None,
+) -> Meeting:
     """Parse a minutes file of any supported format (.txt, .md, .html, .pdf, .json). `source`
-    names it in the index (its path under the folder ingested); the file name by default."""
+    names it in the index (its path under the folder ingested); the file name by default.
+    `limits` bounds the work one file may cost (the settings' defaults when not given)."""
     from assistant.ingest.readers.extract import (  # parse stays importable without PDF/HTML libs
         extract_text,
         read_structured,
     )
 
-    if (meeting := read_structured(path, municipality)) is not None:
+    if (meeting := read_structured(path, municipality, limits)) is not None:
         return meeting if source is None else replace(meeting, source=source)
-    extracted = extract_text(path)
+    extracted = extract_text(path, limits)
     return parse_minutes(
         extracted.text,
         source=source or path.name,
@@ -270,7 +290,9 @@ def clean_lines(text: str) -> list[str]:
     cleaned: list[str] = []
     for raw in text.split("\n"):
         line = HTML_FRAGMENT.sub(" ", raw)
-        line = re.sub(r"[ \t]+", " ", line).strip()
+        # Every kind of space (em spaces, ideographic ones) as one: no later pattern meets a
+        # run of white space.
+        line = re.sub(r"\s+", " ", line).strip()
         line = MARKDOWN_PREFIX.sub("", line)
         # A lone character is a layout artefact ("Å" separators, bullet glyphs), never content.
         if len(line) == 1 or NOISE_LINE.match(line):
@@ -493,15 +515,23 @@ def _committee(header: list[str], fields: dict[str, str]) -> str:
     return ""
 
 
+# A title line's date and everything after it ("Byrådet d. 05-10-2023 kl. 16", "... den 2.
+# september 2024"). The date's digits start the match; the space and "d."/"den" before it
+# are taken off afterwards, so no run of spaces is scanned from each of its positions.
+NUMERIC_DATE_TAIL = re.compile(r"(?:(?<=\s)(?:d\.|den)\s*+)?\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}.*$")
+WRITTEN_DATE_TAIL = re.compile(
+    r"(?:(?<=\s)(?:d\.|den)\s*+)?\b\d{1,2}\.?\s+(?:" + "|".join(DANISH_MONTHS) + r")\s+\d{4}.*$",
+    re.IGNORECASE,
+)
+
+
 def _strip_title_decoration(name: str) -> str:
-    name = re.sub(r"\s*(?:d\.|den)?\s*\d{1,2}[-./]\d{1,2}[-./]\d{2,4}.*$", "", name)
-    month_names = "|".join(DANISH_MONTHS)
-    name = re.sub(
-        rf"\s*(?:d\.|den)?\s*\d{{1,2}}\.?\s+(?:{month_names})\s+\d{{4}}.*$", "", name, flags=re.I
-    )
+    name = NUMERIC_DATE_TAIL.sub("", name)
+    name = WRITTEN_DATE_TAIL.sub("", name)
     name = PERIOD.sub("", name)
-    name = re.sub(r"\s*[-–,]\s*[-–,\s]*$", "", name)
-    return re.sub(r"^[\s\-–,]+|[\s\-–,]+$", "", name).strip()
+    # str.strip, not a pattern anchored at the end: that would scan a run of dashes and
+    # commas from each of its positions.
+    return name.strip(" \t-–,").strip()
 
 
 def _meeting_absentees(fields: dict[str, str], items: tuple[AgendaItem, ...]) -> tuple[str, ...]:
@@ -535,8 +565,9 @@ def _toc_titles(lines: list[str]) -> list[str]:
         if ITEM_HEADING.match(line) and not DOT_LEADER.search(line):
             break  # the first item: the contents are over
         if DOT_LEADER.search(line) or line.startswith("|"):
-            title = DOT_LEADER.sub("", line).strip(" |")
-            title = re.sub(r"\s*\|\s*\d+\s*\|?$", "", title)  # "| Title | 3 |" without leaders
+            title = without_dot_leader(line).strip(" |")
+            # "| Title | 3 |" without leaders
+            title = re.sub(r"(?<!\s)\s*+\|\s*+\d++\s*+\|?$", "", title)
             if title:
                 titles.append(title)
     return titles

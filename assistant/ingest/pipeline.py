@@ -8,6 +8,7 @@ once its new ones are stored. Sources are paths relative to the folder ingested.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from assistant.core.errors import ParseError, SyncWouldEmpty
 from assistant.core.types import Chunk, IngestReport, Meeting, StoredSource
 from assistant.ingest.chunk import chunk_meeting
 from assistant.ingest.parse import parse_file
-from assistant.ingest.readers.extract import SUPPORTED_SUFFIXES
+from assistant.ingest.readers.extract import SUPPORTED_SUFFIXES, check_size, decode_text
 
 
 def minutes_sources(
@@ -27,36 +28,69 @@ def minutes_sources(
     """Expand folders into (file, source) pairs, and (name, reason) for paths that cannot be
     ingested. A file's source is its path relative to the folder it was found in
     ("odense/referat.txt"), or its name when it was given itself: two files that share a
-    name in two folders are two sources, never one that overwrites the other."""
+    name in two folders are two sources, never one that overwrites the other.
+
+    Hidden files and folders (.git, .DS_Store, .ipynb_checkpoints) inside a folder are not
+    minutes, and their copies must not be ingested twice; each is reported once, a hidden
+    folder as one line, not one per file in it."""
     files: list[tuple[Path, str]] = []
     skipped: list[tuple[str, str]] = []
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path)
-                # Hidden files and folders (.git, .ipynb_checkpoints, .DS_Store) are not minutes
-                # and their copies must not be ingested twice.
-                hidden = any(part.startswith(".") for part in relative.parts)
-                if child.is_file() and not hidden:
-                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
-                        files.append((child, relative.as_posix()))
-                    else:
-                        skipped.append(
-                            (
-                                relative.as_posix(),
-                                f"filtypen {child.suffix or '(ingen)'} understøttes ikke",
-                            )
-                        )
+            for child, relative in _walk(path, skipped):
+                _add(child, relative, files, skipped)
         elif path.is_file():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                files.append((path, path.name))
-            else:
-                skipped.append(
-                    (path.name, f"filtypen {path.suffix or '(ingen)'} understøttes ikke")
-                )
+            _add(path, _source_name(path.name), files, skipped)
         else:
-            skipped.append((path.name or str(path), "findes ikke"))
+            skipped.append((_source_name(path.name or str(path)), "findes ikke"))
     return files, skipped
+
+
+def _walk(root: Path, skipped: list[tuple[str, str]]) -> list[tuple[Path, str]]:
+    """Files under `root` in path order with their relative source names; hidden entries
+    are reported in `skipped` and not entered."""
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(root):
+        base = Path(folder)
+        for name in sorted(subfolders):
+            if name.startswith("."):
+                skipped.append(
+                    (_relative(base / name, root), "skjult mappe (navnet starter med '.')")
+                )
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            child = base / name
+            if name.startswith("."):
+                skipped.append((_relative(child, root), "skjult fil (navnet starter med '.')"))
+            elif child.is_file():
+                found.append(child)
+    # Path order, as before: the first of two meetings that share an id keeps the plain id.
+    found.sort(key=lambda child: child.relative_to(root).parts)
+    return [(child, _relative(child, root)) for child in found]
+
+
+def _relative(path: Path, root: Path) -> str:
+    return "/".join(_source_name(part) for part in path.relative_to(root).parts)
+
+
+def _source_name(name: str) -> str:
+    """A file name as a valid string. A name that is not UTF-8 (a latin-1 name copied from
+    an old Windows share) comes from the OS with surrogates, which the store refuses: its
+    bytes are read as cp1252, as file contents are ("m\udce6de.txt" -> "mæde.txt")."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return decode_text(os.fsencode(name))
+    return name
+
+
+def _add(
+    path: Path, source: str, files: list[tuple[Path, str]], skipped: list[tuple[str, str]]
+) -> None:
+    if path.suffix.lower() in SUPPORTED_SUFFIXES:
+        files.append((path, source))
+    else:
+        skipped.append((source, f"filtypen {path.suffix or '(ingen)'} understøttes ikke"))
 
 
 def find_minutes_files(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -150,6 +184,7 @@ def ingest_paths(
     version and every other file stay."""
     files, skipped = minutes_sources(paths)
     tally = _Tally(skipped=list(skipped))
+    limits = settings.limits
     pending: dict[str, list[Chunk]] = {}
     pending_warnings: dict[str, list[str]] = {}
     claimed: dict[str, tuple[str, str]] = {}  # meeting id -> (source, sha) in this run
@@ -177,14 +212,21 @@ def ingest_paths(
     for path, source in files:
         if on_file:
             on_file(path)
-        # The override is part of the fingerprint: the same file read for another
-        # municipality is a different set of chunks.
-        sha = hashlib.sha256(path.read_bytes() + (municipality or "").encode()).hexdigest()
+        try:
+            # Before the file is read for its fingerprint: a huge file costs nothing.
+            check_size(path, limits, source)
+            # The override is part of the fingerprint: the same file read for another
+            # municipality is a different set of chunks.
+            sha = hashlib.sha256(path.read_bytes() + (municipality or "").encode()).hexdigest()
+        except (ParseError, OSError) as error:
+            reason = error.reason if isinstance(error, ParseError) else error.strerror
+            tally.skipped.append((source, reason or "filen kan ikke læses"))
+            continue
         if store.file_sha(source) == sha:
             tally.unchanged.append(source)
             continue
         try:
-            parsed = parse_file(path, municipality=municipality, source=source)
+            parsed = parse_file(path, municipality=municipality, source=source, limits=limits)
         except ParseError as error:
             tally.skipped.append((source, error.reason))
             continue

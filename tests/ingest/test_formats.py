@@ -404,7 +404,7 @@ def test_pdf_line_wrapped_before_a_date_stays_one_sentence(tmp_path: Path) -> No
     assert "til den\n15." not in extracted
 
 
-def test_folders_skip_hidden_files_and_folders(tmp_path: Path) -> None:
+def test_folders_skip_hidden_files_and_folders_and_say_so(tmp_path: Path) -> None:
     (tmp_path / ".ipynb_checkpoints").mkdir()
     (tmp_path / ".git").mkdir()
     (tmp_path / "sub").mkdir()
@@ -415,7 +415,11 @@ def test_folders_skip_hidden_files_and_folders(tmp_path: Path) -> None:
     (tmp_path / "referat.docx").write_bytes(b"PK")
     files, skipped = find_minutes_files([tmp_path, tmp_path / "mangler.txt"])
     assert [f.relative_to(tmp_path).as_posix() for f in files] == ["referat.txt", "sub/referat.pdf"]
+    # Each hidden entry is reported once: a hidden folder is one line, not one per file.
     assert skipped == [
+        (".git", "skjult mappe (navnet starter med '.')"),
+        (".ipynb_checkpoints", "skjult mappe (navnet starter med '.')"),
+        (".DS_Store", "skjult fil (navnet starter med '.')"),
         ("referat.docx", "filtypen .docx understøttes ikke"),
         ("mangler.txt", "findes ikke"),
     ]

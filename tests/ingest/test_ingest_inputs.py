@@ -143,12 +143,14 @@ def test_every_bad_file_is_named_with_what_is_wrong(mixed: Run, name: str) -> No
 
 
 def test_only_the_bad_files_are_skipped_and_the_good_ones_get_no_warnings(mixed: Run) -> None:
-    assert set(_reports(mixed.result.stdout, "Sprunget over")) == set(BAD)
+    assert set(_reports(mixed.result.stdout, "Sprunget over")) == set(BAD) | {".DS_Store"}
     assert _reports(mixed.result.stdout, "Advarsel") == {}
 
 
-def test_hidden_files_are_ignored_silently(mixed: Run) -> None:
-    assert ".DS_Store" not in mixed.result.stdout + mixed.result.stderr
+def test_hidden_files_are_skipped_with_a_reason(mixed: Run) -> None:
+    # Issue 16: a skipped file is never silent, a hidden one included.
+    reports = _reports(mixed.result.stdout, "Sprunget over")
+    assert reports[".DS_Store"].startswith("skjult fil")
 
 
 @pytest.mark.parametrize("municipality", sorted(GOOD))

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from assistant.core.config import ReadLimits
 from assistant.core.errors import ParseError
 from assistant.core.types import AgendaItem, Meeting, Section
 from assistant.danish.municipalities import NAMES, ascii_fold
@@ -40,7 +41,12 @@ from assistant.ingest.parse import (
     section_heading,
 )
 from assistant.ingest.readers.extract import decode_text
-from assistant.ingest.readers.html import Block, fragment_blocks
+from assistant.ingest.readers.html import (
+    Block,
+    depth_reason,
+    fragment_blocks,
+    nesting_depth_over,
+)
 
 # The body's own structure: "Fremstilling" wraps the case text, "Sagens forløb" the history.
 CONTAINER_HEADINGS = frozenset(["fremstilling"])
@@ -61,9 +67,12 @@ def is_firstagenda(data: object) -> bool:
     )
 
 
-def read_firstagenda(raw: bytes, name: str, municipality: str | None = None) -> Meeting:
+def read_firstagenda(
+    raw: bytes, name: str, municipality: str | None = None, limits: ReadLimits | None = None
+) -> Meeting:
     """The Meeting in a FirstAgenda publication JSON file. Raises ParseError with a reason
     that says what the file looks like when it is not one meeting's agenda or minutes."""
+    limits = limits or ReadLimits()
     try:
         data = json.loads(decode_text(raw))
     except ValueError as error:
@@ -81,6 +90,9 @@ def read_firstagenda(raw: bytes, name: str, municipality: str | None = None) -> 
     participants = [p for p in meeting_data.get("Moededeltagere") or [] if isinstance(p, dict)]
 
     bodies = [_body_html(item) for item in raw_items]
+    # The item bodies are HTML read by a recursive walk: bounded as a page is.
+    if any(nesting_depth_over(body, limits.max_html_depth) for body in bodies):
+        raise ParseError(name, depth_reason(limits.max_html_depth))
     if not any(_has_text(body) for body in bodies):
         raise ParseError(name, _not_a_meeting(raw_items, participants, meeting_data))
 
@@ -363,7 +375,7 @@ def _body_html(item: dict[str, Any]) -> str:
 
 
 def _has_text(html: str) -> bool:
-    return bool(html) and bool(re.sub(r"<[^>]*>|&nbsp;|\s", "", html))
+    return bool(html) and bool(re.sub(r"<[^<>]*>|&nbsp;|\s", "", html))
 
 
 def _escape(text: str) -> str:

@@ -10,10 +10,12 @@ parser; site navigation, scripts and footers are dropped so they never end up in
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from assistant.core.config import ReadLimits
 from assistant.core.errors import ParseError
 from assistant.ingest.readers.extract import ExtractedText
 
@@ -58,8 +60,75 @@ NUMBERED = re.compile(
 BREAK = "\x00"  # a line break the page's structure asks for; source newlines are just spaces
 
 
-def html_to_text(raw: bytes, name: str) -> ExtractedText:
-    """Text of an HTML page: one line per block, headings set apart by blank lines."""
+# Elements that never hold others (BeautifulSoup closes them at once), and the ones whose
+# content is text to Python's html.parser, not tags.
+VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
+RAW_TEXT = frozenset([b"script", b"style"])
+# A tag, a comment opening or nothing: `[^<>]*` stops at the next bracket, so an unclosed
+# "<a" costs only the characters up to the next "<" and the scan stays linear.
+_TAG = re.compile(rb"<(?:(!--)|(/?)([a-zA-Z][^\s/<>]*)([^<>]*)>)")
+
+
+def nesting_depth_over(markup: bytes | str, limit: int) -> bool:
+    """Whether the element tree BeautifulSoup would build from `markup` nests deeper than
+    `limit`, found in one pass over the tags without building it (and without its cost:
+    finding the open element an end tag closes walks the open elements, so a page of
+    100,000 nested tags costs minutes). The count follows html.parser's tree: void and
+    self-closed tags hold nothing, an end tag closes up to its open element and is ignored
+    without one, comments and script text hold no tags."""
+    data = markup.encode("utf-8", "replace") if isinstance(markup, str) else markup
+    stack: list[bytes] = []
+    open_count: Counter[bytes] = Counter()
+    position = 0
+    while match := _TAG.search(data, position):
+        position = match.end()
+        if match[1]:  # a comment: no tag inside it counts
+            end = data.find(b"-->", match.start() + 4)
+            if end < 0:
+                break
+            position = end + 3
+            continue
+        name = match[3].lower()
+        if match[2]:  # an end tag
+            if open_count[name]:
+                while stack:
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    if top == name:
+                        break
+            continue
+        if name in VOID or match[4].endswith(b"/"):
+            continue
+        if name in RAW_TEXT:
+            closing = re.compile(rb"</" + re.escape(name) + rb"\s*>", re.IGNORECASE)
+            found = closing.search(data, position)
+            if found is None:
+                break
+            position = found.end()
+            continue
+        stack.append(name)
+        open_count[name] += 1
+        if len(stack) > limit:
+            return True
+    return False
+
+
+def depth_reason(limit: int) -> str:
+    return (
+        f"HTML'en er indlejret mere end {limit} niveauer dybt, grænsen for én side "
+        "(REFERAT_MAX_HTML_DEPTH hæver den)"
+    )
+
+
+def html_to_text(raw: bytes, name: str, limits: ReadLimits | None = None) -> ExtractedText:
+    """Text of an HTML page: one line per block, headings set apart by blank lines.
+
+    A page nested deeper than the limit is refused before it is parsed, not flattened:
+    no agenda page nests more than a few dozen levels, so such a page is generated junk
+    or an attack, and flattening it would mean guessing its structure."""
+    limits = limits or ReadLimits()
+    if nesting_depth_over(raw, limits.max_html_depth):
+        raise ParseError(name, depth_reason(limits.max_html_depth))
     # BeautifulSoup sniffs the charset from the bytes and the page's <meta charset>.
     soup = BeautifulSoup(raw, "html.parser")
     # The title and footer often are the only places that name the municipality.

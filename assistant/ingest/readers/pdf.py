@@ -11,15 +11,20 @@ top or bottom of most pages is dropped.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTPage, LTTextContainer, LTTextLine
+from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfexceptions import PDFException
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
 from pdfminer.psexceptions import PSException
 
+from assistant.core.config import ReadLimits
 from assistant.core.errors import ParseError
 from assistant.ingest.readers.extract import ExtractedText
 
@@ -35,7 +40,9 @@ LAYOUT = LAParams(char_margin=4.0)
 BULLET = re.compile(r"^(?:[-–•·▪*]\s|\d{1,3}[.)]\s+[^a-zæøå\s]|[a-zæøå][.)]\s)")
 PAGE_NUMBER = re.compile(r"^(?:side\s+)?\d{1,4}(?:\s*(?:af|/)\s*\d{1,4})?$", re.IGNORECASE)
 # A table-of-contents line ends in a dot leader and a page number: never a wrapped line.
-TOC_LINE = re.compile(r"(?:\.{3,}|…)\s*\|?\s*\d+\s*\|?$")
+# Linear: the lookahead starts only at three dots or an ellipsis and its parts cannot
+# share a character, so no run of dots, spaces or digits is scanned more than twice.
+TOC_LINE = re.compile(r"(?:\.{3}|…)(?=\s*+(?:\|\s*+)?\d++\s*+(?:\|\s*+)?$)")
 # Page numbers inside running text ("Side 3 af 9"): short numbers that are not part of a
 # case number, date or amount.
 LOOSE_NUMBER = re.compile(r"(?<![\d/.\-])\d{1,3}(?![\d/.\-])")
@@ -53,31 +60,55 @@ class _Box:
         return " ".join(text for text, _, _ in self.lines)
 
 
-def pdf_to_text(raw: bytes, name: str) -> ExtractedText:
+def pdf_to_text(raw: bytes, name: str, limits: ReadLimits | None = None) -> ExtractedText:
     """The text of a PDF's text layer, paragraphs separated by blank lines."""
+    limits = limits or ReadLimits()
     if not raw.lstrip().startswith(b"%PDF"):
         raise ParseError(name, "filen er ikke en PDF (mangler %PDF i starten)")
     if b"%%EOF" not in raw[-2048:]:
         # Writers end every PDF with %%EOF; without it the download or copy was cut short.
         raise ParseError(name, "PDF-filen er afkortet (slutningen mangler) – hent den igen")
     try:
-        pages = list(extract_pages(io.BytesIO(raw), laparams=LAYOUT))
+        _refuse_too_many_pages(raw, name, limits.max_pdf_pages)
+        # Page by page: a page's layout objects are dropped once its boxes are taken, so
+        # memory follows the text, not the layout of every page at once.
+        boxes: list[_Box] = []
+        page_count = 0
+        for page in extract_pages(io.BytesIO(raw), laparams=LAYOUT, maxpages=limits.max_pdf_pages):
+            boxes.extend(_boxes(page, page_count))
+            page_count += 1
+    except ParseError:
+        raise
     except PDFException as error:
         if "encrypt" in type(error).__name__.lower() or "password" in str(error).lower():
             raise ParseError(name, "PDF-filen er krypteret eller kodeordsbeskyttet") from error
         raise ParseError(name, f"PDF-filen er beskadiget ({error})") from error
     except (PSException, ValueError, KeyError, TypeError, AssertionError) as error:
         raise ParseError(name, f"PDF-filen er beskadiget ({type(error).__name__})") from error
-    boxes = [box for number, page in enumerate(pages) for box in _boxes(page, number)]
     if sum(len(box.text.strip()) for box in boxes) < 20:
         raise ParseError(
             name,
-            f"PDF'en har intet tekstlag ({len(pages)} sider, ingen tekst) – den er nok scannet; "
+            f"PDF'en har intet tekstlag ({page_count} sider, ingen tekst) – den er nok scannet; "
             "kør tekstgenkendelse (OCR) først",
         )
-    content = _without_running_lines(boxes, len(pages))
+    content = _without_running_lines(boxes, page_count)
     running = {box.text for box in boxes if box not in content}
     return ExtractedText("\n\n".join(_paragraphs(content)), "\n".join(sorted(running)))
+
+
+def _refuse_too_many_pages(raw: bytes, name: str, max_pages: int) -> None:
+    """Count the pages from the page tree, before any page is laid out: walking the tree
+    reads one small dictionary per page (milliseconds for thousands), where layout
+    analysis costs tens of milliseconds and a megabyte per page. The tree is walked rather
+    than its /Count trusted, since a damaged or crafted file can state any count."""
+    document = PDFDocument(PDFParser(io.BytesIO(raw)))
+    pages = sum(1 for _ in itertools.islice(PDFPage.create_pages(document), max_pages + 1))
+    if pages > max_pages:
+        raise ParseError(
+            name,
+            f"PDF'en har mere end {max_pages} sider, grænsen for én fil "
+            "(REFERAT_MAX_PDF_PAGES hæver den); del den op, eller hæv grænsen",
+        )
 
 
 def _boxes(page: LTPage, number: int) -> list[_Box]:
