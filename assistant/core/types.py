@@ -59,6 +59,10 @@ class AgendaItem:
     # The number as printed when it is more than digits ("75a", an item added late); `number`
     # stays an int so that filters and sorting ("punkt 75") keep working.
     label: str = ""
+    # The page a document read page by page holds this text on (the page fallback, for a
+    # readable file whose items cannot be found): `number` is then 0, and citations name the
+    # page instead of an item.
+    page: int = 0
 
     @property
     def printed_number(self) -> str:
@@ -140,6 +144,7 @@ class Chunk:
     absentees: str = ""  # "; "-joined names
     dissent: str = ""  # "\n"-joined verbatim sentences
     item_label: str = ""  # the item number as printed when it is more than digits ("75a")
+    page: int = 0  # the page, for a document read page by page (item_number is then 0)
 
     @property
     def item_key(self) -> str:
@@ -188,6 +193,12 @@ class Citation:
     decision_status: str = ""  # the item's decision status, when it has one
     closed: bool = False  # a closed item: the quote is its title note, never its content
     item_label: str = ""  # the item number as printed when it is more than digits ("75a")
+    page: int = 0  # the page cited where no item could be found (item_number is then 0)
+
+    @property
+    def by_page(self) -> bool:
+        """Whether this cites a page of a document read page by page, not an agenda item."""
+        return self.page > 0 and not self.item_number
 
     @classmethod
     def of(cls, n: int, chunk: Chunk, quote: str) -> Citation:
@@ -205,6 +216,7 @@ class Citation:
             decision_status=chunk.decision_status,
             closed=chunk.closed,
             item_label=chunk.item_label,
+            page=chunk.page,
         )
 
 

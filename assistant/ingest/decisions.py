@@ -58,10 +58,18 @@ FORWARDED_TO = re.compile(
     r"(?P<body>(?:[A-ZÆØÅ][\w\-]*(?:\s+(?:og|for|i)\s+|\s+)?){1,5})"
 )
 
-# "Beslutning Arbejdsmarkedsudvalget den 02-09-2024", "Beslutning i Økonomiudvalget den 4.6.2020"
+# "Beslutning Arbejdsmarkedsudvalget den 02-09-2024", "Beslutning i Økonomiudvalget den 4.6.2020",
+# "Beslutning i Byrådet den 4. december 2012"
+_LABEL_DATE = (
+    r"(?:\s*(?:den|d\.)?\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
+    r"|\d{1,2}\.?\s+[a-zæøå]+\s+\d{4}))?\s*:?$"
+)
 DECISION_LABEL = re.compile(
-    r"^(?:Beslutning|Afgørelse)(?:\s+i)?\s+(?P<committee>[A-ZÆØÅ][^\d]*?)?"
-    r"(?:\s*(?:den|d\.)?\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}))?\s*:?$"
+    r"^(?:Beslutning(?:er)?|Afgørelse)(?:\s+i)?\s+(?P<committee>[A-ZÆØÅ][^\d]*?)?" + _LABEL_DATE
+)
+# "Økonomiudvalgets beslutning den 04.12.2012": the committee in the genitive.
+GENITIVE_LABEL = re.compile(
+    r"^(?P<committee>[A-ZÆØÅ][^\d]*?)s\s+(?i:beslutning(?:er)?|afgørelse)" + _LABEL_DATE
 )
 
 DISSENT = re.compile(
@@ -139,7 +147,7 @@ def read_decisions(text: str, label: str = "") -> list[Decision]:
 
 def read_decision(text: str, label: str = "") -> Decision:
     committee, date = "", None
-    if label and (match := DECISION_LABEL.match(label)):
+    if label and (match := DECISION_LABEL.match(label) or GENITIVE_LABEL.match(label)):
         committee = (match["committee"] or "").strip(" ,:-–")
         if match["date"]:
             date = parse_danish_date(match["date"])
