@@ -196,3 +196,20 @@ def unknown_layout(path: Path, pages: list[str], committee: str, date: str) -> P
         pdf.paragraphs(text)
     pdf.output(str(path))
     return path
+
+
+def headings_pdf(path: Path, headings: list[str], body: str, size: float = 14) -> Path:
+    """A short meeting whose item headings are printed as given, bold and larger, each with
+    `body` under it: for heading wordings one system or another uses."""
+    pdf = _Pdf()
+    pdf.add_page()
+    pdf.text_line("Referat", size=16, bold=True)
+    pdf.text_line("Teknik- og Miljøudvalget", size=14, bold=True)
+    pdf.text_line("Mødedato: 12.03.2024 kl. 16:00")
+    pdf.text_line("Mødested: Rådhuset, mødelokale 2")
+    for heading in headings:
+        pdf.ln(4)
+        pdf.text_line(heading, size=size, bold=True)
+        pdf.paragraphs(body)
+    pdf.output(str(path))
+    return path
