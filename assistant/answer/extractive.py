@@ -325,9 +325,15 @@ class ExtractiveAnswerer:
         def date(citation: Citation) -> str:
             return format_date(dt.date.fromisoformat(citation.meeting_date), language)
 
-        # A page of a document read page by page is cited by its page, having no item.
+        def item_template(citation: Citation) -> str:
+            # A page of a document read page by page is cited by its page, having no item;
+            # an agenda's item says that its decision was not made yet.
+            if citation.by_page:
+                return "extractive_page"
+            return "extractive_agenda" if citation.agenda else "extractive_item"
+
         paragraphs = [
-            template("extractive_page" if c.by_page else "extractive_item").format(
+            template(item_template(c)).format(
                 committee=c.committee,
                 municipality=c.municipality,
                 date=date(c),

@@ -348,6 +348,7 @@ def _from_fields(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
     for name in ("item_number", "position", "meeting_day", "page"):
         values[name] = int(values.get(name, 0))
     values["closed"] = bool(values.get("closed", False))
+    values["agenda"] = bool(values.get("agenda", False))
     return Chunk(id=chunk_id, text=text, **values)
 
 

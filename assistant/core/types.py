@@ -105,6 +105,9 @@ class Meeting:
     # day (an extraordinary meeting and the ordinary one): "start time|source" tells them
     # apart. Empty for every meeting that collides with none, whose id stays what it was.
     variant: str = ""
+    # An agenda (dagsorden) published before the meeting: its items hold no decision yet,
+    # and answers from it must say that the decision was not made.
+    agenda: bool = False
 
     @property
     def meeting_id(self) -> str:
@@ -145,6 +148,7 @@ class Chunk:
     dissent: str = ""  # "\n"-joined verbatim sentences
     item_label: str = ""  # the item number as printed when it is more than digits ("75a")
     page: int = 0  # the page, for a document read page by page (item_number is then 0)
+    agenda: bool = False  # from an agenda published before the meeting: no decision yet
 
     @property
     def item_key(self) -> str:
@@ -194,6 +198,7 @@ class Citation:
     closed: bool = False  # a closed item: the quote is its title note, never its content
     item_label: str = ""  # the item number as printed when it is more than digits ("75a")
     page: int = 0  # the page cited where no item could be found (item_number is then 0)
+    agenda: bool = False  # cites an agenda published before the meeting: nothing decided yet
 
     @property
     def by_page(self) -> bool:
@@ -217,6 +222,7 @@ class Citation:
             closed=chunk.closed,
             item_label=chunk.item_label,
             page=chunk.page,
+            agenda=chunk.agenda,
         )
 
 

@@ -67,6 +67,7 @@ def chunk_meeting(
                     dissent="\n".join(item.dissent),
                     item_label=item.label,
                     page=item.page,
+                    agenda=meeting.agenda,
                 )
             )
     return chunks

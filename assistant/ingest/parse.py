@@ -207,6 +207,9 @@ def parse_minutes(
         raise ParseError(source, reason)
     start_time, end_time = _times(header, header_fields)
     title_line = next((line for line in header if line), "")
+    agenda = _is_agenda(header, context) and not any(
+        item.decisions or item.decision for item in items if not item.closed
+    )
     return Meeting(
         municipality=municipality or infer_municipality(text, context) or "Ukendt",
         committee=_committee(header, header_fields) or "Ukendt udvalg",
@@ -219,7 +222,26 @@ def parse_minutes(
         participants=split_names(header_fields.get("participants", "")),
         absentees=_meeting_absentees(header_fields, items),
         items=items,
-        warnings=_cross_check_toc(toc, items),
+        warnings=_cross_check_toc(toc, items)
+        + (
+            ("dagsorden: ingen beslutninger endnu (mødet er ikke holdt, da den blev udsendt)",)
+            if agenda
+            else ()
+        ),
+        agenda=agenda,
+    )
+
+
+AGENDA_KIND = re.compile(r"^(?:dagsorden|dagsordenen|indkaldelse)\b", re.IGNORECASE)
+MINUTES_KIND = re.compile(r"\b(?:referat|beslutningsprotokol|protokol)\b", re.IGNORECASE)
+
+
+def _is_agenda(header: list[str], context: str) -> bool:
+    """Whether the document calls itself an agenda ("Dagsorden", "Dagsorden til mødet i ...")
+    in its first lines or its running header, and nowhere minutes."""
+    first = [line for line in header if line][:5] + clean_lines(context)[:5]
+    return any(AGENDA_KIND.match(line) for line in first) and not any(
+        MINUTES_KIND.search(line) for line in first
     )
 
 

@@ -132,6 +132,7 @@ def read_firstagenda(raw: bytes, name: str, municipality: str | None = None) -> 
         items=tuple(items),
         warnings=tuple(warnings),
         sitting=f"{start:%H:%M}",
+        agenda=meeting_data.get("Afsluttet") is False,
     )
 
 
