@@ -17,6 +17,7 @@ tell which page a passage is on.
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 from collections import Counter
@@ -211,29 +212,41 @@ def _layout_headings(boxes: list[_Box]) -> dict[_Box, str]:
         and not TOC_LINE.search(first)
         and (match := NUMBERED_LINE.match(first))
     ]
-    if not candidates:
-        return {}
-    style = Counter(box.style for box, _ in candidates).most_common(1)[0][0]
-    styled = [(box, m) for box, m in candidates if box.style == style]
-    keys = [(int(m["number"]), m["suffix"] or "") for _, m in styled]
-    chosen = _rising(keys)
-    if len(chosen) < 2:
-        return {}
-    return {
-        styled[i][0]: f"Punkt {int(m['number'])}{m['suffix'] or ''}: {m['title'].strip()}"
-        for i in chosen
-        for m in [styled[i][1]]
-    }
+    # The largest style that numbers at least two lines in rising order: bold numbered list
+    # entries in the body text may outnumber the headings, but are not set larger.
+    for style in sorted({box.style for box, _ in candidates}, reverse=True):
+        styled = [(box, m) for box, m in candidates if box.style == style]
+        chosen = _rising([(int(m["number"]), m["suffix"] or "") for _, m in styled])
+        if len(chosen) >= 2:
+            return {
+                styled[i][0]: f"Punkt {int(m['number'])}{m['suffix'] or ''}: {m['title'].strip()}"
+                for i in chosen
+                for m in [styled[i][1]]
+            }
+    return {}
 
 
 def _rising(keys: list[tuple[int, str]]) -> list[int]:
-    """Positions of the longest run of keys that never falls (a repeated number is two items,
-    as minutes sometimes print it)."""
-    best: list[list[int]] = []
+    """Positions of the longest subsequence of keys that never falls (a repeated number is
+    two items, as minutes sometimes print it), by patience sorting: n log n, so a table
+    full of bold numbers costs little."""
+    tails: list[tuple[int, str]] = []  # the smallest last key of a chain of each length
+    tail_at: list[int] = []  # its position
+    parent: list[int] = []
     for i, key in enumerate(keys):
-        chains = [chain for chain in best if keys[chain[-1]] <= key]
-        best.append([*max(chains, key=len, default=[]), i])
-    return max(best, key=len, default=[])
+        length = bisect.bisect_right(tails, key)
+        parent.append(tail_at[length - 1] if length else -1)
+        if length == len(tails):
+            tails.append(key)
+            tail_at.append(i)
+        else:
+            tails[length], tail_at[length] = key, i
+    chain: list[int] = []
+    i = tail_at[-1] if tail_at else -1
+    while i >= 0:
+        chain.append(i)
+        i = parent[i]
+    return chain[::-1]
 
 
 def _running_key(text: str) -> str:
