@@ -10,7 +10,7 @@ import pytest
 
 from assistant.core.config import PROJECT_ROOT
 from assistant.core.errors import ParseError
-from assistant.core.types import Meeting
+from assistant.core.types import AgendaItem, Meeting, Section
 from assistant.ingest.decisions import read_decision
 from assistant.ingest.parse import parse_file, parse_minutes, section_heading
 from tests.conftest import SAMPLES
@@ -142,3 +142,27 @@ def test_a_closed_heading_only_in_the_running_header_refuses_the_file() -> None:
     text = SAMPLES["Vejle"].read_text(encoding="utf-8")
     with pytest.raises(ParseError, match="Sak 81: Lukket"):
         parse_minutes(text, source="v.pdf", context="Sak 81: Lukket: Personalesag")
+
+
+def test_the_issue_heading_with_a_case_number_line(tmp_path: Path) -> None:
+    # Issue 19: "715. Kulturkommune 2017. Politiske fokusområder" / "Sagsnr.: 12/27845".
+    decided = (Section("Beslutning", "Godkendt.", "Beslutning"),)
+    meeting = Meeting(
+        municipality="Aarhus",
+        committee="Kulturudvalget",
+        date=dt.date(2012, 12, 4),
+        source="k.pdf",
+        start_time="15:00",
+        items=(
+            AgendaItem(
+                715, "Kulturkommune 2017. Politiske fokusområder", "12/27845", sections=decided
+            ),
+            AgendaItem(716, "Eventuelt", "", sections=decided),
+        ),
+    )
+    for layout, build in LAYOUTS.items():
+        parsed = parse_file(build(meeting, tmp_path / f"{layout}.pdf"))
+        assert [(i.number, i.title, i.case_number, i.decision_status) for i in parsed.items] == [
+            (715, "Kulturkommune 2017. Politiske fokusområder", "12/27845", "godkendt"),
+            (716, "Eventuelt", "", "godkendt"),
+        ], layout
