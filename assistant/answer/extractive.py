@@ -325,12 +325,20 @@ class ExtractiveAnswerer:
         def date(citation: Citation) -> str:
             return format_date(dt.date.fromisoformat(citation.meeting_date), language)
 
+        def item_template(citation: Citation) -> str:
+            # A page of a document read page by page is cited by its page, having no item;
+            # an agenda's item says that its decision was not made yet.
+            if citation.by_page:
+                return "extractive_page"
+            return "extractive_agenda" if citation.agenda else "extractive_item"
+
         paragraphs = [
-            template("extractive_item").format(
+            template(item_template(c)).format(
                 committee=c.committee,
                 municipality=c.municipality,
                 date=date(c),
                 item_number=c.item_number,
+                page=c.page,
                 item_title=c.item_title,
                 quote=c.quote,
                 n=c.n,
@@ -339,8 +347,14 @@ class ExtractiveAnswerer:
         ]
         if len(citations) > quoted_count:
             refs = ", ".join(
-                template("extractive_see_also_ref").format(
-                    item_number=c.item_number, municipality=c.municipality, date=date(c), n=c.n
+                template(
+                    "extractive_see_also_page" if c.by_page else "extractive_see_also_ref"
+                ).format(
+                    item_number=c.item_number,
+                    page=c.page,
+                    municipality=c.municipality,
+                    date=date(c),
+                    n=c.n,
                 )
                 for c in citations[quoted_count:]
             )

@@ -187,12 +187,14 @@ class GenerativeAnswerer:
                 kept, dropped = without_instructions(line)
                 words += kept.split()
                 withheld += dropped
-        text = load_prompt(self._settings.prompts_dir, "answer_passage").format(
+        template = "answer_passage_page" if citation.by_page else "answer_passage"
+        text = load_prompt(self._settings.prompts_dir, template).format(
             n=citation.n,
             municipality=citation.municipality,
             committee=citation.committee,
             date=danish_date(dt.date.fromisoformat(citation.meeting_date)),
             item_number=citation.item_number,
+            page=citation.page,
             item_title=citation.item_title,
             text=" ".join(words[:PASSAGE_WORDS]),
         )

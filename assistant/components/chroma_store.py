@@ -399,9 +399,10 @@ def _chunk_problem(chunk: Chunk) -> str | None:
 
 def _from_fields(chunk_id: str, text: str, metadata: dict[str, Any]) -> Chunk:
     values = {name: metadata[name] for name in CHUNK_FIELDS if name in metadata}
-    for name in ("item_number", "position", "meeting_day"):
+    for name in ("item_number", "position", "meeting_day", "page"):
         values[name] = int(values.get(name, 0))
     values["closed"] = bool(values.get("closed", False))
+    values["agenda"] = bool(values.get("agenda", False))
     return Chunk(id=chunk_id, text=text, **values)
 
 

@@ -26,6 +26,7 @@ SECTION_HEADINGS = {
     "indstilling": "Indstilling",
     "forslag til beslutning": "Indstilling",
     "beslutning": "Beslutning",
+    "beslutninger": "Beslutning",
     "afgørelse": "Beslutning",
     "økonomi": "Økonomi",
     "økonomi og afledt drift": "Økonomi",

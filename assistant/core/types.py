@@ -59,6 +59,10 @@ class AgendaItem:
     # The number as printed when it is more than digits ("75a", an item added late); `number`
     # stays an int so that filters and sorting ("punkt 75") keep working.
     label: str = ""
+    # The page a document read page by page holds this text on (the page fallback, for a
+    # readable file whose items cannot be found): `number` is then 0, and citations name the
+    # page instead of an item.
+    page: int = 0
 
     @property
     def printed_number(self) -> str:
@@ -101,6 +105,9 @@ class Meeting:
     # day (an extraordinary meeting and the ordinary one): "start time|source" tells them
     # apart. Empty for every meeting that collides with none, whose id stays what it was.
     variant: str = ""
+    # An agenda (dagsorden) published before the meeting: its items hold no decision yet,
+    # and answers from it must say that the decision was not made.
+    agenda: bool = False
 
     @property
     def meeting_id(self) -> str:
@@ -144,6 +151,8 @@ class Chunk:
     # file, so `referat ingest --sync` can tell which stored sources a folder no longer holds.
     # Empty for chunks stored before it was recorded (they are never removed by a sync).
     source_root: str = ""
+    page: int = 0  # the page, for a document read page by page (item_number is then 0)
+    agenda: bool = False  # from an agenda published before the meeting: no decision yet
 
     @property
     def item_key(self) -> str:
@@ -192,6 +201,13 @@ class Citation:
     decision_status: str = ""  # the item's decision status, when it has one
     closed: bool = False  # a closed item: the quote is its title note, never its content
     item_label: str = ""  # the item number as printed when it is more than digits ("75a")
+    page: int = 0  # the page cited where no item could be found (item_number is then 0)
+    agenda: bool = False  # cites an agenda published before the meeting: nothing decided yet
+
+    @property
+    def by_page(self) -> bool:
+        """Whether this cites a page of a document read page by page, not an agenda item."""
+        return self.page > 0 and not self.item_number
 
     @classmethod
     def of(cls, n: int, chunk: Chunk, quote: str) -> Citation:
@@ -209,6 +225,8 @@ class Citation:
             decision_status=chunk.decision_status,
             closed=chunk.closed,
             item_label=chunk.item_label,
+            page=chunk.page,
+            agenda=chunk.agenda,
         )
 
 

@@ -22,7 +22,10 @@ def header_line(meeting: Meeting, item: AgendaItem) -> str:
         f"{meeting.municipality} Kommune",
         meeting.committee,
         danish_date(meeting.date),
-        f"Punkt {item.printed_number}: {item.title}",
+        # A page of a document read page by page has no item number to print.
+        f"Side {item.page}: {item.title}"
+        if item.page and not item.number
+        else f"Punkt {item.printed_number}: {item.title}",
     ]
     if item.case_number:
         parts.append(f"Sag {item.case_number}")
@@ -69,6 +72,8 @@ def chunk_meeting(
                     dissent="\n".join(item.dissent),
                     item_label=item.label,
                     source_root=source_root,
+                    page=item.page,
+                    agenda=meeting.agenda,
                 )
             )
     return chunks
@@ -81,7 +86,9 @@ def item_refs(meeting: Meeting) -> list[str]:
     always had."""
     printed = Counter(item.printed_number for item in meeting.items)
     return [
-        item.printed_number
+        f"side{item.page}"
+        if item.page and not item.number
+        else item.printed_number
         if printed[item.printed_number] == 1
         else f"{item.printed_number}@{index}"
         for index, item in enumerate(meeting.items)

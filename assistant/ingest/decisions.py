@@ -58,13 +58,21 @@ FORWARDED_TO = re.compile(
     r"(?P<body>(?:[A-ZÆØÅ][\w\-]*(?:\s+(?:og|for|i)\s+|\s+)?){1,5})"
 )
 
-# "Beslutning Arbejdsmarkedsudvalget den 02-09-2024", "Beslutning i Økonomiudvalget den 4.6.2020"
+# "Beslutning Arbejdsmarkedsudvalget den 02-09-2024", "Beslutning i Økonomiudvalget den 4.6.2020",
+# "Beslutning i Byrådet den 4. december 2012".
 # Linear: the committee takes everything up to the first digit and gives nothing back (a
 # lazy committee before "\s*(?:den|d\.)?\s*" tried every split of a run of spaces: cubic);
 # the "den" or "d." it takes along is cut off in read_decision.
+_LABEL_DATE = (
+    r"(?:(?:den|d\.)\s*+)?(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
+    r"|\d{1,2}\.?\s+[a-zæøå]+\s+\d{4})?\s*+:?$"
+)
 DECISION_LABEL = re.compile(
-    r"^(?:Beslutning|Afgørelse)(?:\s+i)?\s+(?P<committee>[A-ZÆØÅ][^\d]*+)?"
-    r"(?:(?:den|d\.)\s*+)?(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4})?\s*+:?$"
+    r"^(?:Beslutning(?:er)?|Afgørelse)(?:\s+i)?\s+(?P<committee>[A-ZÆØÅ][^\d]*+)?" + _LABEL_DATE
+)
+# "Økonomiudvalgets beslutning den 04.12.2012": the committee in the genitive.
+GENITIVE_LABEL = re.compile(
+    r"^(?P<committee>[A-ZÆØÅ][^\d]*?)s\s+(?i:beslutning(?:er)?|afgørelse)\s*+" + _LABEL_DATE
 )
 
 DISSENT = re.compile(
@@ -142,7 +150,7 @@ def read_decisions(text: str, label: str = "") -> list[Decision]:
 
 def read_decision(text: str, label: str = "") -> Decision:
     committee, date = "", None
-    if label and (match := DECISION_LABEL.match(label)):
+    if label and (match := DECISION_LABEL.match(label) or GENITIVE_LABEL.match(label)):
         committee = (match["committee"] or "").strip(" ,:-–")
         words = committee.rsplit(None, 1)
         if len(words) == 2 and words[1] in ("den", "d."):

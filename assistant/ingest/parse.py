@@ -37,6 +37,7 @@ from assistant.ingest.decisions import (
     read_decisions,
     split_names,
 )
+from assistant.ingest.readers.extract import PAGE_BREAK
 
 # Capitalised words that stand before "kommune" at the start of a sentence without naming one.
 NOT_NAMES = frozenset(
@@ -91,9 +92,20 @@ LOOSE_HEADING = re.compile(
 
 # --- sections ----------------------------------------------------------------------------------
 
-# "Beslutning Arbejdsmarkedsudvalget den 02-09-2024", "Beslutning i Økonomiudvalget den 04-06-2020"
+# The date a decision heading may end in: "den 02-09-2024", "d. 04.12.2012", "den 4. december 2012".
+_HEADING_DATE = (
+    r"(?:\s+(?:den|d\.)\s*(?:\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
+    rf"|\d{{1,2}}\.?\s+(?:{'|'.join(DANISH_MONTHS)})\s+\d{{4}}))?"
+)
+# "Beslutning Arbejdsmarkedsudvalget den 02-09-2024", "Beslutning i Økonomiudvalget den 4.
+# december 2012", and the genitive form "Udvalgets beslutning", "Klima-, Teknik- og
+# Miljøudvalgets beslutning den 04.12.2012", "Byrådets beslutninger". The words before the
+# genitive are a name (capitalised, or og/for/i), so "Sagen afventer Byrådets beslutning" is a
+# sentence.
 DECISION_HEADING = re.compile(
-    r"^Beslutning(?:\s+i)?\s+[A-ZÆØÅ][\w\s,&\-–]{2,100}?(?:\s+den\s+\d{1,2}[-./]\d{1,2}[-./]\d{2,4})?$"
+    r"^(?:Beslutning(?:er)?(?:\s+i)?\s+[A-ZÆØÅ][\w\s,&\-–]{2,100}?"
+    r"|(?:[A-ZÆØÅ][\w\-–,]*\s+|(?:og|for|i)\s+){0,6}[A-ZÆØÅ][\w\-–]*s\s+(?i:beslutning(?:er)?))"
+    rf"{_HEADING_DATE}\s*:?$"
 )
 # Vejle (First Agenda) heads the recommendation "Økonomi- og arbejdsmarkedsdirektøren indstiller".
 RECOMMENDS_HEADING = re.compile(r"^[A-ZÆØÅ][^.:;]{2,90}\sindstiller$")
@@ -187,10 +199,13 @@ def parse_minutes(
     _refuse_misplaced_closed_marker(lines, context, source)
     headings = item_headings(lines)
     if not headings:
+        # The raw lines: cleaning keeps one of each repeated "Referat" (a running header).
+        reason = not_minutes_reason([line.strip() for line in text.splitlines()])
+        if reason is None and (meeting := _by_pages(text, lines, source, municipality, context)):
+            return meeting
         raise ParseError(
             source,
-            # The raw lines: cleaning keeps one of each repeated "Referat" (a running header).
-            not_minutes_reason([line.strip() for line in text.splitlines()])
+            reason
             or "ingen dagsordenspunkter fundet (fx 'Punkt 1:', 'Sak 1:' eller '1. Titel' fulgt af "
             "sagsnummer eller Sagsfremstilling) – er det et referat?",
         )
@@ -212,6 +227,9 @@ def parse_minutes(
         raise ParseError(source, reason)
     start_time, end_time = _times(header, header_fields)
     title_line = next((line for line in header if line), "")
+    agenda = _is_agenda(header, context) and not any(
+        item.decisions or item.decision for item in items if not item.closed
+    )
     return Meeting(
         municipality=municipality or infer_municipality(text, context) or "Ukendt",
         committee=_committee(header, header_fields) or "Ukendt udvalg",
@@ -224,7 +242,26 @@ def parse_minutes(
         participants=split_names(header_fields.get("participants", "")),
         absentees=_meeting_absentees(header_fields, items),
         items=items,
-        warnings=_cross_check_toc(toc, items),
+        warnings=_cross_check_toc(toc, items)
+        + (
+            ("dagsorden: ingen beslutninger endnu (mødet er ikke holdt, da den blev udsendt)",)
+            if agenda
+            else ()
+        ),
+        agenda=agenda,
+    )
+
+
+AGENDA_KIND = re.compile(r"^(?:dagsorden|dagsordenen|indkaldelse)\b", re.IGNORECASE)
+MINUTES_KIND = re.compile(r"\b(?:referat|beslutningsprotokol|protokol)\b", re.IGNORECASE)
+
+
+def _is_agenda(header: list[str], context: str) -> bool:
+    """Whether the document calls itself an agenda ("Dagsorden", "Dagsorden til mødet i ...")
+    in its first lines or its running header, and nowhere minutes."""
+    first = [line for line in header if line][:5] + clean_lines(context)[:5]
+    return any(AGENDA_KIND.match(line) for line in first) and not any(
+        MINUTES_KIND.search(line) for line in first
     )
 
 
@@ -262,6 +299,93 @@ def not_minutes_reason(lines: list[str]) -> str | None:
             f"ingen mødedato og intet mødested i hovedet (første linje: '{title}')"
         )
     return None
+
+
+# --- page fallback ----------------------------------------------------------------------------
+
+# Case text enough to be worth reading page by page: a dated title page alone is not minutes.
+FALLBACK_MIN_WORDS = 80
+
+
+def _by_pages(
+    text: str, lines: list[str], source: str, municipality: str | None, context: str
+) -> Meeting | None:
+    """A document that reads as minutes (a committee, a date, case text) but whose items
+    cannot be found, as one record per page (a text without pages is one page), with the
+    meeting's metadata and a warning naming the file. None when it does not read as minutes.
+
+    Closed text cannot be told from the public text around it without items, so everything
+    from the first closed marker on is withheld."""
+    head = lines[:40]
+    fields = _header_fields(head)
+    date = _meeting_date(head, fields)
+    committee = _committee(head, fields)
+    if (
+        date is None
+        or not committee
+        or sum(len(line.split()) for line in lines) < FALLBACK_MIN_WORDS
+    ):
+        return None
+    # Cleaning keeps one line per line of the text, so the page breaks count pages.
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    pages: list[int] = []
+    page = 1
+    for line in raw:
+        page += line.count(PAGE_BREAK)
+        pages.append(page)
+    warnings = [
+        f"{source}: ingen dagsordenspunkter fundet; indlæst side for side, så svar henviser "
+        "til mødet og siden"
+    ]
+    cut = next(
+        (i for i, line in enumerate(lines) if closed_marker_line(line) or opens_closed_part(line)),
+        len(lines),
+    )
+    if cut < len(lines):
+        warnings.append(
+            f"'{lines[cut]}' (side {pages[cut]}) kan ikke knyttes til et punkt: teksten fra "
+            "den og frem er ikke indlæst"
+        )
+    by_page: dict[int, list[str]] = {}
+    for line, number in zip(lines[:cut], pages, strict=False):
+        by_page.setdefault(number, []).append(line)
+    items = []
+    for number, page_lines in by_page.items():
+        if not any(page_lines):
+            continue
+        sections = _sections(page_lines)
+        decision_text = "\n".join(s.text for s in sections if s.heading == "Beslutning")
+        title = next(line for line in page_lines if line)
+        items.append(
+            AgendaItem(
+                number=0,
+                title=title if len(title) <= 80 else title[:77].rsplit(" ", 1)[0] + " …",
+                page=number,
+                sections=sections,
+                decisions=tuple(
+                    decision
+                    for section in sections
+                    if section.heading == "Beslutning"
+                    for decision in read_decisions(section.text, section.label)
+                ),
+                absentees=absentee_names(decision_text),
+                dissent=dissent_sentences(decision_text),
+            )
+        )
+    start_time, end_time = _times(head, fields)
+    return Meeting(
+        municipality=municipality or infer_municipality(text, context) or "Ukendt",
+        committee=committee,
+        date=date,
+        source=source,
+        start_time=start_time,
+        end_time=end_time,
+        location=fields.get("location", ""),
+        participants=split_names(fields.get("participants", "")),
+        absentees=split_names(fields.get("absentees", "")),
+        items=tuple(items),
+        warnings=tuple(warnings),
+    )
 
 
 def _refuse_misplaced_closed_marker(lines: list[str], context: str, source: str) -> None:

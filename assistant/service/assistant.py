@@ -621,7 +621,13 @@ class Assistant:
             date_to=day,
             item_number=citation.item_number,
         )
-        chunks = [c for c in self.retriever.chunks_matching(where) if c.source == citation.source]
+        chunks = [
+            c
+            for c in self.retriever.chunks_matching(where)
+            if c.source == citation.source
+            # A document read page by page: the cited page, not every page (all are item 0).
+            and (not citation.by_page or c.page == citation.page)
+        ]
         chunks.sort(key=lambda chunk: chunk.position)
         seen: set[str] = set()
         paragraphs = []

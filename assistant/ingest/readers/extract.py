@@ -27,6 +27,10 @@ class ExtractedText:
     context: str = ""
 
 
+# Between two pages of a paged format: a form feed on a line of its own, as pdftotext writes
+# it. Cleaning reads it as a blank line; the page fallback counts it to number pages.
+PAGE_BREAK = "\f"
+
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
 PDF_SUFFIXES = (".pdf",)

@@ -144,6 +144,7 @@ def read_firstagenda(
         items=tuple(items),
         warnings=tuple(warnings),
         sitting=f"{start:%H:%M}",
+        agenda=meeting_data.get("Afsluttet") is False,
     )
 
 
