@@ -583,7 +583,10 @@ class ChatApp:
             yield (run.stopped_summary(), *self.refreshed())
             return
         self._uploads.pop(request.session_hash or "", None)
-        yield (upload_summary(run.rows), *self.refreshed())
+        stored = any(not result.startswith(NOT_STORED) for _, result in run.rows)
+        # Nothing stored, nothing new to offer (and no second word about a store that is down).
+        page = self.refreshed() if stored else (unchanged, unchanged, unchanged)
+        yield (upload_summary(run.rows), *page)
 
     def stop_upload(self, request: gr.Request) -> tuple[str, Any, Any, Any]:
         """Stop this session's upload after the file being read, and say what was stored.
