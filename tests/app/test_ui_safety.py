@@ -176,9 +176,8 @@ def test_a_file_over_the_size_limit_is_refused_with_the_limit(
     big = _file(tmp_path / "up", "stor.txt", minutes("Roskilde") + "Tekst. " * 90_000)
     small = _file(tmp_path / "up2", "lille.txt", minutes("Roskilde"))
     *_, (summary, *_) = _upload(app, [big, small])
-    assert "<td>stor.txt</td><td>Ikke indlæst: filen fylder 0,6 MB; højst 0,5 MB kan indlæses." in (
-        summary
-    )
+    refused = r"<td>stor.txt</td><td>Ikke indlæst: filen fylder 0,6\d MB; højst 0,5 MB kan"
+    assert re.search(refused, summary), summary
     assert "<td>lille.txt</td><td>1 møde, 2 punkter</td>" in summary
     assert {c.source for c in app.assistant.chunks()} == {"lille.txt"}
 

@@ -124,8 +124,28 @@ function danishLabels(root) {
     }
   });
 }
-new MutationObserver(() => danishLabels(document)).observe(document.documentElement,
-  {subtree: true, childList: true});
+// Gradio refuses a file over the size limit in the browser with an English toast; it is
+// reworded in Danish with the limit as the page states it (the meta tag launch() adds). The
+// file name is set as text, never as markup.
+const TOO_BIG = /^File\\(s\\) exceed the maximum allowed size of [^:]*: ([\\s\\S]*)$/;
+function danishErrors(root) {
+  const limit = document.querySelector("meta[name='referat-upload-max']")?.content || "";
+  root.querySelectorAll("[data-testid='toast-text']").forEach((text) => {
+    const found = text.textContent.trim().match(TOO_BIG);
+    if (found) {
+      text.textContent = `${found[1]} fylder for meget: højst ${limit} pr. fil kan indlæses.`;
+    }
+  });
+  root.querySelectorAll(".toast-title, #upload .error").forEach((title) => {
+    for (const node of title.childNodes) {
+      if (node.nodeType === Node.TEXT_NODE && node.textContent.trim() === "Error") {
+        node.textContent = "Fejl ";
+      }
+    }
+  });
+}
+new MutationObserver(() => { danishLabels(document); danishErrors(document); }).observe(
+  document.documentElement, {subtree: true, childList: true, characterData: true});
 </script>
 """
 CSS = """
@@ -343,8 +363,8 @@ def upload_summary(rows: list[tuple[str, str]], note: str = "") -> str:
 
 
 def megabytes(size: int) -> str:
-    """'31,5 MB', '20 MB' (10^6 bytes, Danish decimal comma)."""
-    return f"{size / 1_000_000:.1f}".removesuffix(".0").replace(".", ",") + " MB"
+    """'31,46 MB', '20 MB', '0,05 MB' (10^6 bytes, Danish decimal comma)."""
+    return f"{size / 1_000_000:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
 
 
 @dataclass
@@ -747,6 +767,7 @@ def launch(assistant: Assistant, host: str, port: int) -> None:
     """Serve the chat with uvicorn, behind the login gate when a login is set
     (assistant/app/ui/login.py)."""
     settings = assistant.settings.ui
+    limit = megabytes(int(settings.upload_max_mb * 1_000_000))
     if settings.ui_username:
         app, sessions = guarded(settings)
         auth_dependency = sessions.user
@@ -758,7 +779,7 @@ def launch(assistant: Assistant, host: str, port: int) -> None:
         path="/",
         server_name=host,
         server_port=port,
-        head=HEAD,
+        head=HEAD + f'<meta name="referat-upload-max" content="{html.escape(limit)}">',
         css=CSS,
         # Gradio refuses a larger file while it is sent, before anything is stored.
         max_file_size=int(settings.upload_max_mb * 1_000_000),
