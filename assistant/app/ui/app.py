@@ -407,7 +407,8 @@ class ChatApp:
         # ui_busy_wait_s is told the assistant is busy instead of waiting without end.
         self.slots = threading.BoundedSemaphore(self.settings.ui_concurrency)
         self._examples: tuple[object, list[dict]] = (None, [])
-        # One writer: a second upload waits for the first instead of racing it in Chroma.
+        # One writer: a file from a second upload waits for the file being ingested instead
+        # of racing it in Chroma.
         self._upload_lock = threading.Lock()
         # Each session's running upload, so that its stop button finds it.
         self._uploads: dict[str, UploadRun] = {}
@@ -590,15 +591,16 @@ class ChatApp:
         paths = [Path(name) for name in files]
         run = UploadRun(names=[path.name for path in paths])
         self._uploads[request.session_hash or ""] = run
-        with self._upload_lock:
-            for number, path in enumerate(paths, start=1):
-                doing = f"Indlæser {path.name} (fil {number} af {len(paths)}) …"
-                progress((number - 1, len(paths)), desc=doing)
-                yield upload_summary(run.rows, doing), unchanged, unchanged, unchanged
-                with run.lock:
-                    if run.stop.is_set():
-                        break
-                    run.rows.append((path.name, self._ingest_one(path)))
+        for number, path in enumerate(paths, start=1):
+            doing = f"Indlæser {path.name} (fil {number} af {len(paths)}) …"
+            progress((number - 1, len(paths)), desc=doing)
+            yield upload_summary(run.rows, doing), unchanged, unchanged, unchanged
+            # No lock is held across a yield: Gradio's cancel abandons the generator there,
+            # and a lock held by an abandoned generator would stop every later upload.
+            with run.lock, self._upload_lock:
+                if run.stop.is_set():
+                    break
+                run.rows.append((path.name, self._ingest_one(path)))
         if run.stop.is_set():
             yield (run.stopped_summary(), *self.refreshed())
             return
