@@ -90,8 +90,7 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
     }
     env |= {
         "PYTHONUNBUFFERED": "1",
-        # The audit hook first; a checkout put on the path (a worktree's code) stays on it.
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(audit), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": str(audit),
         "REFERAT_TEST_NETWORK_LOG": str(root / "network.jsonl"),
         "REFERAT_UI_USERNAME": USER,
         "REFERAT_UI_PASSWORD": PASSWORD,
