@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, fields
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import chromadb
 import chromadb.errors
+import httpx
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from llama_index.core import VectorStoreIndex
@@ -56,6 +58,28 @@ def chroma_client(settings: StoreSettings) -> chromadb.api.ClientAPI:
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _reachable(method: Callable[P, R]) -> Callable[P, R]:
+    """A store method whose Chroma server stopped answering raises StoreUnavailable (worded
+    for the user, host and port named) instead of httpx's ConnectError: a server stopped
+    mid-session is a fault the chat and the CLI report, not a traceback."""
+
+    @functools.wraps(method)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except httpx.TransportError as error:  # refused, reset, timed out
+            store = args[0]
+            assert isinstance(store, ChunkStore)
+            host, port = store._server
+            raise StoreUnavailable(host, port, reason=type(error).__name__) from error
+
+    return checked
+
+
 class _LlamaIndexEmbedding(BaseEmbedding):
     """Our `Embedder` as llama-index's `BaseEmbedding`, for the vector store index only:
     llama-index types stay inside this module."""
@@ -87,6 +111,7 @@ class ChunkStore:
     """The vector side of the index; the BM25 side is rebuilt from `all_chunks()`."""
 
     def __init__(self, settings: StoreSettings, embedder: Embedder) -> None:
+        self._server = (settings.chroma_host, settings.chroma_port)
         self._client = chroma_client(settings)
         self._embedder = embedder
         metadata = {
@@ -129,6 +154,7 @@ class ChunkStore:
 
     # --- writing --------------------------------------------------------------------------
 
+    @_reachable
     def file_sha(self, source: str) -> str | None:
         """The content hash the source was stored with, or None when it must be (re)written:
         never stored, or left half-replaced by an ingest that was killed between writing the
@@ -147,6 +173,12 @@ class ChunkStore:
         )["ids"]
         return None if elsewhere else hashes.pop()
 
+    @_reachable
+    def holds_source(self, source: str) -> bool:
+        """Whether any chunk is stored for `source` (whole, half-replaced or otherwise)."""
+        return bool(self._collection.get(where={"source": source}, limit=1, include=[])["ids"])
+
+    @_reachable
     def holder(self, meeting_id: str, source: str) -> tuple[str, str] | None:
         """(source, content hash) of a source other than `source` that holds `meeting_id`,
         or None: how ingest tells a second meeting of one committee on one day, or a copy
@@ -161,6 +193,7 @@ class ChunkStore:
             return None
         return str(metadatas[0].get("source")), str(metadatas[0].get("file_sha"))
 
+    @_reachable
     def check_batch(
         self, batch: Mapping[str, Sequence[Chunk]], taking_over: Collection[str] = ()
     ) -> dict[str, str]:
@@ -192,6 +225,7 @@ class ChunkStore:
                     )
         return failures
 
+    @_reachable
     def replace_sources(
         self, batch: Mapping[str, Sequence[Chunk]], taking_over: Collection[str] = ()
     ) -> dict[str, str]:
@@ -302,9 +336,11 @@ class ChunkStore:
             for key in sorted(counts)
         ]
 
+    @_reachable
     def count(self) -> int:
         return self._collection.count()
 
+    @_reachable
     def generation(self) -> int:
         """Changes whenever any process writes the collection (0: never written since the
         generation record was introduced)."""
@@ -314,6 +350,7 @@ class ChunkStore:
     def all_chunks(self) -> list[Chunk]:
         return self.all_chunks_and_vectors()[0]
 
+    @_reachable
     def all_chunks_and_vectors(self) -> tuple[list[Chunk], np.ndarray]:
         """Every chunk with its stored vector (rows in the same order), read page by page."""
         chunks: list[Chunk] = []
@@ -338,6 +375,7 @@ class ChunkStore:
     def query_vector(self, question: str) -> list[float]:
         return embed_query(self._embedder, question)
 
+    @_reachable
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Stored embeddings by chunk id (for re-scoring without embedding passages again)."""
         if not ids:
@@ -348,6 +386,7 @@ class ChunkStore:
             for chunk_id, vector in zip(found["ids"], found["embeddings"], strict=True)
         }
 
+    @_reachable
     def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """(chunk, cosine similarity) best first over the whole collection, through
         llama-index's retriever and Chroma's HNSW index. Filtered searches are scored in

@@ -143,7 +143,10 @@ class UiSettings:
     port: int
     ui_username: str
     ui_password: SecretStr
+    login_max_failures: int
+    login_lockout_s: float
     upload_enabled: bool
+    upload_max_mb: float
     ui_concurrency: int
     ui_busy_wait_s: float
     sample_minutes: Path
@@ -304,10 +307,26 @@ class Settings(BaseSettings):
         SecretStr(""),
         description="Password for the browser chat (REFERAT_UI_PASSWORD); never logged.",
     )
+    login_max_failures: int = Field(
+        5,
+        description="Failed logins from one client address before its next attempts are "
+        "refused for login_lockout_s: guessing a password then costs a minute per five tries.",
+    )
+    login_lockout_s: float = Field(
+        60.0,
+        description="Seconds a client address that failed login_max_failures times in a row "
+        "must wait before it may try again; a success clears its count.",
+    )
     upload_enabled: bool = Field(
         True,
         description="Let browser users upload minutes into the index. A team deployment where "
         "one `referat ingest` writes switches it off.",
+    )
+    upload_max_mb: float = Field(
+        20.0,
+        description="Largest file a browser user may upload, in megabytes (10^6 bytes); a "
+        "larger one is refused before it is stored. Ingest embeds about 5 chunks a second, so "
+        "a 30 MB text would hold the only upload lane for hours.",
     )
     ui_concurrency: int = Field(
         4,

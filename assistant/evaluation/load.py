@@ -504,10 +504,11 @@ def _upload_all(client: Client, plan: LoadPlan, start: float, deadline: float) -
     return rows
 
 
-def _upload_results(markdown: str) -> list[str]:
-    """The result column of the upload table (ui.upload_summary), one entry per file."""
-    lines = [line for line in markdown.splitlines() if line.startswith("| ")][1:]  # no header
-    return [html.unescape(line.strip("| ").split(" | ")[-1]) for line in lines]
+def _upload_results(table: str) -> list[str]:
+    """The result column of the upload table (ui.upload_summary, escaped HTML), one entry
+    per file."""
+    rows = re.findall(r"<tr><td>.*?</td><td>(.*?)</td></tr>", table, flags=re.DOTALL)
+    return [html.unescape(result) for result in rows]
 
 
 def _ask_about_upload(path: Path, plan: LoadPlan, start: float, deadline: float) -> Request:

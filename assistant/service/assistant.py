@@ -8,8 +8,11 @@ Conversation state (history) is passed in by the caller and never stored here, s
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -254,6 +257,40 @@ class Assistant:
         self.store.remove_meetings(meetings)
         self.retriever.refresh()
         return found
+
+    def upload_source(self, path: Path, name: str) -> str:
+        """The source name an uploaded file is stored under: its own `name`, unless a
+        different file already holds that name, then "referat (2).txt", "referat (3).txt" ...
+        Two uploads called referat.txt with different content are two sources (the second
+        must not replace the first, which is another meeting as far as anyone can tell); the
+        same content under the same name gets the name it already has, so ingest sees it as
+        unchanged. The name stays readable, since citations and reports show it."""
+        # The fingerprint ingest stores with a file read without a municipality override
+        # (ingest/pipeline.py): equal means "already indexed".
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        stem, suffix = Path(name).stem, Path(name).suffix
+        for number in range(1, 10_000):
+            candidate = name if number == 1 else f"{stem} ({number}){suffix}"
+            stored = self.store.file_sha(candidate)
+            if stored is None and not self.store.holds_source(candidate):
+                return candidate
+            if stored == sha:
+                return candidate
+        raise ValueError(f"no free source name for {name}")  # 10,000 uploads of one name
+
+    def ingest_upload(self, path: Path, name: str) -> tuple[str, IngestReport]:
+        """Ingest one uploaded file as the source `upload_source` names (the browser's
+        upload); returns that name with the report."""
+        source = self.upload_source(path, name)
+        # Ingest names a file given on its own by its file name; the upload's temporary
+        # path has the browser's name, so it is linked (or copied) under the source name.
+        with tempfile.TemporaryDirectory(prefix="referat-upload-") as folder:
+            named = Path(folder) / source
+            try:
+                named.hardlink_to(path)
+            except OSError:
+                shutil.copyfile(path, named)
+            return source, self.ingest([named])
 
     def check_question(self, question: str) -> str:
         question = question.strip()

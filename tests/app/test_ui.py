@@ -206,16 +206,27 @@ def test_upload_reports_each_file_and_the_new_minutes_answer(
     empty = tmp_path / "tom.txt"
     empty.write_text("", encoding="utf-8")
     steps = []
-    summary, kommune, _, chatbot = app.upload(
-        [str(good), str(empty)], progress=lambda *args, **kwargs: steps.append(kwargs["desc"])
+    updates = list(
+        app.upload(
+            [str(good), str(empty)],
+            gr.Request(session_hash="s"),
+            progress=lambda *args, **kwargs: steps.append(kwargs["desc"]),
+        )
     )
-    assert f"| {good.name} | 1 møde, 6 punkter |" in summary
-    assert "| tom.txt | Ikke indlæst:" in summary
-    assert steps == [f"Indlæser {good.name}", "Indlæser tom.txt"]
+    summary, kommune, _, chatbot = updates[-1]
+    assert f"<td>{good.name}</td><td>1 møde, 6 punkter</td>" in summary
+    assert "<td>tom.txt</td><td>Ikke indlæst:" in summary
+    assert steps == [f"Indlæser {good.name} (fil 1 af 2) …", "Indlæser tom.txt (fil 2 af 2) …"]
+    # While the second file is read, the first one's result already shows.
+    assert "1 møde, 6 punkter" in updates[1][0] and "Indlæser tom.txt" in updates[1][0]
     assert "Lejre" in kommune["choices"] and chatbot["examples"]
-    again, *_ = app.upload([str(good)], progress=lambda *args, **kwargs: None)
-    assert "Uændret" in again
+    *_, (again, *_) = app.upload([str(good)], gr.Request(session_hash="s"), progress=_quiet)
+    assert "Allerede indlæst" in again
     _, answers, *_ = _run(app, "Hvor mange fordrevne fra Ukraine var der i Lejre i august 2023?")[
         -1
     ]
     assert answers[0]["citations"][0]["municipality"] == "Lejre"
+
+
+def _quiet(*args: object, **kwargs: object) -> None:
+    """A progress callback that shows nothing (the handlers' own progress is gr.Progress)."""

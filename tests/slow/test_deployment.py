@@ -148,18 +148,17 @@ def test_the_browser_asks_for_the_login_first(deployed: Deployed, chromium) -> N
     page = context.new_page()
     try:
         page.goto(deployed.url)
-        # Gradio's login form; the chat is not on the page before the login.
-        password = page.locator("input[type=password]")
+        # Referat's own (Danish) login page; the chat is not on the page before the login.
+        password = page.get_by_label("Adgangskode")
         password.wait_for()
         assert page.locator("#question").count() == 0
-        page.locator("input[type=text]").first.fill(USER)
+        page.get_by_label("Brugernavn").fill(USER)
         password.fill("forkert")
-        page.get_by_role("button", name="Login").click()
-        page.get_by_text("Incorrect Credentials").wait_for()
+        page.get_by_role("button", name="Log ind").click()
+        page.get_by_text("Forkert brugernavn eller adgangskode.").wait_for()
         assert page.locator("#question").count() == 0
-        page.locator("input[type=text]").first.fill(USER)  # the form clears itself
-        page.locator("input[type=password]").fill(PASSWORD)
-        page.get_by_role("button", name="Login").click()
+        password.fill(PASSWORD)
+        page.get_by_role("button", name="Log ind").click()
         page.locator("#question textarea").fill(LEJRE_Q)
         page.locator("#question textarea").press("Enter")
         page.locator("#chat .bot").last.get_by_text("149", exact=False).wait_for()

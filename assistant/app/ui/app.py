@@ -11,19 +11,29 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import re
 import string
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
+import uvicorn
+from fastapi import FastAPI
 
 from assistant.answer.prompts import load_prompt
+from assistant.app.ui.login import guarded
 from assistant.core.chunk_format import SENTENCE_END
-from assistant.core.errors import Busy, InvalidQuestion, ReferatError, ReversedDates
+from assistant.core.errors import (
+    Busy,
+    InvalidQuestion,
+    ReferatError,
+    ReversedDates,
+    StoreUnavailable,
+)
 from assistant.core.types import Answer, Chunk, Citation
 from assistant.danish.dates import danish_date, parse_danish_date
 from assistant.danish.language import Language, answer_language
@@ -31,6 +41,8 @@ from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant
 from assistant.service.conversation import Turn
 from assistant.service.feedback import Feedback, FeedbackStore
+
+log = logging.getLogger(__name__)
 
 ALL = "Alle"
 
@@ -112,8 +124,28 @@ function danishLabels(root) {
     }
   });
 }
-new MutationObserver(() => danishLabels(document)).observe(document.documentElement,
-  {subtree: true, childList: true});
+// Gradio refuses a file over the size limit in the browser with an English toast; it is
+// reworded in Danish with the limit as the page states it (the meta tag launch() adds). The
+// file name is set as text, never as markup.
+const TOO_BIG = /^File\\(s\\) exceed the maximum allowed size of [^:]*: ([\\s\\S]*)$/;
+function danishErrors(root) {
+  const limit = document.querySelector("meta[name='referat-upload-max']")?.content || "";
+  root.querySelectorAll("[data-testid='toast-text']").forEach((text) => {
+    const found = text.textContent.trim().match(TOO_BIG);
+    if (found) {
+      text.textContent = `${found[1]} fylder for meget: højst ${limit} pr. fil kan indlæses.`;
+    }
+  });
+  root.querySelectorAll(".toast-title, #upload .error").forEach((title) => {
+    for (const node of title.childNodes) {
+      if (node.nodeType === Node.TEXT_NODE && node.textContent.trim() === "Error") {
+        node.textContent = "Fejl ";
+      }
+    }
+  });
+}
+new MutationObserver(() => { danishLabels(document); danishErrors(document); }).observe(
+  document.documentElement, {subtree: true, childList: true, characterData: true});
 </script>
 """
 CSS = """
@@ -313,11 +345,51 @@ def parse_filters(kommune: str | None, udvalg: str | None, fra: str, til: str) -
     )
 
 
-def upload_summary(rows: list[tuple[str, str]]) -> str:
-    lines = ["| Fil | Resultat |", "|---|---|"]
-    for name, result in rows:
-        lines.append(f"| {html.escape(name)} | {html.escape(result)} |")
-    return "\n".join(lines)
+def upload_summary(rows: list[tuple[str, str]], note: str = "") -> str:
+    """The upload result as an HTML table of plain text: file names and reasons come from
+    the files (a title in a refused file's table of contents is quoted in its reason), so
+    every cell is escaped and nothing is read as Markdown. `note` is the line under it."""
+    body = "".join(
+        f"<tr><td>{html.escape(name)}</td><td>{html.escape(result)}</td></tr>"
+        for name, result in rows
+    )
+    table = (
+        '<table class="upload-tabel"><thead><tr><th>Fil</th><th>Resultat</th></tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+        if rows
+        else ""
+    )
+    return table + (f'<p class="upload-note">{html.escape(note)}</p>' if note else "")
+
+
+def megabytes(size: int) -> str:
+    """'31,46 MB', '20 MB', '0,05 MB' (10^6 bytes, Danish decimal comma)."""
+    return f"{size / 1_000_000:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
+
+
+@dataclass
+class UploadRun:
+    """One session's upload in progress: the files done so far and a stop request. `lock`
+    is held while a file is checked for the stop request and ingested, so a stop takes
+    effect between files, never inside one: every meeting is stored whole or not at all."""
+
+    names: list[str]
+    rows: list[tuple[str, str]] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def stopped_summary(self) -> str:
+        # Files are read in order: the ones after the last row were not started.
+        rest = [(name, "Ikke indlæst: stoppet før filen") for name in self.names[len(self.rows) :]]
+        stored = sum(1 for _, result in self.rows if not result.startswith(NOT_STORED))
+        note = (
+            f"Indlæsningen er stoppet. {stored} af {len(self.names)} filer er gemt; "
+            "de gemte møder er søgbare, resten er ikke gemt."
+        )
+        return upload_summary([*self.rows, *rest], note)
+
+
+NOT_STORED = ("Ikke indlæst", "Allerede indlæst")
 
 
 # --- the app ----------------------------------------------------------------------------
@@ -335,8 +407,11 @@ class ChatApp:
         # ui_busy_wait_s is told the assistant is busy instead of waiting without end.
         self.slots = threading.BoundedSemaphore(self.settings.ui_concurrency)
         self._examples: tuple[object, list[dict]] = (None, [])
-        # One writer: a second upload waits for the first instead of racing it in Chroma.
+        # One writer: a file from a second upload waits for the file being ingested instead
+        # of racing it in Chroma.
         self._upload_lock = threading.Lock()
+        # Each session's running upload, so that its stop button finds it.
+        self._uploads: dict[str, UploadRun] = {}
 
     # answers -------------------------------------------------------------------------
 
@@ -392,6 +467,9 @@ class ChatApp:
             finally:
                 self.slots.release()
         except ReferatError as error:
+            if isinstance(error, StoreUnavailable):
+                # The operator's line; the user gets the message in the chat.
+                log.warning("Spørgsmål ikke besvaret, indekset kan ikke nås: %s", error)
             yield refused(error)
             return
         record = self._record(message, chat[:-1], answer, turn) | {"message": len(chat)}
@@ -501,38 +579,87 @@ class ChatApp:
     def upload(
         self,
         files: list[str] | None,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008  (Gradio's way to report progress)
-    ) -> tuple[str, Any, Any, Any]:
+    ) -> Iterator[tuple[str, Any, Any, Any]]:
+        """Ingest the files one by one, showing which one is being read. A stop request
+        (`stop_upload`) ends it between two files; each file is stored whole or not at all."""
+        unchanged = gr.update()
         if not files:
-            return "Vælg en eller flere filer først.", gr.update(), gr.update(), gr.update()
-        rows: list[tuple[str, str]] = []
-        with self._upload_lock:
-            for number, name in enumerate(files, start=1):
-                path = Path(name)
-                progress((number - 1, len(files)), desc=f"Indlæser {path.name}")
-                rows.append((path.name, self._ingest_one(path)))
-        return (upload_summary(rows), *self.refreshed())
+            yield "Vælg en eller flere filer først.", unchanged, unchanged, unchanged
+            return
+        paths = [Path(name) for name in files]
+        run = UploadRun(names=[path.name for path in paths])
+        self._uploads[request.session_hash or ""] = run
+        for number, path in enumerate(paths, start=1):
+            doing = f"Indlæser {path.name} (fil {number} af {len(paths)}) …"
+            progress((number - 1, len(paths)), desc=doing)
+            yield upload_summary(run.rows, doing), unchanged, unchanged, unchanged
+            # No lock is held across a yield: Gradio's cancel abandons the generator there,
+            # and a lock held by an abandoned generator would stop every later upload.
+            with run.lock, self._upload_lock:
+                if run.stop.is_set():
+                    break
+                run.rows.append((path.name, self._ingest_one(path)))
+        if run.stop.is_set():
+            yield (run.stopped_summary(), *self.refreshed())
+            return
+        self._uploads.pop(request.session_hash or "", None)
+        stored = any(not result.startswith(NOT_STORED) for _, result in run.rows)
+        # Nothing stored, nothing new to offer (and no second word about a store that is down).
+        page = self.refreshed() if stored else (unchanged, unchanged, unchanged)
+        yield (upload_summary(run.rows), *page)
+
+    def stop_upload(self, request: gr.Request) -> tuple[str, Any, Any, Any]:
+        """Stop this session's upload after the file being read, and say what was stored.
+        Waits for that file: until it is stored (or refused) nobody can say which it was."""
+        run = self._uploads.pop(request.session_hash or "", None)
+        if run is None:
+            return "Ingen indlæsning at stoppe.", gr.update(), gr.update(), gr.update()
+        run.stop.set()
+        with run.lock:  # the file being ingested, if any, is done once this is free
+            summary = run.stopped_summary()
+        return (summary, *self.refreshed())
 
     def refreshed(self) -> tuple[Any, Any, Any]:
         """Filter choices and examples as the index is now: a page opened after an upload
-        (by anyone) offers the new minutes too."""
-        municipalities, committees = self.choices()
+        (by anyone) offers the new minutes too. An index that cannot be reached leaves the
+        page as it is and says why."""
+        try:
+            municipalities, committees = self.choices()
+            examples = self.examples()
+        except StoreUnavailable as error:
+            log.warning("Indekset kan ikke nås: %s", error)
+            gr.Warning(error.message(self.settings.prompts_dir))
+            return gr.update(), gr.update(), gr.update()
         return (
             gr.update(choices=municipalities),
             gr.update(choices=committees),
-            gr.update(examples=self.examples()),
+            gr.update(examples=examples),
         )
 
     def _ingest_one(self, path: Path) -> str:
+        """What became of the file, worded for the result table."""
+        size, limit = path.stat().st_size, int(self.settings.upload_max_mb * 1_000_000)
+        if size > limit:  # Gradio refuses these at upload; an API caller may get this far
+            return (
+                f"Ikke indlæst: filen fylder {megabytes(size)}; "
+                f"højst {megabytes(limit)} kan indlæses."
+            )
         try:
-            report = self.assistant.ingest([path])
+            source, report = self.assistant.ingest_upload(path, path.name)
+        except StoreUnavailable as error:
+            log.warning("Upload af %s: indekset kan ikke nås: %s", path.name, error)
+            return f"Ikke indlæst: {error.message(self.settings.prompts_dir)}"
         except ReferatError as error:
             return f"Ikke indlæst: {error}"
         if report.skipped:
             return "Ikke indlæst: " + "; ".join(reason for _, reason in report.skipped)
         if report.unchanged:
-            return "Uændret: filen er allerede indlæst."
+            return f"Allerede indlæst: samme indhold er gemt som {source}."
         result = f"{report.meetings} møde, {report.items} punkter"
+        if source != path.name:
+            result += f", gemt som {source} (en anden fil hedder {path.name})"
         warnings = "; ".join(warning for _, warning in report.warnings)
         return f"{result} (bemærk: {warnings})" if warnings else result
 
@@ -590,21 +717,32 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 gr.Markdown("### Kilder")
                 sources = gr.HTML(sources_panel([]), elem_id="kilder")
         if app.settings.upload_enabled:
+            limit = megabytes(int(app.settings.upload_max_mb * 1_000_000))
             with gr.Accordion("Tilføj referater (PDF, HTML, TXT)", open=False):
                 files = gr.File(
-                    label="Referatfiler",
+                    label=f"Referatfiler (højst {limit} pr. fil)",
                     file_count="multiple",
                     file_types=UPLOAD_TYPES,
                     elem_id="upload",
                 )
-                load = gr.Button("Indlæs filer", elem_id="upload-button")
-                upload_result = gr.Markdown(elem_id="upload-result")
-            load.click(
+                with gr.Row():
+                    load = gr.Button("Indlæs filer", elem_id="upload-button")
+                    stop = gr.Button("Stop indlæsningen", elem_id="upload-stop")
+                # HTML that upload_summary builds with every cell escaped: text from the
+                # files never becomes Markdown or an element.
+                upload_result = gr.HTML(elem_id="upload-result")
+            upload_outputs = [upload_result, kommune, udvalg, chatbot]
+            uploading = load.click(
                 app.upload,
                 inputs=[files],
-                outputs=[upload_result, kommune, udvalg, chatbot],
+                outputs=upload_outputs,
                 concurrency_limit=1,
                 api_name="upload",
+            )
+            # Gradio's cancel ends the event at its next step (between two files); the
+            # handler waits for the file in hand and reports what was stored.
+            stop.click(
+                app.stop_upload, None, upload_outputs, cancels=[uploading], api_name="stop_upload"
             )
 
         inputs = [question, chatbot, answers, kommune, udvalg, fra, til]
@@ -628,18 +766,27 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
 
 def launch(assistant: Assistant, host: str, port: int) -> None:
+    """Serve the chat with uvicorn, behind the login gate when a login is set
+    (assistant/app/ui/login.py)."""
     settings = assistant.settings.ui
-    login = None
+    limit = megabytes(int(settings.upload_max_mb * 1_000_000))
     if settings.ui_username:
-        # Gradio's own login form and session cookie; the API behind the chat needs it too.
-        login = [(settings.ui_username, settings.ui_password.get_secret_value())]
-    build_app(assistant).launch(
+        app, sessions = guarded(settings)
+        auth_dependency = sessions.user
+    else:
+        app, auth_dependency = FastAPI(docs_url=None, redoc_url=None, openapi_url=None), None
+    gr.mount_gradio_app(
+        app,
+        build_app(assistant),
+        path="/",
         server_name=host,
         server_port=port,
-        head=HEAD,
+        head=HEAD + f'<meta name="referat-upload-max" content="{html.escape(limit)}">',
         css=CSS,
-        max_file_size="50mb",
+        # Gradio refuses a larger file while it is sent, before anything is stored.
+        max_file_size=int(settings.upload_max_mb * 1_000_000),
         footer_links=[],
-        auth=login,
-        auth_message="Log ind med den bruger, din kommune har givet dig til Referat.",
+        auth_dependency=auth_dependency,
     )
+    print(f"Referat kører på http://{host}:{port}/", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
