@@ -105,10 +105,11 @@ def extract_text(path: Path, limits: ReadLimits | None = None) -> ExtractedText:
     )
 
 
-# C0 control characters except tab and newline (carriage returns become newlines first),
-# and DEL: a NUL or a form feed in a title is invisible on screen and breaks quotes, search
-# and the store's strings.
-_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+# C0 control characters except tab, newline and form feed (carriage returns become newlines
+# first), and DEL: a NUL in a title is invisible on screen and breaks quotes, search and the
+# store's strings. The form feed stays: it is the page break (PAGE_BREAK) the PDF reader
+# writes and text exports of PDFs carry, which the page fallback cites pages by.
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 
 
 def without_controls(text: str) -> str:
