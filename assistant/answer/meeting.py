@@ -20,7 +20,7 @@ from pathlib import Path
 from assistant.answer.extractive import ABSENCE_TEXT, ENGLISH_FUNCTION_TERMS, split_sentences
 from assistant.answer.prompts import load_prompt
 from assistant.core.types import Answer, Chunk, Citation
-from assistant.danish.dates import format_date
+from assistant.danish.dates import DANISH_MONTHS, ENGLISH_MONTHS, format_date
 from assistant.danish.language import DANISH, Language
 from assistant.danish.text import terms
 
@@ -54,8 +54,7 @@ MEETING_WORDS = re.compile(
     re.IGNORECASE,
 )
 MONTH_WORDS = re.compile(
-    r"\b(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober|november"
-    r"|december|january|february|march|may|june|july|october)\b",
+    r"\b(?:" + "|".join(dict.fromkeys((*DANISH_MONTHS, *ENGLISH_MONTHS))) + r")\b",
     re.IGNORECASE,
 )
 ABSENCE_QUESTION = re.compile(
