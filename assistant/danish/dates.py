@@ -86,3 +86,48 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+# "oktober 2021", "okt. 2021" without a day; the day-month-year forms are _date_shapes'.
+_WRITTEN_MONTH = re.compile(
+    r"\b(" + "|".join(m[:3] + r"[a-z]*\.?" for m in DANISH_MONTHS) + r")\s+((?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
+# A year, or a span of years as plans and budgets print them: "2024-2027", "2024–27".
+_YEARS = re.compile(r"\b((?:19|20)\d{2})(?:\s*[-–/]\s*((?:19|20)?\d{2}))?\b")
+
+
+def mentions_period(text: str, start: dt.date | None, end: dt.date | None) -> bool:
+    """Whether `text` names a day, month or year that overlaps start..end (None: open).
+
+    A question's period may be the time the minutes talk about rather than the meeting's
+    date ("who speaks at the dialogue forum in October 2021" is on a September agenda; a
+    budget for 2025 is set in 2024). Such an item answers only when it names the period.
+    The year of a written day or month counts as that day or month only: "marts 2024"
+    does not name April 2024."""
+    low, high = start or dt.date.min, end or dt.date.max
+    spans: list[tuple[dt.date, dt.date]] = []
+    taken: list[tuple[int, int]] = []  # where days and months are written, in characters
+    for pattern in (r"\b\d{4}-\d{2}-\d{2}\b", r"\b\d{1,2}([-./])\d{1,2}\1(?:\d{4}|\d{2})\b"):
+        taken += [match.span() for match in re.finditer(pattern, text)]
+    for match in WRITTEN_DATE.finditer(text):
+        taken.append(match.span())
+    for _written, year, month, day in _date_shapes(text):
+        if date := _safe_date(year, month, day):
+            spans.append((date, date))
+    for match in _WRITTEN_MONTH.finditer(text):
+        taken.append(match.span())
+        month = 1 + next(i for i, m in enumerate(DANISH_MONTHS) if match[1].lower()[:3] == m[:3])
+        year = int(match[2])
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        spans.append((dt.date(year, month, 1), following - dt.timedelta(days=1)))
+    for match in _YEARS.finditer(text):
+        if any(begin <= match.start() < finish for begin, finish in taken):
+            continue
+        first = last = int(match[1])
+        if match[2]:
+            last = int(match[2]) if len(match[2]) == 4 else first // 100 * 100 + int(match[2])
+            if not first <= last <= first + 20:  # "2023-05" and the like are no year spans
+                last = first
+        spans.append((dt.date(first, 1, 1), dt.date(last, 12, 31)))
+    return any(begin <= high and finish >= low for begin, finish in spans)

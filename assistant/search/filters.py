@@ -261,6 +261,14 @@ def dates_in_question(
     return None, None
 
 
+def without_period(question: str) -> str:
+    """`question` with the days, months and years it names taken out: what it asks about,
+    for judging which item is on its topic apart from the period."""
+    for phrase in (EXACT_DATE, MONTH_RANGE, MONTH, YEAR):
+        question = phrase.sub(" ", question)
+    return " ".join(question.split())
+
+
 def _lag(question: str) -> int:
     return REPORTING_LAG_MONTHS if FIGURE_QUESTION.search(question) else 0
 

@@ -57,7 +57,7 @@ from assistant.core.types import (
     Treatment,
 )
 from assistant.danish.case_numbers import normalise_case_number
-from assistant.danish.dates import danish_date, format_date
+from assistant.danish.dates import danish_date, format_date, mentions_period
 from assistant.danish.language import DANISH, Language, answer_language
 from assistant.danish.municipalities import municipality_in_question
 from assistant.danish.text import terms
@@ -67,6 +67,7 @@ from assistant.search.filters import (
     SearchFilter,
     committee_in_question,
     filters_in_question,
+    without_period,
 )
 from assistant.search.hybrid import HybridRetriever, Mode
 from assistant.search.timeline import STATUS_QUESTION, case_timeline
@@ -456,7 +457,26 @@ class Assistant:
         # user's explicit filters always stay), for the nearest meetings it suggests and
         # for retrieval-only evaluation.
         empty_scope = not hits and not self.retriever.chunks_matching(where)
-        for relaxed in (explicit.merged_over(where.without_dates()), explicit):
+        undated = explicit.merged_over(where.without_dates())
+        if empty_scope and undated != where:
+            # The period may be what the minutes talk about, not when the meeting was ("who
+            # speaks at the forum in October 2021" is on September's agenda). The best item
+            # on the topic answers when it names the period, with the others that do; an
+            # item found only because it names the year is off the topic, so the topic is
+            # searched without the period, and the scope stays empty when that item is not
+            # the best.
+            topical = self.retriever.search(
+                without_period(query), mode=mode, top_items=candidates, where=undated
+            )
+            naming = [
+                hit
+                for hit in topical
+                if any(mentions_period(c.text, where.date_from, where.date_to) for c in hit.chunks)
+            ]
+            if naming and naming[0] is topical[0]:
+                return Retrieval(query=query, where=undated, hits=tuple(naming))
+            hits = topical  # still the nearest meetings to suggest
+        for relaxed in (undated, explicit):
             if hits or relaxed == where:
                 continue
             hits = self.retriever.search(query, mode=mode, top_items=candidates, where=relaxed)

@@ -50,6 +50,8 @@ def test_ask_json_follows_the_contract(cli_index: Path) -> None:
         "decision_status",
         "closed",
         "item_label",
+        "page",
+        "agenda",
     }
     assert (first["meeting_date"], first["item_number"], first["n"]) == ("2024-01-04", 2, 1)
     assert (first["decision_status"], first["closed"]) == ("taget til efterretning", False)

@@ -11,6 +11,7 @@ from assistant.danish.dates import (
     day_number,
     format_date,
     impossible_date,
+    mentions_period,
     parse_danish_date,
 )
 
@@ -45,3 +46,25 @@ def test_dates_are_written_as_staff_write_them_and_compared_as_numbers() -> None
     assert format_date(DAY, "da") == "2. september 2024"
     assert format_date(DAY, "en") == "2 September 2024"
     assert day_number(DAY) == 20240902 and day_number(DAY) < day_number(dt.date(2024, 10, 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "named"),
+    [
+        ("dialogforum den 26. oktober 2021 kl. 17", (2021, 10, 1), (2021, 10, 31), True),
+        ("800.000 kr. i årene 2024, 2025 og 2026", (2025, 1, 1), (2025, 12, 31), True),
+        ("Strategi for beskæftigelsesindsatsen 2024-2027", (2025, 1, 1), (2025, 12, 31), True),
+        ("Strategi for beskæftigelsesindsatsen 2024-2027", (2019, 1, 1), (2019, 12, 31), False),
+        # The year of a written month is that month only.
+        ("På mødet i marts 2024 var der en orientering", (2024, 4, 1), (2024, 5, 31), False),
+        ("På mødet i marts 2024 var der en orientering", (2024, 3, 1), (2024, 5, 31), True),
+        ("senest den 28.09.2021", (2021, 10, 1), (2021, 10, 31), False),
+        ("senest den 28.09.2021", (2021, 9, 1), (2021, 9, 30), True),
+        ("kl. 10.05-12.30, 1.609.500 kr.", (2012, 1, 1), None, False),
+        ("i 2023-05 og 2019", (2019, 1, 1), (2019, 12, 31), True),
+    ],
+)
+def test_a_text_names_a_period_when_a_day_month_or_year_in_it_overlaps(
+    text: str, start: tuple, end: tuple | None, named: bool
+) -> None:
+    assert mentions_period(text, dt.date(*start), dt.date(*end) if end else None) is named

@@ -419,6 +419,33 @@ def test_a_period_without_meetings_abstains_and_suggests_the_nearest(
     assert answer.text.endswith("Vejle, Arbejdsmarkedsudvalget, 5. oktober 2023.")
 
 
+def test_a_period_the_minutes_talk_about_is_answered_from_the_meeting_before_it(
+    sample_assistant: Assistant,
+) -> None:
+    # No Næstved meeting in October 2021, but September's agenda item plans the October
+    # forum: the period is what the item is about, and it names it ("26. oktober 2021").
+    answer = sample_assistant.ask(
+        "Hvem skal tale for DI Sydsjælland og for KL, når Næstveds udvalg mødes med "
+        "dialogforummet i oktober 2021?"
+    )
+    assert not answer.abstained, answer.text
+    assert _cited(answer)[0] == ("Næstved", "2021-09-28", 97)
+    assert "Klaus Rønholt" in answer.text and "Camilla Tanghøj" in answer.text
+
+
+def test_an_item_that_only_names_the_year_does_not_answer_for_the_topic(
+    sample_assistant: Assistant,
+) -> None:
+    # The Velfærdsaftale item names no 2025; the IPS item beside it budgets "800.000 kr. i
+    # årene 2024, 2025 og 2026". Answering with that amount would answer another question.
+    answer = sample_assistant.ask(
+        "Hvor mange penge har Aabenraa Kommune afsat i alt til Velfærdsaftalen i 2025?"
+    )
+    assert answer.abstained and not answer.citations
+    assert answer.text.startswith("Referaterne har ingen møder for Aabenraa Kommune, 2025")
+    assert "800.000" not in answer.text
+
+
 def test_names_that_hold_no_meeting_together_abstain(sample_assistant: Assistant) -> None:
     # Lejre has no committee called Arbejdsmarkedsudvalget.
     answer = sample_assistant.ask("Hvad besluttede Arbejdsmarkedsudvalget i Lejre?")

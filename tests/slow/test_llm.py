@@ -30,8 +30,10 @@ llama_server = llm_support.llama_server
 pytestmark = pytest.mark.slow
 
 IPS = "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?"
-# The right item, a fact it does not give: the model is tempted to make up an amount.
-NEAR_MISS = "Hvor mange penge har Aabenraa Kommune afsat i alt til Velfærdsaftalen i 2025?"
+# The right item, a fact it does not give: the model is tempted to make up an amount. (No
+# year: "i 2025" names a period the minutes hold no meeting of and nothing about, so that
+# question abstains before the model is asked.)
+NEAR_MISS = "Hvor mange penge har Aabenraa Kommune afsat i alt til Velfærdsaftalen?"
 
 
 @pytest.fixture(scope="module")
