@@ -11,7 +11,7 @@ and peak memory.
 A pattern that is super-linear is not run to the end at 100 KB: it is timed at growing
 sizes and, once the next size would pass `--cap` seconds, reported with the time its growth
 predicts at 100 KB. Tests run this with small sizes and assert that every pattern and file
-is reported, never on a time (tests/evaluation/test_adversarial.py).
+is reported, never on a time (tests/slow/test_adversarial.py).
 
     python -m assistant.evaluation.adversarial [--size 100000] [--budget 1.0] [--skip-files]
 """

@@ -43,9 +43,8 @@ from assistant.ingest.parse import (
 from assistant.ingest.readers.extract import decode_text
 from assistant.ingest.readers.html import (
     Block,
-    depth_reason,
     fragment_blocks,
-    nesting_depth_over,
+    html_refusal,
 )
 
 # The body's own structure: "Fremstilling" wraps the case text, "Sagens forløb" the history.
@@ -91,8 +90,9 @@ def read_firstagenda(
 
     bodies = [_body_html(item) for item in raw_items]
     # The item bodies are HTML read by a recursive walk: bounded as a page is.
-    if any(nesting_depth_over(body, limits.max_html_depth) for body in bodies):
-        raise ParseError(name, depth_reason(limits.max_html_depth))
+    for body in bodies:
+        if reason := html_refusal(body, limits.max_html_depth):
+            raise ParseError(name, reason)
     if not any(_has_text(body) for body in bodies):
         raise ParseError(name, _not_a_meeting(raw_items, participants, meeting_data))
 

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.builder import HTMLTreeBuilder
 
 from assistant.core.config import ReadLimits
 from assistant.core.errors import ParseError
@@ -60,63 +61,104 @@ NUMBERED = re.compile(
 BREAK = "\x00"  # a line break the page's structure asks for; source newlines are just spaces
 
 
-# Elements that never hold others (BeautifulSoup closes them at once), and the ones whose
-# content is text to Python's html.parser, not tags.
-VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
+# Elements that never hold others (BeautifulSoup closes them at once: its own list, so the
+# count follows the tree it builds), and the ones whose content is text to Python's
+# html.parser, not tags.
+VOID = frozenset(name.encode() for name in HTMLTreeBuilder.DEFAULT_EMPTY_ELEMENT_TAGS)
 RAW_TEXT = frozenset([b"script", b"style"])
-# A tag, a comment opening or nothing: `[^<>]*` stops at the next bracket, so an unclosed
-# "<a" costs only the characters up to the next "<" and the scan stays linear.
-_TAG = re.compile(rb"<(?:(!--)|(/?)([a-zA-Z][^\s/<>]*)([^<>]*)>)")
+# A comment opening, a tag, or an opening that never closes: `[^<>]*+` stops at the next
+# bracket and gives nothing back, so every run between brackets is read at most twice and
+# the scan stays linear.
+_TAG = re.compile(
+    rb"<(?:(!--)|(/?)([a-zA-Z][^\s/<>]*+)([^<>]*+)>|(?P<stray>[a-zA-Z/!?])[^<>]*+(?=<|\Z))"
+)
+# Where html.parser ends a comment ("-->", "-- >"; _markupbase's own pattern).
+_COMMENT_END = re.compile(rb"--\s*>")
+# Characters html.parser may scan again for the openings that never close: for each one it
+# searches the rest of the page for the end it lacks before reading it as text, so 20 KB of
+# "<a " took 5 s and 100 KB two minutes (quadratic; issue 16). A few seconds of its work:
+# one such opening atop a page at the size limit still reads.
+RESCAN_BUDGET = 64_000_000
 
 
-def nesting_depth_over(markup: bytes | str, limit: int) -> bool:
-    """Whether the element tree BeautifulSoup would build from `markup` nests deeper than
-    `limit`, found in one pass over the tags without building it (and without its cost:
+def html_refusal(markup: bytes | str, max_depth: int) -> str | None:
+    """Why `markup` is not parsed (a reason for ParseError), or None: it nests deeper than
+    `max_depth` in the tree BeautifulSoup would build, or holds so many openings that never
+    close ("<a " without ">") that html.parser would spend minutes on them.
+
+    Found in one pass over the tags without building the tree (and without its cost:
     finding the open element an end tag closes walks the open elements, so a page of
     100,000 nested tags costs minutes). The count follows html.parser's tree: void and
     self-closed tags hold nothing, an end tag closes up to its open element and is ignored
-    without one, comments and script text hold no tags."""
+    without one, comments and script text hold no tags. Where html.parser's reading is
+    unsure the count errs high: an opening that never closes may be read as an element
+    that stays open, so it counts as one level."""
     data = markup.encode("utf-8", "replace") if isinstance(markup, str) else markup
     stack: list[bytes] = []
     open_count: Counter[bytes] = Counter()
+    unclosed = 0  # openings without their ">": levels html.parser may have opened
+    rescan = 0  # characters html.parser searches again for the ends they lack
+    no_comment_end_from = len(data) + 1  # a search for a comment's end failed from here on
     position = 0
     while match := _TAG.search(data, position):
         position = match.end()
-        if match[1]:  # a comment: no tag inside it counts
-            end = data.find(b"-->", match.start() + 4)
-            if end < 0:
-                break
-            position = end + 3
-            continue
-        name = match[3].lower()
-        if match[2]:  # an end tag
+        if match["stray"]:
+            unclosed += 1
+            rescan += len(data) - match.start()
+        elif match[1]:  # a comment: no tag inside it counts
+            end = None
+            if match.start() + 4 < no_comment_end_from:
+                end = _COMMENT_END.search(data, match.start() + 4)
+            if end is None:
+                # Never closed: html.parser reads "<!--" up to the next ">" as text and goes
+                # on parsing the tags after it (stopping here let a page that opens with
+                # "<!--" nest without limit). Each such comment is searched to the end.
+                no_comment_end_from = min(no_comment_end_from, match.start() + 4)
+                rescan += len(data) - match.start()
+                closing = data.find(b">", match.start() + 1)
+                position = closing + 1 if closing >= 0 else match.end()
+            else:
+                position = end.end()
+        elif match[2]:  # an end tag
+            name = match[3].lower()
             if open_count[name]:
                 while stack:
                     top = stack.pop()
                     open_count[top] -= 1
                     if top == name:
                         break
-            continue
-        if name in VOID or match[4].endswith(b"/"):
-            continue
-        if name in RAW_TEXT:
+        elif (name := match[3].lower()) in VOID or match[4].endswith(b"/"):
+            pass
+        elif name in RAW_TEXT:
+            # The element is a level of its own; its text holds no tags.
+            if len(stack) + unclosed + 1 > max_depth:
+                return depth_reason(max_depth)
             closing = re.compile(rb"</" + re.escape(name) + rb"\s*>", re.IGNORECASE)
             found = closing.search(data, position)
             if found is None:
                 break
             position = found.end()
-            continue
-        stack.append(name)
-        open_count[name] += 1
-        if len(stack) > limit:
-            return True
-    return False
+        else:
+            stack.append(name)
+            open_count[name] += 1
+        if len(stack) + unclosed > max_depth:
+            return depth_reason(max_depth)
+        if rescan > RESCAN_BUDGET:
+            return unclosed_reason()
+    return None
 
 
 def depth_reason(limit: int) -> str:
     return (
         f"HTML'en er indlejret mere end {limit} niveauer dybt, grænsen for én side "
         "(REFERAT_MAX_HTML_DEPTH hæver den)"
+    )
+
+
+def unclosed_reason() -> str:
+    return (
+        "HTML'en har for mange tags, der aldrig lukkes ('<' uden '>'), til at kunne læses "
+        "inden for grænsen for én side; den er nok ikke en rigtig dagsordensside"
     )
 
 
@@ -127,8 +169,8 @@ def html_to_text(raw: bytes, name: str, limits: ReadLimits | None = None) -> Ext
     no agenda page nests more than a few dozen levels, so such a page is generated junk
     or an attack, and flattening it would mean guessing its structure."""
     limits = limits or ReadLimits()
-    if nesting_depth_over(raw, limits.max_html_depth):
-        raise ParseError(name, depth_reason(limits.max_html_depth))
+    if reason := html_refusal(raw, limits.max_html_depth):
+        raise ParseError(name, reason)
     # BeautifulSoup sniffs the charset from the bytes and the page's <meta charset>.
     soup = BeautifulSoup(raw, "html.parser")
     # The title and footer often are the only places that name the municipality.
