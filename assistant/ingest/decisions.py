@@ -19,6 +19,8 @@ STATUS_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "ikke godkendt",
             r"\bikke\s+(?:godkendt|godkende[rs]?|tiltrådt|vedtaget|imødekommet|bevilget)\b"
+            # "Anbefales ikke.", "Godkendes ikke": the verb first, then the negation.
+            r"|\b(?:godkendes|anbefales|tiltrædes|vedtages|imødekommes|bevilges)\s+ikke\b"
             r"|\b(?:forkastet|forkastes|afvist|afvises|afviste|nedstemt)\b",
         ),
         # "udsatte unge" are vulnerable young people, not a postponed case.
@@ -113,14 +115,42 @@ ABSENT_PATTERNS = (
 _SENTENCE_END = re.compile(r"(?<![\s(][A-ZÆØÅ]\.)(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 
 
+# What may happen ("igangsætningen kan risikere at blive udskudt") is a possibility, not
+# the committee's verdict: a status word after one of these in its sentence does not count.
+HYPOTHETICAL = re.compile(
+    r"\b(?:kan|kunne|vil|ville|risiker(?:e|er|ede)|forventes|eventuelt|muligvis|hvis)\b",
+    re.IGNORECASE,
+)
+
+
+# What a later sentence of a decision decides must be the case's: "2. Byrådet godkender
+# indstillingen" is, "ID-kort er godkendt og bestilt via Politiet" is a fact of the case.
+CASE_SUBJECT = re.compile(
+    r"\b(?:\w*udvalg(?:et)?|byråd(?:et)?|kommunalbestyrelsen|regionsrådet|indstilling(?:en)?"
+    r"|sagen|punktet|forslaget|beslutningen|orienteringen|anbefalingen)\b",
+    re.IGNORECASE,
+)
+
+
 def decision_status(text: str) -> str:
-    """The canonical status a decision text states, or "" when it states none. A member's
-    dissent ("X kunne ikke godkende indstillingen") is not the committee's decision."""
-    text = "\n".join(sentence for sentence in _sentences(text) if not DISSENT.search(sentence))
-    for status, pattern in STATUS_PATTERNS:
-        if pattern.search(text):
-            return status
-    return ""
+    """The canonical status a decision text states, or "" when it states none.
+
+    A decision opens with its verdict: the first sentence that states a status counts, and
+    a later one when it is about the case, its committee or its recommendation. A member's
+    dissent ("X kunne ikke godkende indstillingen") and a possibility ("kan risikere at
+    blive udskudt") are not the committee's decision; "Godkendt, så projektet kan gå i
+    gang" is."""
+    stated: set[str] = set()
+    for sentence in _sentences(text):
+        if DISSENT.search(sentence) or (stated and not CASE_SUBJECT.search(sentence)):
+            continue
+        stated |= {
+            status
+            for status, pattern in STATUS_PATTERNS
+            if (found := pattern.search(sentence))
+            and not HYPOTHETICAL.search(sentence, 0, found.start())
+        }
+    return next((status for status, _ in STATUS_PATTERNS if status in stated), "")
 
 
 # Inside one decision section, a line naming a committee and a date opens that committee's

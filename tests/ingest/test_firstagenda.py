@@ -121,13 +121,15 @@ EXPECTED = {
     ),
     "2025-03-10_oekonomiudvalget.json": Expected(
         "Økonomiudvalget", "16:15", "Biblioteket", 30, (1, 3), (),
-        {2: "godkendt", 6: "anbefalet", 9: "anbefalet", 28: "taget til efterretning", 13: ""},
+        {2: "godkendt", 6: "anbefalet", 9: "anbefalet", 28: "taget til efterretning", 13: "",
+         23: "ikke godkendt"},  # "Anbefales ikke." (was read as "udsat")
         (30,),
     ),
     "2025-03-25_plan-og-tryghedsudvalget.json": Expected(
         "Plan- og Tryghedsudvalget", "16:00", "Mødelokale 1", 10, (6,),
         ("Conni Bergendorff", "Kenneth Jerkel"),
-        {1: "godkendt", 2: "anbefalet", 4: "taget til efterretning"},
+        # Item 3: "kan risikere at blive udskudt" is a possibility, not the verdict.
+        {1: "godkendt", 2: "anbefalet", 3: "taget til efterretning", 4: "taget til efterretning"},
         (10,),
     ),
     "2025-09-08_1715_byraad_ekstraordinaer.json": Expected(

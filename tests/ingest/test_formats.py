@@ -310,6 +310,23 @@ def test_several_committees_decide_one_item() -> None:
         ("Godkendt. Indsatsen for udsatte unge fortsætter i 2025.", "godkendt"),
         # One member's dissent is not the committee's decision.
         ("Godkendt.\n\nAnne Holm (A) kunne ikke godkende indstillingen.", "godkendt"),
+        # The negation after the verb (Greve, Økonomiudvalget 10 March 2025, item 23).
+        ("Anbefales ikke.\n\nUdvalget anbefaler, at gulvet godkendes.", "ikke godkendt"),
+        ("Godkendes ikke.", "ikke godkendt"),
+        # What may happen is not the verdict (Greve, Plan- og Tryghedsudvalget, item 3).
+        (
+            "Orienteringen blev taget til efterretning.\n\nAdministrationen orienterede om, at "
+            "igangsætningen kan risikere at blive udskudt til den 10. april 2025.",
+            "taget til efterretning",
+        ),
+        ("Godkendt, så projektet kan gå i gang.", "godkendt"),
+        # A later sentence decides only about the case: this one is a fact in it.
+        (
+            "Taget til efterretning. ID-kort er godkendt og bestilt via Politiet.",
+            "taget til efterretning",
+        ),
+        ("Drøftet. Indstillingen blev herefter godkendt.", "godkendt"),
+        ("Sagen udsættes, hvis materialet ikke foreligger.", "udsat"),
     ],
 )
 def test_decision_status(text: str, status: str) -> None:
