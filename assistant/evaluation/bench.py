@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 
 from assistant.components.embedders import Embedder, EmbedKind
-from assistant.danish.dates import day_number
+from assistant.danish.dates import day_number, mentions_period
 from assistant.danish.text import terms
 from assistant.evaluation.evaluate import Question, metrics, percentile, run_eval
+from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant
 from assistant.service.conversation import standalone_question
 
@@ -100,7 +101,8 @@ def embedder_throughput(
 def leaks(assistant: Assistant, questions: Sequence[Question], rows: Sequence[dict]) -> list[dict]:
     """Citations outside the municipality or date range a question (with the questions it
     follows up on) names. A scope that holds no meeting is an abstention without citations,
-    so every citation found here is a silent leak."""
+    so every citation found here is a silent leak, except an item outside the period that
+    names the period itself (the assistant answers such questions from it)."""
     found = []
     by_id = {row["id"]: row for row in rows}
     for question in questions:
@@ -118,6 +120,10 @@ def leaks(assistant: Assistant, questions: Sequence[Question], rows: Sequence[di
             other_time = bool(implied.date_from and implied.date_to) and not (
                 day_number(implied.date_from) <= day <= day_number(implied.date_to)
             )
+            if other_time and not other_place and _names_period(assistant, citation, implied):
+                # A period the minutes talk about: the item cited names it (the October
+                # forum on September's agenda), which is why the assistant answered from it.
+                continue
             if other_place or other_time:
                 found.append({
                     "id": question.id,
@@ -126,6 +132,15 @@ def leaks(assistant: Assistant, questions: Sequence[Question], rows: Sequence[di
                     f"punkt {citation['item_number']}",
                 })  # fmt: skip
     return found
+
+
+def _names_period(assistant: Assistant, citation: dict, implied: SearchFilter) -> bool:
+    item = (citation["municipality"], citation["meeting_date"], citation["item_number"])
+    return any(
+        mentions_period(chunk.text, implied.date_from, implied.date_to)
+        for chunk in assistant.chunks()
+        if (chunk.municipality, chunk.meeting_date, chunk.item_number) == item
+    )
 
 
 def evaluate_index(
