@@ -50,7 +50,7 @@ def parse_danish_date(text: str) -> dt.date | None:
 
     Numeric dates need one separator throughout, so the times in 'kl. 10.05-12.30' are not
     read as 10 May 2012."""
-    for _written, year, month, day in _date_shapes(text):
+    for _written, year, month, day, _where in _date_shapes(text):
         if date := _safe_date(year, month, day):
             return date
     return None
@@ -60,25 +60,29 @@ def impossible_date(text: str) -> str | None:
     """The first date in `text` as written when it names no day of the calendar ("31.
     februar 2024", "30-02-2023"), else None: a day and month in range (1-31, 1-12) that
     the month does not have, so other numbers are never taken for dates."""
-    for written, year, month, day in _date_shapes(text):
+    for written, year, month, day, _where in _date_shapes(text):
         if 1 <= month <= 12 and 1 <= day <= 31 and _safe_date(year, month, day) is None:
             return written
     return None
 
 
-def _date_shapes(text: str) -> Iterator[tuple[str, int, int, int]]:
-    """(as written, year, month, day) for everything in `text` written like a date, in the
-    order parse_danish_date tries them; the numbers may name no real day."""
+def _date_shapes(text: str) -> Iterator[tuple[str, int, int, int, tuple[int, int]]]:
+    """(as written, year, month, day, where in `text`) for everything in `text` written like
+    a date, in the order parse_danish_date tries them; the numbers may name no real day."""
     for match in re.finditer(r"\b(\d{4})-(\d{2})-(\d{2})\b", text):
         year, month, day = map(int, match.groups())
-        yield match[0], year, month, day
+        yield match[0], year, month, day, match.span()
     for match in re.finditer(r"\b(\d{1,2})([-./])(\d{1,2})\2(\d{4}|\d{2})\b", text):
         day, month, year = int(match[1]), int(match[3]), int(match[4])
-        yield match[0], year + 2000 if year < 100 else year, month, day
+        yield match[0], year + 2000 if year < 100 else year, month, day, match.span()
     for match in WRITTEN_DATE.finditer(text):
         day, month_word, year = match.groups()
-        month = next(i for i, m in enumerate(DANISH_MONTHS, 1) if month_word.lower()[:3] == m[:3])
-        yield match[0], int(year), month, int(day)
+        yield match[0], int(year), _month_number(month_word), int(day), match.span()
+
+
+def _month_number(word: str) -> int:
+    """1-12 for a Danish month name or its abbreviation ("okt.", "oktober")."""
+    return next(i for i, m in enumerate(DANISH_MONTHS, 1) if word.lower()[:3] == m[:3])
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
@@ -108,17 +112,13 @@ def mentions_period(text: str, start: dt.date | None, end: dt.date | None) -> bo
     low, high = start or dt.date.min, end or dt.date.max
     spans: list[tuple[dt.date, dt.date]] = []
     taken: list[tuple[int, int]] = []  # where days and months are written, in characters
-    for pattern in (r"\b\d{4}-\d{2}-\d{2}\b", r"\b\d{1,2}([-./])\d{1,2}\1(?:\d{4}|\d{2})\b"):
-        taken += [match.span() for match in re.finditer(pattern, text)]
-    for match in WRITTEN_DATE.finditer(text):
-        taken.append(match.span())
-    for _written, year, month, day in _date_shapes(text):
+    for _written, year, month, day, where in _date_shapes(text):
+        taken.append(where)
         if date := _safe_date(year, month, day):
             spans.append((date, date))
     for match in _WRITTEN_MONTH.finditer(text):
         taken.append(match.span())
-        month = 1 + next(i for i, m in enumerate(DANISH_MONTHS) if match[1].lower()[:3] == m[:3])
-        year = int(match[2])
+        month, year = _month_number(match[1]), int(match[2])
         following = dt.date(year + month // 12, month % 12 + 1, 1)
         spans.append((dt.date(year, month, 1), following - dt.timedelta(days=1)))
     for match in _YEARS.finditer(text):
