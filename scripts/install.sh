@@ -21,10 +21,10 @@ if [ "${1:-}" = "--test" ]; then
       .venv/bin/pip install --quiet --no-cache-dir --force-reinstall --no-deps \
       "llama-cpp-python>=0.3.16,<0.4"
   fi
-  .venv/bin/pip install --quiet -e ".[dev,llama-cpp,build-onnx]"
+  .venv/bin/pip install --quiet -e ".[dev,llama-cpp]"
   .venv/bin/referat model fetch small
 else
-  .venv/bin/pip install --quiet -e ".[dev,build-onnx]"
+  .venv/bin/pip install --quiet -e ".[dev]"
 fi
 if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo

@@ -33,7 +33,17 @@ INTENTS = {
     ),
     "person": re.compile(r"\bhvem\b|\bnavn\w*|\bhvilken person|\bprojektejer|\boplægsholder"),
     "date": re.compile(r"\bhvornår\b|\bdato\w*|\bhvilken dag|\bfra hvornår|\btidsplan"),
-    "decision": re.compile(r"\bbeslut\w*|\bvedt[ao]g\w*|\bgodkend\w*|\bafgør\w*|\bkonklu\w*"),
+    # The committee's own decision, asked for in the many ways staff ask it: "Hvad gjorde
+    # Byrådet med …", "Hvordan endte …", "Hvad skete der med sagen …", "Hvordan stillede
+    # udvalget sig til …", "Anbefalede Økonomiudvalget …", "Hvordan faldt afstemningen".
+    "decision": re.compile(
+        r"\bbeslut\w*|\bvedt[ao]g\w*|\bgodkend\w*|\bafgør\w*|\bkonklu\w*|\btiltr[åa]d\w*"
+        r"|\budfald\w*|\bhvad\s+gjorde\b|\bhvad\s+kom\s+der\s+ud\s+af\b|\bhvordan\s+endte\b"
+        r"|\bhvad\s+skete\s+der\s+med\b|\bstill(?:ede|er)\b.{0,80}\bsig\s+til\b"
+        r"|\banbefal(?:ede|er)\b(?=.{0,60}(?:udvalg|byråd|kommunalbestyrelse))"
+        r"|(?:udvalg\w*|byråd\w*|kommunalbestyrelsen)\s+anbefal\w*"
+        r"|\bafstemning(?:en)?\b|\bstemte\b|\blagde\b.{0,40}\bvægt\s+på\b"
+    ),
     "absence": re.compile(r"\bfravær\w*|\bafbud\b|\bdeltog ikke|\bikke til stede|\bmanglede"),
     "list": re.compile(
         r"\bhvilke\b|\bnævn\w*|\bhvad\s+(?:går|gik)\b.*\bud\s+på\b|\borienteret\s+om\b"
@@ -43,6 +53,10 @@ INTENTS = {
 # A bullet or a numbered entry opening a line of a list ("- Sikker drift", "2. Orientering").
 LIST_ENTRY = re.compile(r"^(?:[-–•*·▪]\s*|\d{1,2}[.)]\s+)")
 MAX_LIST_LINES = 15
+# "Godkendt.", "Indstillingen tiltrådt. Afbud: Per Hansen (V)": a decision this short approves
+# the recommendation and says nothing about its content.
+SHORT_DECISION_WORDS = 12
+MAX_RECOMMENDATION_SENTENCES = 6
 # A figure, not a year: "149", "1.609.500", "38 %", "2,1%".
 FIGURE = re.compile(r"\b(?!(?:19|20)\d{2}\b)\d+(?:[.,]\d+)*\b")
 AMOUNT = re.compile(
@@ -308,7 +322,14 @@ class ExtractiveAnswerer:
         if "decision" in intents:
             decision = [s for s in sentences if s.section == "Beslutning"]
             if decision:
-                return decision  # the decision verbatim, not a fragment of it
+                # The decision verbatim, not a fragment of it. "Godkendt." alone does not say
+                # what was approved: a short decision brings the recommendation it settles.
+                if sum(len(s.text.split()) for s in decision) <= SHORT_DECISION_WORDS:
+                    decision += [s for s in sentences if s.section == "Indstilling"][
+                        :MAX_RECOMMENDATION_SENTENCES
+                    ]
+                order = {id(s): i for i, s in enumerate(sentences)}
+                return sorted(decision, key=lambda s: order[id(s)])
         best_score = scored[0][0]
         chosen_texts = {s.text for score, s in scored[:3] if score >= 0.75 * best_score}
         chosen = {i for i, s in enumerate(sentences) if s.text in chosen_texts}

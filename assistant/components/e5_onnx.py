@@ -19,7 +19,7 @@ The model folder is built once into the model cache (`model_cache_dir`) and reus
   rebuilt. Builds hold a file lock and are renamed into place, so two processes starting at
   once neither race nor see a half-written folder.
 
-Building needs the `onnx` package (extra `build-onnx`); running needs only onnxruntime,
+Building needs the `onnx` package (a base dependency); running needs only onnxruntime,
 numpy and tokenizers.
 """
 
@@ -307,7 +307,7 @@ def build_folder(source: Path, folder: Path) -> None:
     except ImportError:
         raise ConfigError(
             "e5-onnx-modellen er ikke bygget endnu, og bygningen kræver pakken onnx: "
-            "pip install 'referat[build-onnx]' (kun første gang; kørslen kræver den ikke)."
+            "pip install onnx (kun første gang; kørslen kræver den ikke)."
         ) from None
     packed = read_packed(source)
     folder.mkdir(parents=True, exist_ok=True)

