@@ -53,6 +53,14 @@ INTENTS = {
 # A bullet or a numbered entry opening a line of a list ("- Sikker drift", "2. Orientering").
 LIST_ENTRY = re.compile(r"^(?:[-–•*·▪]\s*|\d{1,2}[.)]\s+)")
 MAX_LIST_LINES = 15
+# A table row as the readers write it ("Bygge og anlæg · Antal · 31"): a list's entry too.
+TABLE_ROW = re.compile(r"\S\s·\s\S")
+# A sentence announcing a list without a colon: "inden for følgende brancher", "består af fire
+# pejlemærker" (the next sentence or the rows after it name them).
+ANNOUNCES_LIST = re.compile(
+    r"\bfølgende\b|\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|\d{1,2})\s+[a-zæøå]+(?:er|r)\b",
+    re.IGNORECASE,
+)
 # "Godkendt.", "Indstillingen tiltrådt. Afbud: Per Hansen (V)": a decision this short approves
 # the recommendation and says nothing about its content.
 SHORT_DECISION_WORDS = 12
@@ -398,7 +406,7 @@ def _with_lists(chosen: set[int], sentences: list[Sentence], list_question: bool
     def entry(i: int, section: str) -> bool:
         text = sentences[i].text
         return sentences[i].section == section and (
-            bool(LIST_ENTRY.match(text)) or text.endswith(":")
+            bool(LIST_ENTRY.match(text)) or bool(TABLE_ROW.search(text)) or text.endswith(":")
         )
 
     result = set(chosen)
@@ -411,6 +419,10 @@ def _with_lists(chosen: set[int], sentences: list[Sentence], list_question: bool
                 start -= 1
             result.update(range(start, i))
             opens = opens or (i + 1 < len(sentences) and entry(i + 1, section))
+            announced = i + 1 < len(sentences) and sentences[i + 1].section == section
+            if not opens and announced and ANNOUNCES_LIST.search(sentences[i].text):
+                # "… består af fire pejlemærker." "De fire pejlemærker er henholdsvis …"
+                result.add(i + 1)
         end = i + 1
         while opens and end < len(sentences) and end - i <= MAX_LIST_LINES:
             if entry(end, section):
