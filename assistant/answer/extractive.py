@@ -193,6 +193,14 @@ class ExtractiveAnswerer:
         self._idf = idf
         self._known = known
 
+    def coverage(self, question: str, hit: ItemHit) -> float:
+        """How much of the question's content (rare words weigh most) the hit's whole item
+        holds: how well it is on the question's topic."""
+        chunks = self._item_chunks(hit) or list(hit.chunks)
+        ignore = frozenset(terms(f"{hit.best.municipality} kommune udvalg"))
+        text = "\n".join(c.text for c in chunks)
+        return term_coverage(question, text, self._idf, ignore, self._known)
+
     def stream(
         self,
         question: str,

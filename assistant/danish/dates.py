@@ -101,17 +101,54 @@ _WRITTEN_MONTH = re.compile(
 _YEARS = re.compile(r"\b((?:19|20)\d{2})(?:\s*[-–/]\s*((?:19|20)?\d{2}))?\b")
 
 
-def mentions_period(text: str, start: dt.date | None, end: dt.date | None) -> bool:
+# A month named without its year ("i februar", "februar måned"): read in `written_on`'s year.
+_BARE_MONTH = re.compile(
+    r"\b(" + "|".join(DANISH_MONTHS) + r")\b(?!\s*(?:19|20)\d{2})", re.IGNORECASE
+)
+
+
+def _year_span(match: re.Match[str]) -> tuple[int, int]:
+    """First and last year of a `_YEARS` match: "2024" is one year, "2024-27" four."""
+    first = last = int(match[1])
+    if match[2]:
+        last = int(match[2]) if len(match[2]) == 4 else first // 100 * 100 + int(match[2])
+        if not first <= last <= first + 20:  # "2023-05" and the like are no year spans
+            last = first
+    return first, last
+
+
+def years_named(text: str) -> list[int]:
+    """The years `text` names, each once, in order: what a table or a background covers."""
+    found: set[int] = set()
+    for match in _YEARS.finditer(text):
+        first, last = _year_span(match)
+        found.update(range(first, last + 1))
+    return sorted(found)
+
+
+def mentions_period(
+    text: str, start: dt.date | None, end: dt.date | None, written_on: dt.date | None = None
+) -> bool:
     """Whether `text` names a day, month or year that overlaps start..end (None: open).
 
     A question's period may be the time the minutes talk about rather than the meeting's
     date ("who speaks at the dialogue forum in October 2021" is on a September agenda; a
     budget for 2025 is set in 2024). Such an item answers only when it names the period.
     The year of a written day or month counts as that day or month only: "marts 2024"
-    does not name April 2024."""
+    does not name April 2024. With `written_on` (the meeting's date), a month named without
+    a year is that month in the meeting's year, or the year before when the month is still
+    to come ("i februar" in March 2025 minutes is February 2025, in January 2025 minutes
+    February 2024 or 2025)."""
     low, high = start or dt.date.min, end or dt.date.max
     spans: list[tuple[dt.date, dt.date]] = []
     taken: list[tuple[int, int]] = []  # where days and months are written, in characters
+    if written_on is not None:
+        for match in _BARE_MONTH.finditer(text):
+            month = _month_number(match[1])
+            years = [written_on.year] + ([written_on.year - 1] if month > written_on.month else [])
+            for year in years:
+                following = dt.date(year + month // 12, month % 12 + 1, 1)
+                spans.append((dt.date(year, month, 1), following - dt.timedelta(days=1)))
     for _written, year, month, day, where in _date_shapes(text):
         taken.append(where)
         if date := _safe_date(year, month, day):
@@ -124,10 +161,6 @@ def mentions_period(text: str, start: dt.date | None, end: dt.date | None) -> bo
     for match in _YEARS.finditer(text):
         if any(begin <= match.start() < finish for begin, finish in taken):
             continue
-        first = last = int(match[1])
-        if match[2]:
-            last = int(match[2]) if len(match[2]) == 4 else first // 100 * 100 + int(match[2])
-            if not first <= last <= first + 20:  # "2023-05" and the like are no year spans
-                last = first
+        first, last = _year_span(match)
         spans.append((dt.date(first, 1, 1), dt.date(last, 12, 31)))
     return any(begin <= high and finish >= low for begin, finish in spans)

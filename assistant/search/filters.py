@@ -162,6 +162,13 @@ MONTH_RANGE = re.compile(
 YEAR = re.compile(
     r"\b(?:i|fra|for|år|året|in)\s+(?P<year>(?:19|20)\d{2})\b(?![-–/]\d)", re.IGNORECASE
 )
+# "restancen ultimo 2024", "antallet pr. 2023": the time a figure counts, reported at a later
+# meeting, so it is no meeting filter; only the period the question asks about.
+POINT_IN_YEAR = re.compile(
+    r"\b(?:ultimo|primo|medio|pr\.|udgangen\s+af|starten\s+af|slutningen\s+af"
+    r"|begyndelsen\s+af|end\s+of|start\s+of|beginning\s+of)\s+(?P<year>(?:19|20)\d{2})\b(?![-–/]\d)",
+    re.IGNORECASE,
+)
 ITEM_NUMBER = re.compile(
     r"\b(?:punkt|pkt\.?|sag|sak|dagsordenspunkt)\s+(?:nr\.?\s*)?(\d{1,4})\b(?![/\-.]\d)", re.I
 )
@@ -225,9 +232,13 @@ def dates_in_question(
     question: str,
     today: dt.date,
     meeting_months: frozenset[tuple[int, int]] = frozenset(),
+    with_lag: bool = True,
 ) -> tuple[dt.date | None, dt.date | None]:
     """A date range the question names: a day, a month (of a year), or a year. A day that
-    does not exist ("31. februar 2024") raises InvalidDate naming it."""
+    does not exist ("31. februar 2024") raises InvalidDate naming it. `with_lag`: a month's
+    figures are searched in the meetings of the months after it too (REPORTING_LAG_MONTHS);
+    without it, the range is the period the question asks about and no more."""
+    lag = _lag(question) if with_lag else 0
     if match := EXACT_DATE.search(question):
         if match["day"]:
             day, month, year = int(match["day"]), _month(match["month"]), int(match["year"])
@@ -246,13 +257,13 @@ def dates_in_question(
     if match := MONTH_RANGE.search(question):
         first, last = _month(match["first"]), _month(match["last"])
         start = dt.date(int(match["first_year"]), first, 1)
-        end_year, end_month = _plus_months(int(match["last_year"]), last, _lag(question))
+        end_year, end_month = _plus_months(int(match["last_year"]), last, lag)
         return start, dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
     if match := MONTH.search(question):
         month = _month(match["month"])
         year = int(match["year"]) if match["year"] else _latest_year(month, today, meeting_months)
         start = dt.date(year, month, 1)
-        end_year, end_month = _plus_months(year, month, _lag(question))
+        end_year, end_month = _plus_months(year, month, lag)
         end = dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
         return start, end
     if match := YEAR.search(question):
@@ -261,10 +272,26 @@ def dates_in_question(
     return None, None
 
 
+def asked_period(
+    question: str, today: dt.date, meeting_months: frozenset[tuple[int, int]] = frozenset()
+) -> tuple[dt.date, dt.date] | None:
+    """The period a question asks about, as opposed to the meetings it searches: without the
+    reporting lag, and with the years figures are counted at ("ultimo 2018"). None when it
+    names none, or names a day that does not exist (the search has said so already)."""
+    try:
+        start, end = dates_in_question(question, today, meeting_months, with_lag=False)
+    except InvalidDate:
+        return None
+    if start is None and (match := POINT_IN_YEAR.search(question)):
+        year = int(match["year"])
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return (start, end) if start and end else None
+
+
 def without_period(question: str) -> str:
     """`question` with the days, months and years it names taken out: what it asks about,
     for judging which item is on its topic apart from the period."""
-    for phrase in (EXACT_DATE, MONTH_RANGE, MONTH, YEAR):
+    for phrase in (EXACT_DATE, MONTH_RANGE, MONTH, YEAR, POINT_IN_YEAR):
         question = phrase.sub(" ", question)
     return " ".join(question.split())
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.answer.extractive import Answerer, ExtractiveAnswerer
+from assistant.answer.extractive import Answerer, ExtractiveAnswerer, question_intents
 from assistant.answer.meeting import (
     MeetingItems,
     absence_answer,
@@ -25,6 +25,7 @@ from assistant.answer.meeting import (
     meeting_question,
     overview_answer,
 )
+from assistant.answer.near_miss import item_years, names_period, period_near_miss
 from assistant.answer.prompts import load_prompt
 from assistant.answer.stream import AnswerStream
 from assistant.answer.timeline import timeline_answer
@@ -65,6 +66,7 @@ from assistant.ingest.pipeline import gone_sources, ingest_paths
 from assistant.search.filters import (
     IndexVocabulary,
     SearchFilter,
+    asked_period,
     committee_in_question,
     filters_in_question,
     without_period,
@@ -79,6 +81,10 @@ from assistant.service.conversation import (
 )
 
 log = logging.getLogger(__name__)
+# How many of the best items may answer a question about a period they name, before the
+# answer says that none of them prints the period (a near miss).
+NEAR_MISS_DEPTH = 3
+TOPICAL_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -555,6 +561,12 @@ class Assistant:
             query, history, mode, explicit, where, read_filters, language
         )
         whole = self._meeting_answer(question, retrieval, language)
+        if whole is None:
+            checked = self._period_near_miss(question, retrieval, language)
+            if isinstance(checked, Answer):
+                whole = checked
+            else:
+                retrieval = checked
         if whole is not None:
             # Paragraph by paragraph: a meeting's items, then the next meeting's.
             for number, paragraph in enumerate(whole.text.split("\n\n")):
@@ -588,6 +600,11 @@ class Assistant:
         are offered apart from it, as a suggestion, not as the answer."""
         prompts = self.settings.prompts_dir
         if retrieval.empty_scope:
+            # "Restancen ultimo 2018" in minutes that begin in 2022: when the nearest item on
+            # the topic prints other years, that is the more useful abstention.
+            checked = self._period_near_miss(question, retrieval, language)
+            if isinstance(checked, Answer):
+                return checked
             text = load_prompt(prompts, "empty_scope", language).format(
                 where=retrieval.where.describe(language)
             )
@@ -625,6 +642,48 @@ class Assistant:
         else:
             meetings = [self._meeting_of(top)]
         return overview_answer(question, meetings, prompts, language)
+
+    def _period_near_miss(
+        self, question: str, retrieval: Retrieval, language: Language
+    ) -> Answer | Retrieval:
+        """A figure asked for a period ("restancen ultimo 2018", "flygtninge i februar
+        2025") must come from an item about that period. The first of the best items that
+        is about it answers (moved first); when none is, and the best item is on the topic,
+        the answer is a near miss that says which years the item gives instead."""
+        asked = asked_period(question, dt.date.today(), self.retriever.vocabulary.meeting_months)
+        if (
+            asked is None
+            or not retrieval.hits
+            or not {"figure", "money"} & question_intents(question, language)
+        ):
+            return retrieval
+        # Another of the best items answers only when it is as much on the topic as the best
+        # one: "restancen ultimo 2018" is not answered by the election item that names 2018.
+        topic = without_period(question)
+        best = retrieval.hits[0]
+        least = TOPICAL_SHARE * self.extractive.coverage(topic, best)
+        naming = [
+            hit
+            for hit in retrieval.hits[:NEAR_MISS_DEPTH]
+            if (hit is best or self.extractive.coverage(topic, hit) >= least)
+            and names_period(self.retriever.item_chunks(hit), asked)
+        ]
+        if naming:
+            if naming[0] is retrieval.hits[0]:
+                return retrieval
+            rest = [hit for hit in retrieval.hits if all(hit is not n for n in naming)]
+            return replace(retrieval, hits=(*naming, *rest), evidence=None)
+        nearest = self.extractive.answer(question, retrieval.hits[:1], language=language)
+        if nearest.abstained or not nearest.citations:
+            return retrieval  # not even on the topic: the answerer abstains as it always has
+        return period_near_miss(
+            question,
+            nearest.citations[0],
+            asked,
+            item_years(self.retriever.item_chunks(retrieval.hits[0])),
+            self.settings.prompts_dir,
+            language,
+        )
 
     def _meeting_of(self, chunk: Chunk) -> MeetingItems:
         """All items of the meeting `chunk` belongs to, closed ones included (by title)."""

@@ -68,3 +68,33 @@ def test_a_text_names_a_period_when_a_day_month_or_year_in_it_overlaps(
     text: str, start: tuple, end: tuple | None, named: bool
 ) -> None:
     assert mentions_period(text, dt.date(*start), dt.date(*end) if end else None) is named
+
+
+def test_a_month_without_its_year_is_read_in_the_meetings_year() -> None:
+    import datetime as dt
+
+    from assistant.danish.dates import mentions_period
+
+    february_2025 = (dt.date(2025, 2, 1), dt.date(2025, 2, 28))
+    march_meeting, january_meeting = dt.date(2025, 3, 25), dt.date(2025, 1, 29)
+    assert mentions_period("I februar modtog vi 12.", *february_2025, written_on=march_meeting)
+    assert not mentions_period("I februar modtog vi 12.", *february_2025)  # no year to read in
+    # in January minutes a coming February may be this year's or, looking back, last year's
+    assert mentions_period("i februar", dt.date(2024, 2, 1), dt.date(2024, 2, 29),
+                           written_on=january_meeting)  # fmt: skip
+    assert not mentions_period(
+        "I februar 2024 var der 9.", *february_2025, written_on=march_meeting
+    )
+
+
+def test_years_named_spans_and_single_years() -> None:
+    from assistant.danish.dates import years_named
+
+    assert years_named("Budget 2024-27 og regnskab 2022, jf. 2022") == [
+        2022,
+        2024,
+        2025,
+        2026,
+        2027,
+    ]
+    assert years_named("sag 23/7010, 2023-05") == [2023]

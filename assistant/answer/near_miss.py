@@ -1,0 +1,103 @@
+"""A near miss: the item on the question's topic does not print the period asked about.
+
+"Hvor stor var restancen ultimo 2018?" finds the restance item, whose table runs from 2019.
+Quoting its 2019 figure would answer another question. The answer instead says which years
+the item does give and that the asked one is not among them, and it is marked abstained.
+What the item says is still shown, as the nearest information and not as the answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from assistant.answer.prompts import load_prompt
+from assistant.core.types import Answer, Chunk, Citation
+from assistant.danish.dates import (
+    DANISH_MONTHS,
+    ENGLISH_MONTHS,
+    format_date,
+    mentions_period,
+    years_named,
+)
+from assistant.danish.language import DANISH, ENGLISH, Language
+
+
+def _body(chunks: list[Chunk]) -> str:
+    """The item's title and text without the chunks' header lines, whose meeting date is
+    when the committee met, not a period the item talks about."""
+    lines = [chunks[0].item_title] if chunks else []
+    for chunk in chunks:
+        lines.extend(chunk.text.split("\n")[1:])
+    return "\n".join(lines)
+
+
+def names_period(chunks: list[Chunk], asked: tuple[dt.date, dt.date]) -> bool:
+    """Whether the item (all its chunks) is about the asked period: its meeting lies in it,
+    or its text names a day, month or year of it."""
+    if not chunks:
+        return False
+    day = dt.date.fromisoformat(chunks[0].meeting_date)
+    if asked[0] <= day <= asked[1]:
+        return True
+    return mentions_period(_body(chunks), *asked, written_on=day)
+
+
+def item_years(chunks: list[Chunk]) -> list[int]:
+    return years_named(_body(chunks))
+
+
+def describe_period(start: dt.date, end: dt.date, language: Language = DANISH) -> str:
+    """ "2018", "februar 2025", "4. februar 2025" ("from … to …" for anything else)."""
+    if start == end:
+        return format_date(start, language)
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+    following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    if start.day == 1 and end == following - dt.timedelta(days=1):
+        months = ENGLISH_MONTHS if language == ENGLISH else DANISH_MONTHS
+        return f"{months[start.month - 1]} {start.year}"
+    return f"{format_date(start, language)} - {format_date(end, language)}"
+
+
+def _listed(years: list[int], language: Language) -> str:
+    """ "2019-2024 og 2030": runs of consecutive years as spans, so a ten-year table is short."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    values = []
+    for run in runs:
+        values.extend([f"{run[0]}-{run[-1]}"] if len(run) > 2 else map(str, run))
+    joiner = " and " if language == ENGLISH else " og "
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + joiner + values[-1]
+
+
+def period_near_miss(
+    question: str,
+    nearest: Citation,
+    asked: tuple[dt.date, dt.date],
+    years_in_item: list[int],
+    prompts_dir: Path,
+    language: Language = DANISH,
+) -> Answer:
+    """The abstention for an item on the topic that does not name the asked period;
+    `nearest` is what the item says (its best sentences), cited as [1]."""
+    fields = {
+        "item_title": nearest.item_title,
+        "municipality": nearest.municipality,
+        "date": format_date(dt.date.fromisoformat(nearest.meeting_date), language),
+        "item_number": nearest.item_label or nearest.item_number,
+        "asked": describe_period(*asked, language),
+        "years": _listed(years_in_item, language) if years_in_item else "",
+        "quote": nearest.quote,
+        "n": nearest.n,
+    }
+    name = "near_miss_period" if years_in_item else "near_miss_period_none"
+    return Answer(
+        question=question,
+        text=load_prompt(prompts_dir, name, language).format(**fields),
+        abstained=True,
+        citations=(nearest,),
+    )
