@@ -112,10 +112,10 @@ class Meeting:
     # An agenda (dagsorden) published before the meeting: its items hold no decision yet,
     # and answers from it must say that the decision was not made.
     agenda: bool = False
-    # The form the file was read in, for `referat inspect`: "FirstAgenda-JSON", "HTML",
-    # "tekst", "Markdown" or "PDF", a PDF's followed by ": " and what its layout gave
-    # ("PDF: 4 sider, punktoverskrifter fra layoutet (fed 14 pt)"). Not part of the meeting's
-    # identity: a meeting republished in another format keeps its id and chunk ids.
+    # The form the file was read in, so that `referat inspect` can say it: "FirstAgenda-JSON",
+    # "HTML", "tekst", "Markdown", or "PDF: " and what the PDF reader found of the layout
+    # ("PDF: 4 sider, 9 punktoverskrifter fra layoutet (fed 14 pt)"). Not part of the
+    # meeting's identity: a meeting republished in another format keeps its id and chunk ids.
     format: str = ""
 
     @property
