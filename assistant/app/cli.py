@@ -21,6 +21,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
+from assistant.app.inspection import meeting_lines
 from assistant.components.lock import single_writer
 from assistant.core.config import Settings
 from assistant.core.errors import InvalidDate, ReferatError
@@ -248,38 +249,8 @@ def inspect(
 
 
 def _print_meeting(meeting: Meeting) -> None:
-    show = plain
-    show(f"Fil:          {meeting.source}")
-    show(f"Kommune:      {meeting.municipality}")
-    show(f"Udvalg:       {meeting.committee}" + (f" ({meeting.period})" if meeting.period else ""))
-    show(f"Dato:         {danish_date(meeting.date)}")
-    times = meeting.start_time + (f"-{meeting.end_time}" if meeting.end_time else "")
-    show(f"Tidspunkt:    {times or '-'}")
-    show(f"Sted:         {meeting.location or '-'}")
-    show(f"Deltagere:    {', '.join(meeting.participants) or '-'}")
-    show(f"Fraværende:   {', '.join(meeting.absentees) or '-'}")
-    for item in meeting.items:
-        show("")
-        flags = " [LUKKET]" if item.closed else ""
-        case = f" · Sag {item.case_number}" if item.case_number else ""
-        show(f"Punkt {item.printed_number}: {item.title}{case}{flags}")
-        for section in item.sections:
-            label = (
-                f" ({section.label})" if section.label and section.label != section.heading else ""
-            )
-            show(f"    {section.heading}{label}: {len(section.text.split())} ord")
-        for decision in item.decisions:
-            who = ", ".join(
-                part
-                for part in (decision.committee, decision.date and danish_date(decision.date))
-                if part
-            )
-            show(f"    Beslutning{f' ({who})' if who else ''}: {decision.status or 'ingen status'}")
-            show(f"      «{' '.join(decision.text.split())[:300]}»")
-        if item.absentees:
-            show(f"    Fraværende: {', '.join(item.absentees)}")
-        for sentence in item.dissent:
-            show(f"    Mindretal/protokol: {sentence}")
+    for line in meeting_lines(meeting):
+        plain(line)
     for warning in meeting.warnings:
         console.print()
         console.print(_labelled("Advarsel:", warning), highlight=False)

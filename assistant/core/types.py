@@ -63,6 +63,10 @@ class AgendaItem:
     # readable file whose items cannot be found): `number` is then 0, and citations name the
     # page instead of an item.
     page: int = 0
+    # The item's table rows as the reader kept them, one string per row ("2019 · Restance
+    # ultimo året i alt · 60,1", a line per cell). The same text is in `sections`; this only
+    # lets `referat inspect` show that a table was read, and how. Empty for a closed item.
+    table_rows: tuple[str, ...] = ()
 
     @property
     def printed_number(self) -> str:
@@ -108,6 +112,11 @@ class Meeting:
     # An agenda (dagsorden) published before the meeting: its items hold no decision yet,
     # and answers from it must say that the decision was not made.
     agenda: bool = False
+    # The form the file was read in, so that `referat inspect` can say it: "FirstAgenda-JSON",
+    # "HTML", "tekst", "Markdown", or "PDF: " and what the PDF reader found of the layout
+    # ("PDF: 4 sider, 9 punktoverskrifter fra layoutet (fed 14 pt)"). Not part of the
+    # meeting's identity: a meeting republished in another format keeps its id and chunk ids.
+    format: str = ""
 
     @property
     def meeting_id(self) -> str:
@@ -120,6 +129,12 @@ class Meeting:
         if self.variant:
             key += f"|{self.variant}"
         return sha1(key.lower().encode()).hexdigest()[:12]
+
+    @property
+    def by_pages(self) -> bool:
+        """Whether no item was found and the document was read page by page instead (the
+        page fallback): every record is then a page, numbered 0."""
+        return bool(self.items) and all(item.page and not item.number for item in self.items)
 
 
 @dataclass(frozen=True)
@@ -346,6 +361,7 @@ def meeting_json(meeting: Meeting) -> dict:
     data = plain(asdict(meeting))
     assert isinstance(data, dict)
     data["meeting_id"] = meeting.meeting_id
+    data["page_fallback"] = meeting.by_pages
     for item, item_data in zip(meeting.items, data["items"], strict=True):
         item_data["decision_status"] = item.decision_status
     return data

@@ -178,12 +178,13 @@ def parse_file(
     if (meeting := read_structured(path, municipality, limits)) is not None:
         return meeting if source is None else replace(meeting, source=source)
     extracted = extract_text(path, limits)
-    return parse_minutes(
+    meeting = parse_minutes(
         extracted.text,
         source=source or path.name,
         municipality=municipality,
         context=extracted.context,
     )
+    return replace(meeting, format=extracted.format)
 
 
 def parse_minutes(
@@ -370,6 +371,7 @@ def _by_pages(
                 ),
                 absentees=absentee_names(decision_text),
                 dissent=dissent_sentences(decision_text),
+                table_rows=table_rows(page_lines),
             )
         )
     start_time, end_time = _times(head, fields)
@@ -822,7 +824,20 @@ def _parse_item(heading: ItemHeading, body: list[str], *, closed: bool = False) 
         absentees=absentee_names(decision_text),
         decisions=decisions,
         dissent=dissent_sentences(decision_text),
+        table_rows=table_rows(body),
     )
+
+
+# A table row in text: "| Arenaskolen | 5.765 | 5.801 |", as Markdown writes one and as the
+# HTML page reader writes a row wider than label and value (readers/html.py). A row of
+# dashes under the header row is the table's rule, not a row.
+TABLE_ROW = re.compile(r"^\|.*\|$")
+TABLE_RULE = re.compile(r"[|\-\s:]+")
+
+
+def table_rows(lines: list[str]) -> tuple[str, ...]:
+    """The table rows among an item's lines, as printed (they stay in its section text)."""
+    return tuple(line for line in lines if TABLE_ROW.match(line) and not TABLE_RULE.fullmatch(line))
 
 
 def _case_number(title: str, body: list[str]) -> tuple[str, list[str]]:

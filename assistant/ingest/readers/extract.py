@@ -25,6 +25,9 @@ class ExtractedText:
 
     text: str
     context: str = ""
+    # The form it was read in, as `Meeting.format` names it (set by the reader, which knows
+    # what it found: a PDF's page count and where its item headings came from).
+    format: str = ""
 
 
 # Between two pages of a paged format: a form feed on a line of its own, as pdftotext writes
@@ -96,12 +99,15 @@ def extract_text(path: Path, limits: ReadLimits | None = None) -> ExtractedText:
 
         extracted = html_to_text(raw, path.name, limits)
     else:
-        extracted = ExtractedText(decode_text(raw))
+        extracted = ExtractedText(
+            decode_text(raw), format="Markdown" if suffix == ".md" else "tekst"
+        )
     # Every reader's text passes here, so no reader can hand the parser a NUL or a line that
     # makes a pattern's work unbounded.
     return ExtractedText(
         bounded_lines(without_controls(extracted.text), limits.max_line_chars),
         bounded_lines(without_controls(extracted.context), limits.max_line_chars),
+        extracted.format,
     )
 
 

@@ -145,6 +145,7 @@ def read_firstagenda(
         warnings=tuple(warnings),
         sitting=f"{start:%H:%M}",
         agenda=meeting_data.get("Afsluttet") is False,
+        format="FirstAgenda-JSON",
     )
 
 
@@ -214,6 +215,8 @@ def _read_item(
             absentees=absentees,
             decisions=decisions,
             dissent=dissent_sentences(decision_text),
+            # Every block reaches a section, so these rows are all in the item's text.
+            table_rows=tuple(block.text for block in blocks if block.kind == "row"),
         ),
         structured,
     )

@@ -202,7 +202,7 @@ def html_to_text(raw: bytes, name: str, limits: ReadLimits | None = None) -> Ext
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split(BREAK)]
     if not any(lines):
         raise ParseError(name, "HTML-siden indeholder ingen tekst")
-    return ExtractedText(_collapse_blank_runs(lines), context)
+    return ExtractedText(_collapse_blank_runs(lines), context, "HTML")
 
 
 def _is_hidden(tag: Tag) -> bool:

@@ -130,7 +130,22 @@ def pdf_to_text(raw: bytes, name: str, limits: ReadLimits | None = None) -> Extr
     headings = _layout_headings(boxes)
     content = _without_running_lines(boxes, page_count, keep=set(headings))
     running = {box.text for box in boxes if box not in content}
-    return ExtractedText(_page_text(content, headings), "\n".join(sorted(running)))
+    return ExtractedText(
+        _page_text(content, headings),
+        "\n".join(sorted(running)),
+        _format(page_count, headings),
+    )
+
+
+def _format(page_count: int, headings: dict[_Box, str]) -> str:
+    """What `referat inspect` says of the PDF: its pages, and whether the item headings came
+    from the layout (one style, numbers rising) or are left to the parser's wording rules."""
+    pages = f"{page_count} side{'r' if page_count != 1 else ''}"
+    if not headings:
+        return f"PDF: {pages}, ingen punktoverskrifter i layoutet (læst efter ordlyden)"
+    size, bold = next(iter(headings)).style
+    style = f"{'fed ' if bold else ''}{size:.3g} pt"
+    return f"PDF: {pages}, {len(headings)} punktoverskrifter fra layoutet ({style})"
 
 
 def _refuse_too_many_pages(raw: bytes, name: str, max_pages: int) -> None:
