@@ -600,11 +600,6 @@ class Assistant:
         are offered apart from it, as a suggestion, not as the answer."""
         prompts = self.settings.prompts_dir
         if retrieval.empty_scope:
-            # "Restancen ultimo 2018" in minutes that begin in 2022: when the nearest item on
-            # the topic prints other years, that is the more useful abstention.
-            checked = self._period_near_miss(question, retrieval, language)
-            if isinstance(checked, Answer):
-                return checked
             text = load_prompt(prompts, "empty_scope", language).format(
                 where=retrieval.where.describe(language)
             )
