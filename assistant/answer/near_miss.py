@@ -17,6 +17,7 @@ from assistant.danish.dates import (
     ENGLISH_MONTHS,
     format_date,
     mentions_period,
+    month_span,
     years_named,
 )
 from assistant.danish.language import DANISH, ENGLISH, Language
@@ -52,8 +53,7 @@ def describe_period(start: dt.date, end: dt.date, language: Language = DANISH) -
         return format_date(start, language)
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
         return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
-    following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    if start.day == 1 and end == following - dt.timedelta(days=1):
+    if (start, end) == month_span(start.year, start.month):
         months = ENGLISH_MONTHS if language == ENGLISH else DANISH_MONTHS
         return f"{months[start.month - 1]} {start.year}"
     return f"{format_date(start, language)} - {format_date(end, language)}"

@@ -3,6 +3,7 @@ minutes print them, and dates as numbers Chroma can compare."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -107,6 +108,11 @@ _BARE_MONTH = re.compile(
 )
 
 
+def month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of a month."""
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
 def _year_span(match: re.Match[str]) -> tuple[int, int]:
     """First and last year of a `_YEARS` match: "2024" is one year, "2024-27" four."""
     first = last = int(match[1])
@@ -146,18 +152,14 @@ def mentions_period(
         for match in _BARE_MONTH.finditer(text):
             month = _month_number(match[1])
             years = [written_on.year] + ([written_on.year - 1] if month > written_on.month else [])
-            for year in years:
-                following = dt.date(year + month // 12, month % 12 + 1, 1)
-                spans.append((dt.date(year, month, 1), following - dt.timedelta(days=1)))
+            spans.extend(month_span(year, month) for year in years)
     for _written, year, month, day, where in _date_shapes(text):
         taken.append(where)
         if date := _safe_date(year, month, day):
             spans.append((date, date))
     for match in _WRITTEN_MONTH.finditer(text):
         taken.append(match.span())
-        month, year = _month_number(match[1]), int(match[2])
-        following = dt.date(year + month // 12, month % 12 + 1, 1)
-        spans.append((dt.date(year, month, 1), following - dt.timedelta(days=1)))
+        spans.append(month_span(int(match[2]), _month_number(match[1])))
     for match in _YEARS.finditer(text):
         if any(begin <= match.start() < finish for begin, finish in taken):
             continue
