@@ -25,7 +25,15 @@ from assistant.answer.meeting import (
     meeting_question,
     overview_answer,
 )
-from assistant.answer.near_miss import item_years, names_period, period_near_miss
+from assistant.answer.near_miss import (
+    asked_kind,
+    item_years,
+    kind_near_miss,
+    names_period,
+    period_near_miss,
+    prints_kind,
+    without_asking,
+)
 from assistant.answer.prompts import load_prompt
 from assistant.answer.stream import AnswerStream
 from assistant.answer.timeline import timeline_answer
@@ -562,7 +570,7 @@ class Assistant:
         )
         whole = self._meeting_answer(question, retrieval, language)
         if whole is None:
-            checked = self._period_near_miss(question, retrieval, language)
+            checked = self._near_miss(question, retrieval, language)
             if isinstance(checked, Answer):
                 whole = checked
             else:
@@ -638,46 +646,66 @@ class Assistant:
             meetings = [self._meeting_of(top)]
         return overview_answer(question, meetings, prompts, language)
 
-    def _period_near_miss(
+    def _near_miss(
         self, question: str, retrieval: Retrieval, language: Language
     ) -> Answer | Retrieval:
-        """A figure asked for a period ("restancen ultimo 2018", "flygtninge i februar
-        2025") must come from an item about that period. The first of the best items that
-        is about it answers (moved first); when none is, and the best item is on the topic,
-        the answer is a near miss that says which years the item gives instead."""
-        asked = asked_period(question, dt.date.today(), self.retriever.vocabulary.meeting_months)
-        if (
-            asked is None
-            or not retrieval.hits
-            or not {"figure", "money"} & question_intents(question, language)
-        ):
+        """A fact asked for must come from an item that prints it: a figure for a period
+        ("restancen ultimo 2018", "flygtninge i februar 2025") from an item about that
+        period, an amount ("Hvor mange penge …") from an item that prints one, a number
+        ("Hvor mange borgere …") from an item that prints a figure. The first of the best
+        items that does answers (moved first); when none does, and the best item is on the
+        topic, the answer is a near miss that says what the item lacks."""
+        if not retrieval.hits:
             return retrieval
+        asked = None
+        if {"figure", "money"} & question_intents(question, language):
+            asked = asked_period(
+                question, dt.date.today(), self.retriever.vocabulary.meeting_months
+            )
+        kind = asked_kind(question, language)
+        if asked is None and kind is None:
+            return retrieval
+
         # Another of the best items answers only when it is as much on the topic as the best
-        # one: "restancen ultimo 2018" is not answered by the election item that names 2018.
-        topic = without_period(question)
+        # one ("restancen ultimo 2018" is not answered by the election item that names 2018),
+        # and its figure stands with the topic's words, not elsewhere in the item.
+        topic = without_asking(without_period(question) if asked else question)
         best = retrieval.hits[0]
         least = TOPICAL_SHARE * self.extractive.coverage(topic, best)
-        naming = [
+        about = frozenset(terms(topic)) - frozenset(terms(f"{best.best.municipality} kommune"))
+
+        def fits(hit: ItemHit) -> bool:
+            chunks = self.retriever.item_chunks(hit)
+            return (asked is None or names_period(chunks, asked)) and (
+                kind is None or prints_kind(chunks, kind, frozenset() if hit is best else about)
+            )
+
+        fitting = [
             hit
             for hit in retrieval.hits[:NEAR_MISS_DEPTH]
-            if (hit is best or self.extractive.coverage(topic, hit) >= least)
-            and names_period(self.retriever.item_chunks(hit), asked)
+            if (hit is best or self.extractive.coverage(topic, hit) >= least) and fits(hit)
         ]
-        if naming:
-            if naming[0] is retrieval.hits[0]:
+        if fitting:
+            if fitting[0] is best:
                 return retrieval
-            rest = [hit for hit in retrieval.hits if all(hit is not n for n in naming)]
-            return replace(retrieval, hits=(*naming, *rest), evidence=None)
+            rest = [hit for hit in retrieval.hits if all(hit is not f for f in fitting)]
+            return replace(retrieval, hits=(*fitting, *rest), evidence=None)
         nearest = self.extractive.answer(question, retrieval.hits[:1], language=language)
         if nearest.abstained or not nearest.citations:
             return retrieval  # not even on the topic: the answerer abstains as it always has
-        return period_near_miss(
-            question,
-            nearest.citations[0],
-            asked,
-            item_years(self.retriever.item_chunks(retrieval.hits[0])),
-            self.settings.prompts_dir,
-            language,
+        chunks = self.retriever.item_chunks(best)
+        if asked is not None and not names_period(chunks, asked):
+            return period_near_miss(
+                question,
+                nearest.citations[0],
+                asked,
+                item_years(chunks),
+                self.settings.prompts_dir,
+                language,
+            )
+        assert kind is not None  # the period fits, so the asked kind is what is missing
+        return kind_near_miss(
+            question, nearest.citations[0], kind, self.settings.prompts_dir, language
         )
 
     def _meeting_of(self, chunk: Chunk) -> MeetingItems:

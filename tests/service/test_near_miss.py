@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.near_miss import describe_period
+from assistant.answer.near_miss import asked_kind, describe_period, without_asking
 from assistant.service.assistant import Assistant
 
 # "ultimo 2021", "ved udgangen af 2019": the time a figure counts, no meeting filter, so the
@@ -55,3 +55,88 @@ def test_the_period_is_named_as_asked() -> None:
     assert describe_period(dt.date(2018, 1, 1), dt.date(2018, 12, 31)) == "2018"
     assert describe_period(dt.date(2025, 2, 1), dt.date(2025, 2, 28)) == "februar 2025"
     assert describe_period(dt.date(2025, 2, 4), dt.date(2025, 2, 4)) == "4. februar 2025"
+
+
+# The item on the topic prints figures, but none of the asked kind: counts of people where
+# kroner are asked for.
+ANOTHER_KIND = (
+    ("Hvor mange kroner har Lejre brugt på fordrevne fra Ukraine?", "Lejre", 3,
+     "nævner ikke noget beløb"),
+    ("Hvor mange kroner koster STU-forløbene i Lejre?", "Lejre", 4, "nævner ikke noget beløb"),
+)  # fmt: skip
+# The item on the topic prints no figure of the asked kind at all.
+NOT_PRINTED = (
+    ("Hvor mange har Vejle Kommune tilkendt Ret til tidlig pension indtil nu?", "Vejle", 80,
+     "nævner ikke noget tal for det"),
+    ("Hvor meget koster Velfærdsaftalen i Aabenraa?", "Aabenraa", 74, "nævner ikke noget beløb"),
+    ("How much money has Aabenraa set aside for the Velfærdsaftale?", "Aabenraa", 74,
+     "do not mention any amount"),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "municipality", "item", "says"), ANOTHER_KIND + NOT_PRINTED)
+def test_a_figure_of_a_kind_the_item_does_not_print_is_a_near_miss(
+    sample_assistant: Assistant, question: str, municipality: str, item: int, says: str
+) -> None:
+    answer = sample_assistant.ask(question)
+    assert answer.abstained
+    assert says in answer.text
+    (nearest,) = answer.citations
+    assert (nearest.municipality, nearest.item_number) == (municipality, item)
+    assert nearest.quote and nearest.quote in answer.text
+
+
+def test_an_amount_printed_about_another_topic_is_not_taken_for_the_asked_one(
+    sample_assistant: Assistant,
+) -> None:
+    # Vejle's item 79 prints 950.000 kr. for the integration effort and mentions IPS in
+    # passing; the IPS theme item prints no amount, so there is none to give.
+    answer = sample_assistant.ask("Hvor mange penge bruger Vejle på IPS-indsatsen?")
+    assert answer.abstained
+    assert "950.000" not in answer.text.split("Det nærmeste")[0]
+    assert [c.item_number for c in answer.citations] == [78]
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("Hvor mange unge forventes i målgruppen for IPS i Mariagerfjord?", "30"),
+        ("Hvor mange borgere måtte hver ressourcekonsulent i Næstved have ad gangen?", "25"),
+        ("Hvor stort et beløb har Næstveds projekt På vej til arbejde fået fra A. P. Møllerske "
+         "Støttefond?", "9,4 mio. kr."),
+    ],
+)  # fmt: skip
+def test_a_figure_of_the_asked_kind_the_item_prints_is_answered(
+    sample_assistant: Assistant, question: str, figure: str
+) -> None:
+    answer = sample_assistant.ask(question)
+    assert not answer.abstained
+    assert figure in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hvor mange penge har Aabenraa afsat til Velfærdsaftalen?", "amount"),
+        ("Hvad kostede projektet?", "amount"),
+        ("Hvor stort et tilskud fik kommunen?", "amount"),
+        ("How much money did Vejle spend on IPS?", "amount"),
+        ("Hvor mange borgere har fået tilkendt Ret til tidlig pension?", "count"),
+        ("Hvor stor en andel af de ledige er unge?", "count"),
+        ("Hvad var ledigheden i Aabenraa i sommeren 2024?", "count"),
+        ("How many refugees lived in Lejre?", "count"),
+        ("Hvem var fraværende?", None),
+        ("Hvad besluttede udvalget om IPS?", None),
+    ],
+)
+def test_the_asked_kind_of_figure_is_read_from_the_question(question: str, kind: str) -> None:
+    from assistant.danish.language import answer_language
+
+    assert asked_kind(question, answer_language(question)) == kind
+
+
+def test_the_topic_is_the_question_without_the_words_asking_for_a_figure() -> None:
+    assert (
+        without_asking("Hvor mange penge har Aabenraa afsat til Velfærdsaftalen?")
+        == "har Aabenraa til Velfærdsaftalen?"
+    )
