@@ -16,7 +16,7 @@ lint:
 	.venv/bin/lint-imports
 
 test: install-test lint
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest --durations=40
 
 eval: install
 	.venv/bin/referat ingest eval/minutes/
