@@ -30,10 +30,11 @@ llama_server = llm_support.llama_server
 pytestmark = pytest.mark.slow
 
 IPS = "Hvor mange penge har Mariagerfjord Kommune fået tilsagn om fra puljen IPS for unge?"
-# The right item, a fact it does not give: the model is tempted to make up an amount. (No
-# year: "i 2025" names a period the minutes hold no meeting of and nothing about, so that
-# question abstains before the model is asked.)
-NEAR_MISS = "Hvor mange penge har Aabenraa Kommune afsat i alt til Velfærdsaftalen?"
+# The right item, a fact it does not give: the model is tempted to make up an amount. The
+# question must reach the model: "Hvor mange penge …" is a near miss of the asked kind, and
+# "… i 2025" an empty period, both answered before the model is asked
+# (tests/service/test_near_miss.py).
+NEAR_MISS = "Hvad har Aabenraa Kommune afsat til Velfærdsaftalen?"
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +62,7 @@ def test_served_model_answers_with_citations_it_was_given(served: Assistant) -> 
 
 def test_an_invented_amount_never_reaches_the_user(served: Assistant) -> None:
     answer = served.ask(NEAR_MISS)
+    assert not answer.abstained  # the model was asked
     assert _unsupported_numbers(served, answer) == set(), answer.text
     # What the guard removed is recorded, so an operator can see how often it steps in.
     assert all(isinstance(line, str) and line for line in answer.corrections)
