@@ -68,8 +68,7 @@ COUNT_ASKED = {
 # ("kl. 16.00") and references to items or cases ("punkt 4", "sag nr. 13").
 NOT_A_FIGURE = re.compile(
     r"\b\d+(?:[.\-/]\w+)*-[A-ZÆØÅ]\d+(?:-\w+)*"  # case numbers
-    r"|\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober"
-    r"|november|december)\b"
+    rf"|\b\d{{1,2}}\.\s*(?:{'|'.join(DANISH_MONTHS)})\b"
     r"|\b\d{1,2}[-./]\d{1,2}(?:[-./]\d{2,4})?\b"
     r"|\b\d{1,2}\.\s+(?=[a-zæøå])"
     r"|§+\s*\d+\w*|\bkl\.\s*\d{1,2}(?:[.:]\d{2})?"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.near_miss import asked_kind, describe_period, without_asking
+from assistant.danish.language import answer_language
 from assistant.service.assistant import Assistant
 
 # "ultimo 2021", "ved udgangen af 2019": the time a figure counts, no meeting filter, so the
@@ -123,8 +124,6 @@ def test_a_figure_of_the_asked_kind_the_item_prints_is_answered(
     ],
 )
 def test_the_asked_kind_of_figure_is_read_from_the_question(question: str, kind: str) -> None:
-    from assistant.danish.language import answer_language
-
     assert asked_kind(question, answer_language(question)) == kind
 
 
