@@ -13,6 +13,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from assistant.answer.facts import (
+    AMOUNT,
+    DATE_TEXT,
+    FIGURE,
+    PERSON_NAME,
+    Fact,
+    asked_fact,
+    counted,
+    find_fact,
+    without_asking,
+)
 from assistant.answer.prompts import load_prompt
 from assistant.answer.stream import AnswerStream
 from assistant.core.chunk_format import SENTENCE_END, section_lines
@@ -65,18 +76,6 @@ ANNOUNCES_LIST = re.compile(
 # the recommendation and says nothing about its content.
 SHORT_DECISION_WORDS = 12
 MAX_RECOMMENDATION_SENTENCES = 6
-# A figure, not a year: "149", "1.609.500", "38 %", "2,1%".
-FIGURE = re.compile(r"\b(?!(?:19|20)\d{2}\b)\d+(?:[.,]\d+)*\b")
-AMOUNT = re.compile(
-    r"\d[\d.,]*\s*(?:kr\b|kroner|mio\b|mia\b|millioner|milliarder)|\d[\d.,]*\s*mio\.\s*kr",
-    re.IGNORECASE,
-)
-PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ]\.?)?(?:\s+[A-ZÆØÅ][a-zæøåé\-]+)+")
-DATE_TEXT = re.compile(
-    r"\b\d{1,2}\.\s*(?:januar|februar|marts|april|maj|juni|juli|august|september|oktober"
-    r"|november|december)\b|\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b|\b(?:19|20)\d{2}\b",
-    re.IGNORECASE,
-)
 ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke|ikke til stede", re.IGNORECASE)
 # The same kinds of question asked in English; the minutes they are answered from are Danish,
 # so only the question side is translated.
@@ -269,12 +268,17 @@ class ExtractiveAnswerer:
 
         best_score = max((scored[0][0] for _, _, scored in scored_items if scored), default=0)
         quoted: list[tuple[ItemHit, list[Sentence]]] = []
+        fact: Fact | None = None
         for index, (hit, _, scored) in enumerate(scored_items):
             if not scored:
                 continue
             strong = scored[0][0] >= 0.8 * best_score and self._has_evidence(hit, coverage[index])
             if index == 0 or (strong and len(quoted) < 3):
-                quoted.append((hit, self._select(scored, sentences_of[index], intents)))
+                chosen = self._select(scored, sentences_of[index], intents)
+                if not quoted:
+                    fact = self._fact(question, language, ignore, scored, sentences_of[index])
+                    chosen = _with_fact(chosen, sentences_of[index], fact)
+                quoted.append((hit, chosen))
 
         citations = [
             _citation(n, hit, " ".join(s.text for s in chosen))
@@ -297,6 +301,29 @@ class ExtractiveAnswerer:
             abstained=False,
             citations=tuple(citations),
         )
+
+    # --- the asked fact --------------------------------------------------------------------
+
+    def _fact(
+        self,
+        question: str,
+        language: Language,
+        ignore: frozenset[str],
+        scored: list[tuple[float, Sentence]],
+        sentences: list[Sentence],
+    ) -> Fact | None:
+        """The sentence of the best item that states what the question asks for (a count,
+        an amount, a share, a person, a date), preferring the sentences already quoted. It
+        is quoted with the others: the best-matching sentences often say what the question
+        is about without stating the asked fact."""
+        kind = asked_fact(question, language)
+        if kind is None:
+            return None
+        place = {id(s): i for i, s in enumerate(sentences)}
+        quoted = [place[id(s)] for _, s in scored[:3]]
+        topic = set(terms(without_asking(question))) - ignore
+        texts = [s.text for s in sentences]
+        return find_fact(texts, kind, topic, self._idf, quoted, counted(question, language))
 
     # --- scoring ---------------------------------------------------------------------------
 
@@ -444,6 +471,16 @@ def _with_lists(chosen: set[int], sentences: list[Sentence], list_question: bool
                 break
             end += 1
     return result
+
+
+def _with_fact(
+    chosen: list[Sentence], sentences: list[Sentence], fact: Fact | None
+) -> list[Sentence]:
+    """The quote with the fact's sentence in it, in reading order."""
+    if fact is None or any(s is sentences[fact.index] for s in chosen):
+        return chosen
+    place = {id(s): i for i, s in enumerate(sentences)}
+    return sorted([*chosen, sentences[fact.index]], key=lambda s: place[id(s)])
 
 
 def _citation(n: int, hit: ItemHit, quote: str) -> Citation:

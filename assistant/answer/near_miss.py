@@ -10,10 +10,9 @@ What the item says is still shown, as the nearest information and not as the ans
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
-from assistant.answer.extractive import AMOUNT, FIGURE
+from assistant.answer.facts import prints
 from assistant.answer.prompts import load_prompt
 from assistant.core.types import Answer, Chunk, Citation
 from assistant.danish.dates import (
@@ -27,88 +26,6 @@ from assistant.danish.dates import (
 from assistant.danish.language import DANISH, ENGLISH, Language
 from assistant.danish.text import terms
 
-# The question asks for an amount of money: "Hvor mange penge …", "Hvad kostede …", "Hvor
-# stort et tilskud …". The broader money words ("midler", "ansøgte") ask about money matters,
-# not necessarily for a sum, so they are not enough.
-AMOUNT_ASKED = {
-    DANISH: re.compile(
-        r"\bhvor\s+mange\s+(?:penge|kroner|kr\b|mio\b|millioner|milliarder|midler)"
-        r"|\bhvor\s+meget\b.{0,50}\b(?:kost\w*|betal\w*|penge|bevilg\w*|afsat|afsætte\w*"
-        r"|tilskud\w*|støtte\w*|spare\w*|sparet)\b"
-        r"|\bhvad\s+(?:kost\w*|beløb\w*)\b"
-        r"|\bhvor\s+st(?:or|ort|ore)\s+(?:et\s+|en\s+)?(?:beløb|budget\w*|tilskud\w*|bevilling\w*"
-        r"|underskud\w*|overskud\w*|merforbrug\w*|mindreforbrug\w*|udgift\w*|pulje\w*)",
-        re.IGNORECASE,
-    ),
-    ENGLISH: re.compile(
-        r"\bhow\s+much\s+(?:money|funding|did\b.{0,40}\bcost)|\bhow\s+many\s+(?:kroner|dkk)"
-        r"|\bwhat\s+did\b.{0,40}\bcost|\bhow\s+(?:large|big)\s+(?:a|an|the|was|is)?\s*"
-        r"(?:grant|budget|amount|deficit|surplus|overspend\w*)",
-        re.IGNORECASE,
-    ),
-}
-# The question asks for a number of something: "Hvor mange borgere …", "antallet af …",
-# "Hvor stor en andel …", "Hvad var ledigheden …".
-COUNT_ASKED = {
-    DANISH: re.compile(
-        r"\bhvor\s+mange\b|\bantal(?:let)?\b|\bhvor\s+stor\s+(?:en\s+)?(?:andel|del|procent\w*)"
-        r"|\bhvor\s+(?:høj|lav|stor)\s+(?:var|er|blev)\s+(?:ledighed\w*|andel\w*|procent\w*)"
-        r"|\bhvad\s+(?:var|er|blev)\s+(?:den\s+)?(?:ledighed\w*|beskæftigelsesfrekvens\w*"
-        r"|andelen|antallet|procent\w*)",
-        re.IGNORECASE,
-    ),
-    ENGLISH: re.compile(
-        r"\bhow\s+many\b|\bnumber\s+of\b|\bwhat\s+(?:share|proportion|percentage)\b"
-        r"|\bwhat\s+(?:was|is)\s+the\s+(?:unemployment|employment)\s+rate\b",
-        re.IGNORECASE,
-    ),
-}
-# Digits in an item that are no figure of anything: case numbers ("15.00.00-G01-1111-20"),
-# dates ("27. april", "7/6-2024"), ordinals ("1. behandling"), paragraphs ("§ 46"), times
-# ("kl. 16.00") and references to items or cases ("punkt 4", "sag nr. 13").
-NOT_A_FIGURE = re.compile(
-    r"\b\d+(?:[.\-/]\w+)*-[A-ZÆØÅ]\d+(?:-\w+)*"  # case numbers
-    rf"|\b\d{{1,2}}\.\s*(?:{'|'.join(DANISH_MONTHS)})\b"
-    r"|\b\d{1,2}[-./]\d{1,2}(?:[-./]\d{2,4})?\b"
-    r"|\b\d{1,2}\.\s+(?=[a-zæøå])"
-    r"|§+\s*\d+\w*|\bkl\.\s*\d{1,2}(?:[.:]\d{2})?"
-    r"|\b(?:punkt|pkt\.|sag|sagsnr\.?|sag\s+nr\.?|nr\.)\s*\d+",
-    re.IGNORECASE,
-)
-# Counts written as words ("tre forløb", "halvdelen af de unge").
-NUMBER_WORDS = re.compile(
-    r"\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten"
-    r"|sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|hundrede"
-    r"|tusind\w*|halvdelen|tredjedel\w*|fjerdedel\w*|flertal\w*)\b",
-    re.IGNORECASE,
-)
-
-
-# The words that ask for the amount or the number, not what it is about: an item that holds
-# "afsat" and "kroner" but not "Velfærdsaftalen" is not on the topic of "Hvor mange penge har
-# Aabenraa afsat til Velfærdsaftalen?".
-ASKING_WORDS = re.compile(
-    r"\b(?:hvor|mange|meget|stor|stort|store|høj|lav|penge|kroner|kr|mio|millioner|milliarder"
-    r"|beløb\w*|afsat|afsætte\w*|bevilg\w*|kost\w*|betal\w*|antal\w*|andel\w*|procent\w*"
-    r"|how|many|much|money|amount|number|share|percentage|cost\w*|spen[dt]\w*)\b",
-    re.IGNORECASE,
-)
-
-
-def without_asking(question: str) -> str:
-    """The question's topic: the question without the words that ask for a figure."""
-    return re.sub(r"\s{2,}", " ", ASKING_WORDS.sub(" ", question)).strip()
-
-
-def asked_kind(question: str, language: Language = DANISH) -> str | None:
-    """ "amount" when the question asks for a sum of money, "count" when it asks for a
-    number of something, None when it asks for neither."""
-    if AMOUNT_ASKED[language].search(question):
-        return "amount"
-    if COUNT_ASKED[language].search(question):
-        return "count"
-    return None
-
 
 def prints_kind(chunks: list[Chunk], kind: str, about: frozenset[str] = frozenset()) -> bool:
     """Whether the item prints a fact of the asked kind: an amount in kroner, or any figure
@@ -118,15 +35,7 @@ def prints_kind(chunks: list[Chunk], kind: str, about: frozenset[str] = frozense
     lines = _body(chunks).split("\n")
     if about:
         lines = [line for line in lines if about & set(terms(line))]
-    return any(_prints(line, kind) for line in lines)
-
-
-def _prints(text: str, kind: str) -> bool:
-    if kind == "amount":
-        return bool(AMOUNT.search(text))
-    # An amount is not a count: "1.609.500 kr." does not say how many borgere.
-    plain = NOT_A_FIGURE.sub(" ", AMOUNT.sub(" ", text))
-    return bool(FIGURE.search(plain) or NUMBER_WORDS.search(plain))
+    return any(prints(line, kind) for line in lines)
 
 
 def kind_near_miss(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer, question_intents
+from assistant.answer.facts import asked_kind, without_asking
 from assistant.answer.meeting import (
     MeetingItems,
     absence_answer,
@@ -26,13 +27,11 @@ from assistant.answer.meeting import (
     overview_answer,
 )
 from assistant.answer.near_miss import (
-    asked_kind,
     item_years,
     kind_near_miss,
     names_period,
     period_near_miss,
     prints_kind,
-    without_asking,
 )
 from assistant.answer.prompts import load_prompt
 from assistant.answer.stream import AnswerStream

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.near_miss import asked_kind, describe_period, without_asking
+from assistant.answer.facts import asked_kind, without_asking
+from assistant.answer.near_miss import describe_period
 from assistant.danish.language import answer_language
 from assistant.service.assistant import Assistant
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.guard import numbers_in, stated_numbers
-from tests.llm_support import llama_server, model_path  # noqa: F401  (module fixtures)
+from tests.llm_support import TEST_MAX_TOKENS, llama_server, model_path  # noqa: F401
 from tests.slow.test_browser import (
     Session,
     _expect_ips_card,
@@ -33,6 +33,7 @@ def llm_url(llama_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "REFERAT_LLM_BASE_URL": llama_server,
         "REFERAT_LLM_MODEL": "qwen-small",
         "REFERAT_LLM_TEMPERATURE": "0",
+        "REFERAT_LLM_MAX_TOKENS": str(TEST_MAX_TOKENS),
         "REFERAT_FEEDBACK_DB": str(root / "feedback.sqlite3"),
     }
     with _serving(root / "index", root / "server.log", settings) as url:

@@ -66,6 +66,7 @@ def test_three_turns_in_the_terminal_with_the_local_llm(cli_index: Path, llama_s
             "REFERAT_LLM_BASE_URL": llama_server,
             "REFERAT_LLM_MODEL": "qwen-small",
             "REFERAT_LLM_TEMPERATURE": "0",
+            "REFERAT_LLM_MAX_TOKENS": str(llm_support.TEST_MAX_TOKENS),
         },
     )
     assert _first_source_per_turn(stdout) == [IPS_ITEM] * 3, stdout

@@ -1,0 +1,324 @@
+"""The fact a question asks for, and where an item prints it.
+
+"Hvor mange fordrevne fra Ukraine var der i Lejre?" asks for a count, "Hvor mange penge har
+Mariagerfjord fået?" for an amount, "Hvilken forsker …" for a person and "Hvornår …" for a
+date. The answer quotes the item's sentence that states that fact, word for word, so what it
+counts stays with it; the near-miss check asks the same patterns whether the item prints
+such a fact at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+
+from assistant.danish.dates import DANISH_MONTHS
+from assistant.danish.language import DANISH, ENGLISH, Language
+from assistant.danish.text import STOPWORDS, terms
+
+_MONTHS = "|".join(DANISH_MONTHS)
+# A figure, not a year: "149", "1.609.500", "38 %", "2,1%".
+FIGURE = re.compile(r"\b(?!(?:19|20)\d{2}\b)\d+(?:[.,]\d+)*\b")
+AMOUNT = re.compile(
+    r"\d[\d.,]*\s*(?:kr\b|kroner|mio\b|mia\b|millioner|milliarder)|\d[\d.,]*\s*mio\.\s*kr",
+    re.IGNORECASE,
+)
+PERSON_NAME = re.compile(r"\b[A-ZÆØÅ][a-zæøåé]+(?:\s+[A-ZÆØÅ]\.?)?(?:\s+[A-ZÆØÅ][a-zæøåé\-]+)+")
+DATE_TEXT = re.compile(
+    rf"\b\d{{1,2}}\.\s*(?:{_MONTHS})\b|\b\d{{1,2}}[-./]\d{{1,2}}[-./]\d{{2,4}}\b|\b(?:19|20)\d{{2}}\b",
+    re.IGNORECASE,
+)
+# A day or a month, not only a year: "23. november 2023", "7/6-2024", "i februar". "Hvornår …"
+# is answered by one when the item gives one; a year alone ("2024-2027" in a title) answers
+# it only when none does.
+DAY_TEXT = re.compile(
+    rf"\b\d{{1,2}}\.\s*(?:{_MONTHS})(?:\s+(?:19|20)\d{{2}})?\b"
+    r"|(?<![\d.])(?<!kl\.)(?<!kl\.\s)\b\d{1,2}[-./]\d{1,2}[-./]\d{2,4}\b",  # not "kl. 17.00-18.30"
+    re.IGNORECASE,
+)
+MONTH_TEXT = re.compile(rf"\b(?:{_MONTHS})(?:\s+(?:19|20)\d{{2}})?\b", re.IGNORECASE)
+DATE_PATTERNS = {"day": DAY_TEXT, "month": MONTH_TEXT, "date": DATE_TEXT}
+# A share: "38 %", "94,2 procent", "halvdelen".
+SHARE_TEXT = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s?(?:%|procent\b|pct\b\.?)|\b(?:halvdelen|tredjedel\w*|fjerdedel\w*)\b",
+    re.IGNORECASE,
+)
+SHARE_ASKED = {
+    DANISH: re.compile(
+        r"\bhvor\s+stor\s+(?:en\s+)?(?:andel|del|procent\w*)|\bhvor\s+mange\s+procent"
+        r"|\bandelen\b",
+        re.IGNORECASE,
+    ),
+    ENGLISH: re.compile(r"\bwhat\s+(?:share|proportion|percentage)\b", re.IGNORECASE),
+}
+# "Hvor mange borgere …", "hvor mange af de unge …": the word after says what is counted.
+COUNTED = {
+    DANISH: re.compile(r"\bhvor\s+mange\s+(?:af\s+)?(?:de\s+|dem\s+)?(\w+)", re.IGNORECASE),
+    ENGLISH: re.compile(r"\bhow\s+many\s+(?:of\s+)?(?:the\s+)?(\w+)", re.IGNORECASE),
+}
+# Capitalised runs that are bodies and places, not people: "Vejle Kommune", "IPS Center
+# Danmark", "Region Sjælland", "Arbejdsmarkedsudvalget Vejle".
+NOT_A_PERSON = re.compile(
+    r"kommune|udvalg|center|centret|region|styrelse|danmark|universitet|ministeri|forvaltning"
+    r"|byråd|fond\b|forening|sekretariat|afdeling|jobcenter|gruppe|netværk|skole|akademi"
+    r"|projekt|plan\b|aftale|strategi|politik|indsats|pulje"
+    # Nouns capitalised in a heading or a table ("Forløbsstatus Varighed"): names do not end so.
+    r"|\w(?:hed|heder|else|ning|tion|skab|status|ende)\b",
+    re.IGNORECASE,
+)
+# A title before a name ("Arbejdsmarkedschef Ann Frederiksen", "Afdelingsledere i Jobcentret
+# Janika Wiene"): not part of it.
+TITLE = re.compile(
+    r"(?:chef|direktør|leder|ledere|formand|næstformand|konsulent|borgmester|rådmand|forsker"
+    r"|adjunkt|professor|lektor|medarbejder|koordinator|rådgiver|specialist|sekretær)$",
+    re.IGNORECASE,
+)
+# The question asks for an amount of money: "Hvor mange penge …", "Hvad kostede …", "Hvor
+# stort et tilskud …". The broader money words ("midler", "ansøgte") ask about money matters,
+# not necessarily for a sum, so they are not enough.
+AMOUNT_ASKED = {
+    DANISH: re.compile(
+        r"\bhvor\s+mange\s+(?:penge|kroner|kr\b|mio\b|millioner|milliarder|midler)"
+        r"|\bhvor\s+meget\b.{0,50}\b(?:kost\w*|betal\w*|penge|bevilg\w*|afsat|afsætte\w*"
+        r"|tilskud\w*|støtte\w*|spare\w*|sparet)\b"
+        r"|\bhvad\s+(?:kost\w*|beløb\w*)\b"
+        r"|\bhvor\s+st(?:or|ort|ore)\s+(?:et\s+|en\s+)?(?:beløb|budget\w*|tilskud\w*|bevilling\w*"
+        r"|underskud\w*|overskud\w*|merforbrug\w*|mindreforbrug\w*|udgift\w*|pulje\w*)",
+        re.IGNORECASE,
+    ),
+    ENGLISH: re.compile(
+        r"\bhow\s+much\s+(?:money|funding|did\b.{0,40}\bcost)|\bhow\s+many\s+(?:kroner|dkk)"
+        r"|\bwhat\s+did\b.{0,40}\bcost|\bhow\s+(?:large|big)\s+(?:a|an|the|was|is)?\s*"
+        r"(?:grant|budget|amount|deficit|surplus|overspend\w*)",
+        re.IGNORECASE,
+    ),
+}
+# The question asks for a number of something: "Hvor mange borgere …", "antallet af …",
+# "Hvor stor en andel …", "Hvad var ledigheden …".
+COUNT_ASKED = {
+    DANISH: re.compile(
+        r"\bhvor\s+mange\b|\bantal(?:let)?\b|\bhvor\s+stor\s+(?:en\s+)?(?:andel|del|procent\w*)"
+        r"|\bhvor\s+(?:høj|lav|stor)\s+(?:var|er|blev)\s+(?:ledighed\w*|andel\w*|procent\w*)"
+        r"|\bhvad\s+(?:var|er|blev)\s+(?:den\s+)?(?:ledighed\w*|beskæftigelsesfrekvens\w*"
+        r"|andelen|antallet|procent\w*)",
+        re.IGNORECASE,
+    ),
+    ENGLISH: re.compile(
+        r"\bhow\s+many\b|\bnumber\s+of\b|\bwhat\s+(?:share|proportion|percentage)\b"
+        r"|\bwhat\s+(?:was|is)\s+the\s+(?:unemployment|employment)\s+rate\b",
+        re.IGNORECASE,
+    ),
+}
+# The question asks for a person: "Hvem fremlagde …", "Hvilken forsker …", "Hvilket
+# udvalgsmedlem …", "oplægsholderen".
+PERSON_ASKED = {
+    DANISH: re.compile(
+        r"\bhvem\b|\bhvilke[nt]?\s+(?:\w+\s+)?(?:person\w*|forsker\w*|medarbejder\w*"
+        r"|konsulent\w*|udvalgsmedlem\w*|medlem\w*|politiker\w*|borgmester\w*|formand\w*"
+        r"|leder\w*|chef\w*|direktør\w*|oplægsholder\w*|gæst\w*|borgerrådgiver\w*)\b"
+        r"|\bprojektejer\w*|\boplægsholder\w*|\bnavn(?:et|ene|e)?\b",
+        re.IGNORECASE,
+    ),
+    ENGLISH: re.compile(
+        r"\bwho\b|\bwhom\b|\bnames?\b|\bwhich\s+(?:person|researcher|member|speaker|employee"
+        r"|consultant|politician)s?\b",
+        re.IGNORECASE,
+    ),
+}
+DATE_ASKED = {
+    DANISH: re.compile(
+        r"\bhvornår\b|\bhvilken\s+(?:dato|dag)\b|\bdatoen\b|\bpå\s+hvilken\s+dato\b",
+        re.IGNORECASE,
+    ),
+    ENGLISH: re.compile(r"\bwhen\b|\bwhat\s+date\b|\bwhich\s+day\b", re.IGNORECASE),
+}
+# Digits in an item that are no figure of anything: case numbers ("15.00.00-G01-1111-20"),
+# dates ("27. april", "7/6-2024"), ordinals ("1. behandling"), paragraphs ("§ 46"), times
+# ("kl. 16.00") and references to items or cases ("punkt 4", "sag nr. 13").
+NOT_A_FIGURE = re.compile(
+    r"\b\d+(?:[.\-/]\w+)*-[A-ZÆØÅ]\d+(?:-\w+)*"  # case numbers
+    rf"|\b\d{{1,2}}\.\s*(?:{_MONTHS})\b"
+    r"|\b\d{1,2}[-./]\d{1,2}(?:[-./]\d{2,4})?\b"
+    r"|\b\d{1,2}\.\s+(?=[a-zæøå])"
+    r"|§+\s*\d+\w*|\bkl\.\s*\d{1,2}(?:[.:]\d{2})?"
+    r"|\b(?:punkt|pkt\.|sag|sagsnr\.?|sag\s+nr\.?|nr\.|kapitel|bilag|afsnit|side|fase|trin"
+    r"|niveau)\s*\d+"
+    r"|\b[A-Za-zÆØÅæøå]+-\d+",  # names with a number in them: "COVID-19", "Pulje-2"
+    re.IGNORECASE,
+)
+# Counts written as words ("tre forløb", "halvdelen af de unge").
+NUMBER_WORDS = re.compile(
+    r"\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten"
+    r"|sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|hundrede"
+    r"|tusind\w*|halvdelen|tredjedel\w*|fjerdedel\w*|flertal\w*)\b",
+    re.IGNORECASE,
+)
+# The words that ask for the amount or the number, not what it is about: an item that holds
+# "afsat" and "kroner" but not "Velfærdsaftalen" is not on the topic of "Hvor mange penge har
+# Aabenraa afsat til Velfærdsaftalen?".
+ASKING_WORDS = re.compile(
+    r"\b(?:hvor|mange|meget|stor|stort|store|høj|lav|penge|kroner|kr|mio|millioner|milliarder"
+    r"|beløb\w*|afsat|afsætte\w*|bevilg\w*|kost\w*|betal\w*|antal\w*|andel\w*|procent\w*"
+    r"|how|many|much|money|amount|number|share|percentage|cost\w*|spen[dt]\w*)\b",
+    re.IGNORECASE,
+)
+# A neighbouring sentence on the topic counts half: "Projektet evalueres af VIVE." followed
+# by "Konsulent er Nanna Møller Mortensen." names the person in the sentence after.
+NEIGHBOUR_WEIGHT = 0.5
+
+
+def without_asking(question: str) -> str:
+    """The question's topic: the question without the words that ask for a figure."""
+    return re.sub(r"\s{2,}", " ", ASKING_WORDS.sub(" ", question)).strip()
+
+
+def asked_kind(question: str, language: Language = DANISH) -> str | None:
+    """ "amount" when the question asks for a sum of money, "count" when it asks for a
+    number of something, None when it asks for neither."""
+    return _first_asked(question, {"amount": AMOUNT_ASKED, "count": COUNT_ASKED}, language)
+
+
+def asked_fact(question: str, language: Language = DANISH) -> str | None:
+    """The kind of fact the question asks for: "amount", "share", "count", "person", "date"
+    or None (a decision, a list, a description)."""
+    kinds = {
+        "amount": AMOUNT_ASKED,
+        "share": SHARE_ASKED,
+        "count": COUNT_ASKED,
+        "person": PERSON_ASKED,
+        "date": DATE_ASKED,
+    }
+    return _first_asked(question, kinds, language)
+
+
+def _first_asked(
+    question: str, kinds: dict[str, dict[Language, re.Pattern[str]]], language: Language
+) -> str | None:
+    """The kind asked first. A follow-up is searched with the earlier questions after it
+    ("Og hvor mange aktive sager er der? Hvor mange penge bevilgede …"): the new question's
+    own asking words come first. At one place the order of `kinds` decides ("Hvor mange
+    penge" is an amount before it is a count)."""
+    found = [
+        (match.start(), order, kind)
+        for order, (kind, patterns) in enumerate(kinds.items())
+        if (match := patterns[language].search(question))
+    ]
+    return min(found)[2] if found else None
+
+
+def counted(question: str, language: Language = DANISH) -> frozenset[str]:
+    """What a count question counts, stemmed: "Hvor mange borgere …" -> {"borg"}."""
+    match = COUNTED[language].search(question)
+    return frozenset(terms(match.group(1))) if match else frozenset()
+
+
+def prints(text: str, kind: str) -> bool:
+    """Whether `text` states a value of the asked kind."""
+    return bool(value_spans(text, kind))
+
+
+def value_spans(text: str, kind: str) -> list[tuple[int, int]]:
+    """Where `text` states values of the asked kind, as (start, end) pairs in order. "day"
+    and "month" are dates finer than a year; "share" a percentage or a fraction."""
+    if kind == "amount":
+        return [m.span() for m in AMOUNT.finditer(text)]
+    if kind == "share":
+        return [m.span() for m in SHARE_TEXT.finditer(text)]
+    if kind == "person":
+        return [span for span in map(_person_span, PERSON_NAME.finditer(text)) if span]
+    if kind in DATE_PATTERNS:
+        return [m.span() for m in DATE_PATTERNS[kind].finditer(text)]
+    # A count. An amount is not one: "1.609.500 kr." does not say how many borgere.
+    blocked = [m.span() for m in (*AMOUNT.finditer(text), *NOT_A_FIGURE.finditer(text))]
+    spans = [
+        _with_percent(text, m.span())
+        for pattern in (FIGURE, NUMBER_WORDS)
+        for m in pattern.finditer(text)
+        if not any(start <= m.start() < end for start, end in blocked)
+    ]
+    return sorted(spans)
+
+
+def _person_span(match: re.Match[str]) -> tuple[int, int] | None:
+    """A capitalised run as a person's name: without the words before the name (a sentence's
+    first word, a title, a body: "Som", "Arbejdsmarkedschef", "Jobcentret"), and not a body
+    or a place itself."""
+    words = list(re.finditer(r"\S+", match.group()))
+    while words and (
+        words[0].group().lower() in STOPWORDS
+        or TITLE.search(words[0].group())
+        or NOT_A_PERSON.search(words[0].group())
+    ):
+        words = words[1:]
+    name = " ".join(word.group() for word in words)
+    if len(words) < 2 or NOT_A_PERSON.search(name):
+        return None
+    return match.start() + words[0].start(), match.end()
+
+
+def _with_percent(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    percent = re.match(r"\s?(?:%|procent\b)", text[span[1] :])
+    return (span[0], span[1] + percent.end()) if percent else span
+
+
+@dataclass(frozen=True)
+class Fact:
+    """The sentence of an item that states the asked fact."""
+
+    kind: str  # the kind found, the finer one where it fell back ("day" for "date")
+    index: int  # the sentence's place in the item's reading order
+
+
+# The sentences the answerer already quotes, best first, weigh a little more: when they
+# state the fact as well as another sentence does, the quote needs no other sentence.
+QUOTED_BONUS = (0.3, 0.2, 0.1)
+# What a count question counts ("borgere") in the sentence weighs as much as its topic.
+COUNTED_BONUS = 1.0
+# Less of the topic than this around a sentence (own words plus its neighbours', as shares
+# of the question's weight) and its value belongs to another matter: on the real-world set
+# such sentences were mostly wrong, a date or count from a sentence that shares one word.
+MIN_TOPIC = 0.1
+# Finer kinds first: a day answers "hvornår" better than a year, a percentage "hvor stor en
+# andel" better than any number.
+FALLBACK = {"date": ("day", "month", "date"), "share": ("share", "count")}
+
+
+def find_fact(
+    sentences: Sequence[str],
+    kind: str,
+    topic: Collection[str],
+    idf: Callable[[str], float] = lambda term: 1.0,
+    quoted: Sequence[int] = (),
+    counts: Collection[str] = (),
+) -> Fact | None:
+    """The sentence stating a value of `kind` that is most about the topic (`topic`: the
+    question's stemmed content words; `counts`: what a count question counts).
+
+    Each sentence stating such a value is scored by the topic words in it and, at half
+    weight, in the sentences around it, plus a little when the answerer already quotes it.
+    A sentence with little of the topic near it states some other matter's fact: none is
+    better than one answering another question."""
+    wanted = set(topic)
+    weight = sum(idf(t) for t in wanted)
+    if not weight:
+        return None
+    stems = [set(terms(s)) for s in sentences]
+    overlap = [sum(idf(t) for t in wanted & found) / weight for found in stems]
+    bonus = dict(zip(quoted, QUOTED_BONUS, strict=False))
+    for finer in FALLBACK.get(kind, (kind,)):
+        best: tuple[float, int] | None = None
+        for index, sentence in enumerate(sentences):
+            if not prints(sentence, finer):
+                continue
+            near = max(overlap[max(0, index - 1) : index + 2])
+            if overlap[index] + near < MIN_TOPIC:
+                continue
+            score = overlap[index] + NEIGHBOUR_WEIGHT * near + bonus.get(index, 0.0)
+            if set(counts) & stems[index]:
+                score += COUNTED_BONUS
+            if best is None or score > best[0]:
+                best = (score, index)
+        if best is not None:
+            return Fact(finer, best[1])
+    return None
