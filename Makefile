@@ -15,8 +15,15 @@ lint:
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
 
+# Two runs: every test that does not run the local LLM, spread over both cores (a test
+# file stays on one worker, so its fixtures are built once); then the LLM tests by themselves,
+# because llama.cpp slows down far more than 2x when another test shares the cores. The second
+# run goes on when the first fails, so one log shows every failure.
 test: install-test lint
-	.venv/bin/python -m pytest --durations=40
+	status=0; \
+	.venv/bin/python -m pytest -n 2 --dist loadfile -m "not llm" --durations=30 || status=$$?; \
+	.venv/bin/python -m pytest -m llm --durations=20 || status=$$?; \
+	exit $$status
 
 eval: install
 	.venv/bin/referat ingest eval/minutes/

@@ -13,6 +13,19 @@ import pytest
 from assistant.core.config import PROJECT_ROOT, Settings
 from assistant.service.assistant import Assistant
 from assistant.service.wiring import build_assistant
+from tests.llm_support import llama_server, model_path  # noqa: F401  (session fixtures)
+
+# Tests that need these fixtures run the small local LLM: they are marked `llm`, so that
+# `make test` can run them by themselves once the rest is done. llama.cpp on 2 cores slows
+# down far more than 2x when another test shares the cores.
+LLM_FIXTURES = frozenset({"llama_server", "model_path"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if LLM_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.llm)
+
 
 MINUTES_DIR = PROJECT_ROOT / "eval" / "minutes"
 QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"

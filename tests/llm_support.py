@@ -2,8 +2,10 @@
 server on loopback, an Assistant on a given index with a given backend, and the check that no
 number an answer shows is missing from the items it cites.
 
-The fixtures are imported by the test modules that use them, so each module starts (and
-stops) its own server; none of this needs llama-cpp-python at import time.
+The fixtures are registered in tests/conftest.py for the whole session: one server serves
+every test that runs the model (`make test` runs those tests together, after the rest, and
+tests/conftest.py marks each of them `llm`). None of this needs llama-cpp-python at import
+time.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ SERVER_START_S = 180
 TEST_MAX_TOKENS = 160
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def model_path() -> Path:
     return fetch_model(MODELS["small"], Settings().model_cache)
 
@@ -44,10 +46,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def llama_server(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """llama.cpp's OpenAI-compatible server on 127.0.0.1, started and stopped here. Its log
-    goes to a file: llama.cpp writes a lot, and an unread pipe would block the server."""
+    goes to a file: llama.cpp writes a lot, and an unread pipe would block the server.
+
+    `--cache`: the server keeps the state of prompts it has read (in RAM, up to 2 GB). The
+    terminal and the browser tests ask the same three turns as test_llm; reading a prompt is
+    most of an answer's time on 2 cores, and with the cache only the answer is generated
+    again. What the tests check is the model's real output either way."""
     pytest.importorskip("llama_cpp", reason="the optional extra: pip install -e '.[llama-cpp]'")
     port = free_port()
     log = (tmp_path_factory.mktemp("llama-server") / "server.log").open("w")
@@ -55,7 +62,7 @@ def llama_server(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         [
             sys.executable, "-m", "llama_cpp.server", "--model", str(model_path),
             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
-            "--n_threads", "2", "--model_alias", "qwen-small",
+            "--n_threads", "2", "--model_alias", "qwen-small", "--cache", "true",
         ],
         stdout=log,
         stderr=subprocess.STDOUT,

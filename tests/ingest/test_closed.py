@@ -23,13 +23,8 @@ from assistant.ingest.parse import parse_minutes
 from assistant.search.filters import SearchFilter
 from assistant.service.assistant import Assistant
 from assistant.service.wiring import build_assistant
-from tests import llm_support
 from tests.conftest import referat
 from tests.llm_support import served_assistant
-
-# Fixtures shared with the other tests that run the model (pytest finds them by name).
-model_path = llm_support.model_path
-llama_server = llm_support.llama_server
 
 # (item number, case number, the closed body); the body's first line or the title closes it.
 CLOSED = {

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer.guard import numbers_in, stated_numbers
-from tests.llm_support import TEST_MAX_TOKENS, llama_server, model_path  # noqa: F401
+from tests.llm_support import TEST_MAX_TOKENS
 from tests.slow.test_browser import (
     Session,
     _expect_ips_card,
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def llm_url(llama_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # noqa: F811
+def llm_url(llama_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("browser_llm")
     settings = {
         "REFERAT_LLM": "openai-compatible",

@@ -12,10 +12,6 @@ import pytest
 from tests import llm_support
 from tests.conftest import referat
 
-# Fixtures shared with the other tests that run the model (pytest finds them by name).
-model_path = llm_support.model_path
-llama_server = llm_support.llama_server
-
 pytestmark = pytest.mark.slow
 
 THREE_TURNS = (

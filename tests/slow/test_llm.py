@@ -18,14 +18,9 @@ from assistant.core.config import Settings
 from assistant.core.types import Answer
 from assistant.service.assistant import Assistant
 from assistant.service.wiring import build_assistant
-from tests import llm_support
 from tests.conftest import MINUTES_DIR
 from tests.llm_support import llm_assistant as _assistant
 from tests.llm_support import unsupported_numbers as _unsupported_numbers
-
-# Fixtures shared with the other tests that run the model (pytest finds them by name).
-model_path = llm_support.model_path
-llama_server = llm_support.llama_server
 
 pytestmark = pytest.mark.slow
 
