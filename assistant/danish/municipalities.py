@@ -96,12 +96,50 @@ def municipality_in_question(question: str, known: set[str] | frozenset[str]) ->
 
     With several named, the first one is the subject ("Ud over Mariagerfjords egen andel
     ... samarbejdet med Rebild og Vesthimmerland"); at one position the longest name wins."""
-    best: tuple[int, int, str] | None = None
+    named = _named_in(question, known)
+    return named[0][2] if named else None
+
+
+# What joins two names of one list: "Vejle og Lejre", "Vejle, Lejre", "Vejle Kommune eller
+# Lejre Kommune", "Vejles og Lejres".
+LIST_JOINT = re.compile(
+    r"\s*(?:kommunes?\s*)?(?:,\s*(?:og\s+|samt\s+|eller\s+)?|og|eller|samt|&|/|\+)\s*"
+    r"(?:i\s+|for\s+)?",
+    re.IGNORECASE,
+)
+
+
+def municipalities_in_question(question: str, known: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """The indexed municipalities a question asks about, in the order it names them: the
+    first one named and those listed with it ("Hvad har Vejle og Lejre besluttet ...",
+    "i Vejle, Lejre eller Aabenraa"). A municipality named elsewhere in the question is
+    context, not the subject ("Ud over Mariagerfjords egen andel ... med Rebild")."""
+    named = _named_in(question, known)
+    if not named:
+        return ()
+    listed = [named[0]]
+    for mention in named[1:]:
+        between = question[listed[-1][1] : mention[0]]
+        if mention[0] < listed[-1][1] or not LIST_JOINT.fullmatch(between):
+            break
+        if mention[2] not in {name for _, _, name in listed}:
+            listed.append(mention)
+    return tuple(name for _, _, name in listed)
+
+
+def _named_in(question: str, known: set[str] | frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, municipality) of every indexed municipality the question names, in
+    order; at one position the longest name wins ("Vesthimmerland" over "Himmerland")."""
+    found: list[tuple[int, int, str]] = []
     for name in known:
         alternatives = "|".join(re.escape(v) for v in spellings(name))
-        if match := re.search(
+        for match in re.finditer(
             rf"\b(?:{alternatives})s?\b(?!\s+{INSTITUTIONS})", question, re.IGNORECASE
         ):
-            candidate = (match.start(), -len(name), name)
-            best = candidate if best is None or candidate < best else best
-    return best[2] if best else None
+            found.append((match.start(), match.end(), name))
+    found.sort(key=lambda mention: (mention[0], -(mention[1] - mention[0])))
+    kept: list[tuple[int, int, str]] = []
+    for mention in found:
+        if not kept or mention[0] >= kept[-1][1]:
+            kept.append(mention)
+    return kept

@@ -18,12 +18,15 @@ from assistant.core.types import Chunk
 from assistant.danish.case_numbers import case_numbers_in, normalise_case_number
 from assistant.danish.dates import DANISH_MONTHS, ENGLISH_MONTHS, day_number, format_date
 from assistant.danish.language import DANISH, ENGLISH, Language
-from assistant.danish.municipalities import ascii_fold, municipality_in_question
+from assistant.danish.municipalities import ascii_fold, municipalities_in_question
 
 
 @dataclass(frozen=True)
 class SearchFilter:
     municipality: str | None = None
+    # The municipalities listed with `municipality` ("Hvad har Vejle og Lejre besluttet om
+    # ..."): the search covers every one of them. Empty without `municipality`.
+    other_municipalities: tuple[str, ...] = ()
     committee: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -33,7 +36,14 @@ class SearchFilter:
     section: str | None = None  # canonical section name, e.g. "Beslutning"
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) is None for f in fields(self))
+        return all(getattr(self, f.name) in (None, ()) for f in fields(self))
+
+    @property
+    def municipalities(self) -> tuple[str, ...]:
+        """Every municipality searched, in the order the question names them."""
+        if self.municipality is None:
+            return ()
+        return (self.municipality, *self.other_municipalities)
 
     def merged_over(self, other: SearchFilter) -> SearchFilter:
         """This filter's values, with `other`'s where this one has none (explicit over implied)."""
@@ -41,7 +51,17 @@ class SearchFilter:
         for name, value in values.items():
             if value is None:
                 values[name] = getattr(other, name)
+        if self.municipality is None:  # the municipalities are one value: all or none
+            values["other_municipalities"] = other.other_municipalities
         return SearchFilter(**values)
+
+    def within(self, municipalities: tuple[str, ...]) -> SearchFilter:
+        """This filter, searching these municipalities instead (none: every one)."""
+        return replace(
+            self,
+            municipality=municipalities[0] if municipalities else None,
+            other_municipalities=tuple(municipalities[1:]),
+        )
 
     @property
     def names_item(self) -> bool:
@@ -57,8 +77,13 @@ class SearchFilter:
         the same in English. Names stay as the minutes print them."""
         words = DESCRIPTION_WORDS[language]
         parts: list[str] = []
-        if self.municipality:
-            parts.append(words["municipality"].format(self.municipality))
+        if self.municipalities:
+            named = [words["municipality"].format(name) for name in self.municipalities]
+            parts.append(
+                named[0]
+                if len(named) == 1
+                else f"{', '.join(named[:-1])} {words['and']} {named[-1]}"
+            )
         if self.committee:
             parts.append(self.committee)
         if self.date_from or self.date_to:
@@ -75,7 +100,7 @@ class SearchFilter:
 
     def matches(self, chunk: Chunk) -> bool:
         return (
-            (self.municipality is None or chunk.municipality == self.municipality)
+            (self.municipality is None or chunk.municipality in self.municipalities)
             and (self.committee is None or chunk.committee == self.committee)
             and (self.date_from is None or chunk.meeting_day >= day_number(self.date_from))
             and (self.date_to is None or chunk.meeting_day <= day_number(self.date_to))
@@ -90,7 +115,11 @@ class SearchFilter:
         as vectorised column tests. The section is not among them: a chunk lists its sections
         in one string, tested on its own."""
         conditions: list[tuple[str, str, Any]] = []
-        for name in ("municipality", "committee", "case_key", "item_number"):
+        if len(self.municipalities) > 1:
+            conditions.append(("municipality", "in", self.municipalities))
+        elif self.municipality is not None:
+            conditions.append(("municipality", "==", self.municipality))
+        for name in ("committee", "case_key", "item_number"):
             if (value := getattr(self, name)) is not None:
                 conditions.append((name, "==", value))
         if self.closed is not None:
@@ -106,12 +135,12 @@ DESCRIPTION_WORDS: dict[Language, dict[str, str]] = {
     DANISH: {
         "municipality": "{} Kommune", "case": "sag {}", "item": "punkt {}",
         "closed": "lukkede punkter", "open": "åbne punkter", "section": "afsnittet {}",
-        "from": "fra {}", "to": "til {}", "span": "{} til {}",
+        "from": "fra {}", "to": "til {}", "span": "{} til {}", "and": "og",
     },
     ENGLISH: {
         "municipality": "{} Municipality", "case": "case {}", "item": "item {}",
         "closed": "closed items", "open": "open items", "section": "the section {}",
-        "from": "from {}", "to": "until {}", "span": "{} to {}",
+        "from": "from {}", "to": "until {}", "span": "{} to {}", "and": "and",
     },
 }  # fmt: skip
 MONTH_NAMES: dict[Language, tuple[str, ...]] = {DANISH: DANISH_MONTHS, ENGLISH: ENGLISH_MONTHS}
@@ -205,13 +234,12 @@ def filters_in_question(
     )
     item = ITEM_NUMBER.search(question)
     return SearchFilter(
-        municipality=municipality_in_question(question, vocabulary.municipalities),
         committee=committee_in_question(question, vocabulary.committees),
         date_from=date_from,
         date_to=date_to,
         case_key=case_key,
         item_number=int(item.group(1)) if item and not case_key else None,
-    )
+    ).within(municipalities_in_question(question, vocabulary.municipalities))
 
 
 def committee_in_question(question: str, committees: frozenset[str]) -> str | None:

@@ -65,6 +65,8 @@ class Bm25Index:
             column = self._days if name == "meeting_day" else self._columns[name]
             if operator == "==":
                 keep &= column == value
+            elif operator == "in":
+                keep &= np.isin(column, list(value))
             elif operator == ">=":
                 keep &= column >= value
             else:
@@ -184,12 +186,20 @@ class HybridRetriever:
         top_items: int | None = None,
         where: SearchFilter | None = None,
     ) -> list[ItemHit]:
-        """Items best first; `where` narrows both the BM25 and the dense side."""
+        """Items best first; `where` narrows both the BM25 and the dense side. A filter of
+        several municipalities ("Vejle og Lejre") gets the best items of each in turn: one
+        municipality's items must not crowd the other's out of the candidates."""
         settings = self._settings
         state = self._current()
         limit = top_items or settings.top_items
         if not state.bm25.chunks:
             return []
+        if where is not None and len(where.municipalities) > 1:
+            each = [
+                self.search(question, mode, limit, where.within((municipality,)))
+                for municipality in where.municipalities
+            ]
+            return in_turn(each)[:limit]
         lexical = (
             state.bm25.search(question, settings.bm25_candidates, where) if mode != "dense" else []
         )
@@ -236,6 +246,14 @@ class HybridRetriever:
         scores = admitted @ query / (norms + 1e-12)
         best = np.argsort(-scores)[:k]
         return [(state.bm25.chunks[rows[i]], float(scores[i])) for i in best]
+
+
+def in_turn(rankings: list[list[ItemHit]]) -> list[ItemHit]:
+    """The first of every ranking, then the second of every ranking, and so on."""
+    merged: list[ItemHit] = []
+    for rank in range(max((len(ranking) for ranking in rankings), default=0)):
+        merged += [ranking[rank] for ranking in rankings if rank < len(ranking)]
+    return merged
 
 
 def _group_by_item(

@@ -408,25 +408,26 @@ class Assistant:
             implied = self.filters_in_question(question)
         return query, explicit, explicit.merged_over(implied)
 
-    def _conversation_municipality(
+    def _conversation_municipalities(
         self, history: Sequence[Turn], where: SearchFilter
-    ) -> str | None:
-        """The municipality the conversation is about, for a question that names none: the
-        newest user turn naming one. "Fortæl om IPS-projektet i Mariagerfjord" followed by
-        "Hvornår godkendte byrådet strategien?" means Mariagerfjord's council, although the
-        second question does not point back. A case number identifies its matter better than
-        the conversation does, so it is not narrowed."""
+    ) -> tuple[str, ...]:
+        """The municipalities the conversation is about, for a question that names none: those
+        of the newest user turn naming one ("Vejle og Lejre" stays both). "Fortæl om
+        IPS-projektet i Mariagerfjord" followed by "Hvornår godkendte byrådet strategien?"
+        means Mariagerfjord's council, although the second question does not point back. A
+        case number identifies its matter better than the conversation does, so it is not
+        narrowed."""
         if where.municipality is not None or where.case_key is not None:
-            return None
+            return ()
         for turn in reversed(history[-MAX_HISTORY_TURNS:]):
             if turn["role"] == "user":
                 try:
-                    named = self.filters_in_question(turn["content"]).municipality
+                    named = self.filters_in_question(turn["content"]).municipalities
                 except InvalidDate:
                     continue  # refused when it was asked; it names nothing to carry over
-                if named is not None:
+                if named:
                     return named
-        return None
+        return ()
 
     def _search_in_conversation(
         self,
@@ -442,10 +443,10 @@ class Assistant:
         none (and filters are read from questions at all). The user did not ask for that
         municipality, so when nothing there answers the question the search runs as the
         question alone would."""
-        carried = self._conversation_municipality(history, where) if read_filters else None
-        if carried is not None:
+        carried = self._conversation_municipalities(history, where) if read_filters else ()
+        if carried:
             # No relaxing here: a search that leaves the municipality is the plain one below.
-            within = replace(where, municipality=carried)
+            within = where.within(carried)
             hits = self.retriever.search(
                 query, mode=mode, top_items=self.settings.answer_candidates, where=within
             )

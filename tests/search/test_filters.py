@@ -19,6 +19,7 @@ from assistant.components.embedders import embed_query
 from assistant.core.config import Settings
 from assistant.core.errors import ConfigError, InvalidDate, InvalidQuestion, UnknownCase
 from assistant.core.types import Chunk, ItemHit
+from assistant.danish.language import ENGLISH
 from assistant.search.filters import IndexVocabulary, SearchFilter, filters_in_question
 from assistant.search.hybrid import HybridRetriever
 from assistant.search.rerank import EmbeddingReranker, build_reranker
@@ -94,6 +95,55 @@ def _all_chunks(assistant: Assistant) -> list[Chunk]:
 )
 def test_the_municipality_a_question_names(question: str, municipality: str | None) -> None:
     assert read(question).municipality == municipality
+
+
+@pytest.mark.parametrize(
+    ("question", "municipalities"),
+    [
+        ("Hvad har Vejle og Lejre besluttet om fordrevne fra Ukraine?", ("Vejle", "Lejre")),
+        ("Sammenlign Vejle Kommune og Lejre Kommune", ("Vejle", "Lejre")),
+        ("Hvad gør Vejles, Lejres og Aabenraas jobcentre?", ("Vejle", "Lejre", "Aabenraa")),
+        ("ledigheden i Næstved eller i Vejle", ("Næstved", "Vejle")),
+        ("Vejle og Vejle", ("Vejle",)),  # a name listed twice is one municipality
+        # Another municipality elsewhere in the question is context, not a second subject.
+        ("Hvad har Mariagerfjord aftalt med Vejle om IPS?", ("Mariagerfjord",)),
+        ("Hvad besluttede Vejle og Odense?", ("Vejle",)),  # Odense is not in the index
+        ("Hvad står der om vejledning?", ()),
+    ],
+)
+def test_every_municipality_a_question_lists_is_searched(
+    question: str, municipalities: tuple[str, ...]
+) -> None:
+    where = read(question)
+    assert where.municipalities == municipalities
+    assert where.municipality == (municipalities[0] if municipalities else None)
+
+
+def test_a_filter_of_several_municipalities_is_described_and_merged_as_one() -> None:
+    both = read("Hvad har Vejle og Lejre besluttet i 2023?")
+    assert both.describe() == "Vejle Kommune og Lejre Kommune, 2023"
+    assert both.describe(ENGLISH) == "Vejle Municipality and Lejre Municipality, 2023"
+    # An explicit municipality (the chat's menu, --kommune) replaces the question's list.
+    explicit = SearchFilter(municipality="Aabenraa").merged_over(both)
+    assert explicit.municipalities == ("Aabenraa",)
+    assert explicit.date_from == dt.date(2023, 1, 1)
+    assert SearchFilter().merged_over(both).municipalities == ("Vejle", "Lejre")
+    assert not SearchFilter().within(()).municipalities
+    assert SearchFilter().within(()).is_empty()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_question_naming_two_municipalities_searches_both(
+    sample_assistant: Assistant, mode: str
+) -> None:
+    where = SearchFilter().within(("Næstved", "Aabenraa"))
+    hits = sample_assistant.retriever.search("beskæftigelsesindsats", mode=mode, where=where)
+    # The best item of each first, in the order named.
+    assert [h.best.municipality for h in hits[:2]] == ["Næstved", "Aabenraa"]
+    assert {h.best.municipality for h in hits} == {"Næstved", "Aabenraa"}
+    chunks = sample_assistant.retriever.chunks_matching(where)
+    assert {c.municipality for c in chunks} == {"Næstved", "Aabenraa"}
+    assert all(where.matches(c) for c in chunks)
 
 
 @pytest.mark.parametrize(
@@ -723,3 +773,17 @@ def test_cli_ask_rejects_an_impossible_date(tmp_path: Path) -> None:
     result = referat("ask", "--fra", "2024-13-01", "x", index=tmp_path / "index")
     assert result.returncode == 2
     assert "--fra" in result.stderr and "skriv en dato som 2024-09-02" in result.stderr
+
+
+def test_a_question_naming_two_municipalities_is_answered_from_both(
+    sample_assistant: Assistant,
+) -> None:
+    question = "Hvad har Aabenraa og Næstved drøftet om fremtidens beskæftigelsesindsats?"
+    answer = sample_assistant.ask(question)
+    assert not answer.abstained, answer.text
+    cited = [(c.municipality, c.item_number) for c in answer.citations]
+    assert {("Aabenraa", 70), ("Næstved", 95)} <= set(cited[:2]), cited
+    # A follow-up that names no municipality stays with both.
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+    follow_up = sample_assistant.ask("Hvad blev besluttet?", history)
+    assert {c.municipality for c in follow_up.citations} == {"Aabenraa", "Næstved"}, follow_up.text
