@@ -31,6 +31,7 @@ from assistant.core.config import AnswerSettings
 from assistant.core.types import Answer, Chunk, Citation, ItemHit
 from assistant.danish.dates import format_date
 from assistant.danish.language import DANISH, ENGLISH, ENGLISH_WORDS, Language
+from assistant.danish.municipalities import municipalities_in_question
 from assistant.danish.text import terms
 
 INTENTS = {
@@ -223,9 +224,10 @@ class ExtractiveAnswerer:
         if not hits:
             return self._abstain(question, language)
         items = [(hit, self._item_chunks(hit) or list(hit.chunks)) for hit in hits]
+        places = frozenset(hit.best.municipality for hit in hits)
         # The municipality and committee words are in every header: they say nothing about
         # whether the item answers the question.
-        ignore = frozenset(terms(f"{hits[0].best.municipality} kommune udvalg"))
+        ignore = frozenset(terms(" ".join(sorted(places)) + " kommune udvalg"))
         if language == ENGLISH:
             ignore |= ENGLISH_FUNCTION_TERMS
         coverage = [
@@ -267,18 +269,27 @@ class ExtractiveAnswerer:
             scored_items.append((hit, chunks, scored))
 
         best_score = max((scored[0][0] for _, _, scored in scored_items if scored), default=0)
+        # "Hvad har Vejle og Lejre besluttet om ...": the best item of each is quoted, even
+        # when one municipality's items match the question's words better.
+        listed = municipalities_in_question(question, places)
+        owed = set(listed) if len(listed) > 1 else set()
         quoted: list[tuple[ItemHit, list[Sentence]]] = []
         fact: Fact | None = None
         for index, (hit, _, scored) in enumerate(scored_items):
             if not scored:
                 continue
-            strong = scored[0][0] >= 0.8 * best_score and self._has_evidence(hit, coverage[index])
-            if index == 0 or (strong and len(quoted) < 3):
+            evidence = self._has_evidence(hit, coverage[index])
+            strong = scored[0][0] >= 0.8 * best_score and evidence
+            owed_here = evidence and hit.best.municipality in owed
+            owed.discard(hit.best.municipality)
+            if index == 0 or (strong and len(quoted) < 3) or owed_here:
                 chosen = self._select(scored, sentences_of[index], intents)
                 if not quoted:
                     fact = self._fact(question, language, ignore, scored, sentences_of[index])
                     chosen = _with_fact(chosen, sentences_of[index], fact)
                 quoted.append((hit, chosen))
+        if len(listed) > 1:  # grouped per municipality, in the order the question names them
+            quoted.sort(key=lambda pair: _place_order(listed, pair[0].best.municipality))
 
         citations = [
             _citation(n, hit, " ".join(s.text for s in chosen))
@@ -471,6 +482,10 @@ def _with_lists(chosen: set[int], sentences: list[Sentence], list_question: bool
                 break
             end += 1
     return result
+
+
+def _place_order(listed: tuple[str, ...], municipality: str) -> int:
+    return listed.index(municipality) if municipality in listed else len(listed)
 
 
 def _with_fact(
