@@ -143,3 +143,11 @@ def _named_in(question: str, known: set[str] | frozenset[str]) -> list[tuple[int
         if not kept or mention[0] >= kept[-1][1]:
             kept.append(mention)
     return kept
+
+
+def without_municipalities(text: str, names: tuple[str, ...] | frozenset[str]) -> str:
+    """`text` with these municipalities' names taken out ("Vejles", "naestved" included)."""
+    for name in names:
+        alternatives = "|".join(re.escape(v) for v in spellings(name))
+        text = re.sub(rf"\b(?:{alternatives})s?\b", " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())

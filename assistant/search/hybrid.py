@@ -20,6 +20,7 @@ import numpy as np
 from assistant.components.chroma_store import ChunkStore
 from assistant.core.config import SearchSettings
 from assistant.core.types import Chunk, ItemHit
+from assistant.danish.municipalities import without_municipalities
 from assistant.danish.text import terms
 from assistant.search.filters import IndexVocabulary, SearchFilter
 from assistant.search.rerank import Reranker
@@ -195,13 +196,19 @@ class HybridRetriever:
         if not state.bm25.chunks:
             return []
         if where is not None and len(where.municipalities) > 1:
+            # Each searched without every listed name: within Vejle, "Lejre" only finds the
+            # Vejle items that mention Lejre.
+            words = without_municipalities(question, where.municipalities)
             each = [
-                self.search(question, mode, limit, where.within((municipality,)))
+                self.search(words, mode, limit, where.within((municipality,)))
                 for municipality in where.municipalities
             ]
             return in_turn(each)[:limit]
+        # Within a municipality its name tells its items apart only by how often they print
+        # it: BM25 would favour the item that says "Vejle Kommune" most.
+        words = without_municipalities(question, where.municipalities) if where else question
         lexical = (
-            state.bm25.search(question, settings.bm25_candidates, where) if mode != "dense" else []
+            state.bm25.search(words, settings.bm25_candidates, where) if mode != "dense" else []
         )
         dense = (
             self._dense(state, question, settings.dense_candidates, where) if mode != "bm25" else []
