@@ -62,6 +62,14 @@ INTENTS = {
         r"|\bhvad\s+er\s+der\s+blevet\s+af\b|\bpunkter\b|\btemaer\b|\bprincipper\b"
     ),
 }
+# "Hvilke kommuner har arbejdet med IPS?": answered with the best item of each municipality
+# (or committee) that has one, grouped.
+ASKS_WHICH_PLACES = re.compile(
+    r"\bhvilke\s+(?:af\s+)?(?:de\s+)?(?:andre\s+)?(?:kommuner(?:ne)?|udvalg(?:ene)?)\b"
+    r"|\bwhich\s+(?:of\s+the\s+)?(?:municipalities|councils|committees)\b",
+    re.IGNORECASE,
+)
+MAX_PLACES = 6
 # A bullet or a numbered entry opening a line of a list ("- Sikker drift", "2. Orientering").
 LIST_ENTRY = re.compile(r"^(?:[-–•*·▪]\s*|\d{1,2}[.)]\s+)")
 MAX_LIST_LINES = 15
@@ -273,6 +281,9 @@ class ExtractiveAnswerer:
         # when one municipality's items match the question's words better.
         listed = municipalities_in_question(question, places)
         owed = set(listed) if len(listed) > 1 else set()
+        if not owed and ASKS_WHICH_PLACES.search(question):
+            owed = set(places)
+            listed = ()
         quoted: list[tuple[ItemHit, list[Sentence]]] = []
         fact: Fact | None = None
         for index, (hit, _, scored) in enumerate(scored_items):
@@ -280,16 +291,20 @@ class ExtractiveAnswerer:
                 continue
             evidence = self._has_evidence(hit, coverage[index])
             strong = scored[0][0] >= 0.8 * best_score and evidence
-            owed_here = evidence and hit.best.municipality in owed
-            owed.discard(hit.best.municipality)
+            owed_here = evidence and hit.best.municipality in owed and len(quoted) < MAX_PLACES
+            if evidence:
+                owed.discard(hit.best.municipality)
             if index == 0 or (strong and len(quoted) < 3) or owed_here:
                 chosen = self._select(scored, sentences_of[index], intents)
                 if not quoted:
                     fact = self._fact(question, language, ignore, scored, sentences_of[index])
                     chosen = _with_fact(chosen, sentences_of[index], fact)
                 quoted.append((hit, chosen))
-        if len(listed) > 1:  # grouped per municipality, in the order the question names them
-            quoted.sort(key=lambda pair: _place_order(listed, pair[0].best.municipality))
+        if len({hit.best.municipality for hit, _ in quoted}) > 1:
+            # Grouped per municipality: in the order the question names them, or else in
+            # the order of each one's best item.
+            order = listed or tuple(dict.fromkeys(hit.best.municipality for hit, _ in quoted))
+            quoted.sort(key=lambda pair: _place_order(order, pair[0].best.municipality))
 
         citations = [
             _citation(n, hit, " ".join(s.text for s in chosen))

@@ -773,22 +773,3 @@ def test_cli_ask_rejects_an_impossible_date(tmp_path: Path) -> None:
     result = referat("ask", "--fra", "2024-13-01", "x", index=tmp_path / "index")
     assert result.returncode == 2
     assert "--fra" in result.stderr and "skriv en dato som 2024-09-02" in result.stderr
-
-
-def test_a_question_naming_two_municipalities_is_answered_from_both(
-    sample_assistant: Assistant,
-) -> None:
-    question = "Hvad har Aabenraa og Næstved drøftet om fremtidens beskæftigelsesindsats?"
-    answer = sample_assistant.ask(question)
-    assert not answer.abstained, answer.text
-    cited = [(c.municipality, c.item_number) for c in answer.citations]
-    # Both quoted, grouped per municipality in the order the question names them, although
-    # Næstved's item holds more of the question's words.
-    assert cited[:2] == [("Aabenraa", 70), ("Næstved", 95)], cited
-    quotes = answer.text.split("\n\n")
-    assert "Aabenraa Kommune" in quotes[0] and quotes[0].endswith("[1]"), answer.text
-    assert "Næstved Kommune" in quotes[1] and quotes[1].endswith("[2]"), answer.text
-    # A follow-up that names no municipality stays with both.
-    history = [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
-    follow_up = sample_assistant.ask("Hvad blev besluttet?", history)
-    assert {c.municipality for c in follow_up.citations} == {"Aabenraa", "Næstved"}, follow_up.text

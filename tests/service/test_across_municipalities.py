@@ -1,0 +1,41 @@
+"""Questions across municipalities, on the real samples: a question listing municipalities
+is answered from each, and "Hvilke kommuner ...?" with the best item of every municipality
+that has one, grouped per municipality."""
+
+from __future__ import annotations
+
+from assistant.service.assistant import Assistant
+
+
+def test_a_question_naming_two_municipalities_is_answered_from_both(
+    sample_assistant: Assistant,
+) -> None:
+    question = "Hvad har Aabenraa og Næstved drøftet om fremtidens beskæftigelsesindsats?"
+    answer = sample_assistant.ask(question)
+    assert not answer.abstained, answer.text
+    cited = [(c.municipality, c.item_number) for c in answer.citations]
+    # Both quoted, grouped per municipality in the order the question names them, although
+    # Næstved's item holds more of the question's words.
+    assert cited[:2] == [("Aabenraa", 70), ("Næstved", 95)], cited
+    quotes = answer.text.split("\n\n")
+    assert "Aabenraa Kommune" in quotes[0] and quotes[0].endswith("[1]"), answer.text
+    assert "Næstved Kommune" in quotes[1] and quotes[1].endswith("[2]"), answer.text
+    # A follow-up that names no municipality stays with both.
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+    follow_up = sample_assistant.ask("Hvad blev besluttet?", history)
+    assert {c.municipality for c in follow_up.citations} == {"Aabenraa", "Næstved"}, follow_up.text
+
+
+def test_which_municipalities_is_answered_with_each_one_that_has_it(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask(
+        "Hvilke kommuner spørger borgerne om deres oplevelse af jobcentret gennem "
+        "spørgeskemaundersøgelser?"
+    )
+    quoted = answer.text.split("Se også")[0]
+    # Lejre's quarterly report and Mariagerfjord's survey are both quoted, not one of them
+    # with the other's item among "see also".
+    assert "Lejre Kommune" in quoted and "Mariagerfjord Kommune" in quoted, answer.text
+    places = [c.municipality for c in answer.citations if c.quote and f"[{c.n}]" in quoted]
+    assert places == sorted(places, key=places.index), places  # each one's quotes together
