@@ -201,13 +201,17 @@ POINT_IN_YEAR = re.compile(
 ITEM_NUMBER = re.compile(
     r"\b(?:punkt|pkt\.?|sag|sak|dagsordenspunkt)\s+(?:nr\.?\s*)?(\d{1,4})\b(?![/\-.]\d)", re.I
 )
-# Figures are reported a month or two after the month they count: "hvor mange var der i
-# august 2023" is answered by the September or October minutes.
+# Figures are reported up to a quarter after the month they count: "hvor mange var der i
+# august 2023" is answered by the September minutes, December 2024's by a status item of March
+# 2025 (real Greve minutes: with a two-month lag that item was filtered out).
 FIGURE_QUESTION = re.compile(
     r"\b(?:hvor\s+mange|hvor\s+meget|antal(?:let)?|hvor\s+stor|hvor\s+høj|status\s+pr)\b",
     re.IGNORECASE,
 )
-REPORTING_LAG_MONTHS = 2
+REPORTING_LAG_MONTHS = 3
+# A year's figures come in the annual reports and status items of the next spring ("Ukrainske
+# flygtninge i Greve Kommune, status", March 2025, counts those who came in 2024).
+YEAR_REPORTING_LAG_MONTHS = 6
 
 
 @dataclass(frozen=True)
@@ -296,6 +300,10 @@ def dates_in_question(
         return start, end
     if match := YEAR.search(question):
         year = int(match["year"])
+        if lag:
+            end_year, end_month = _plus_months(year, 12, YEAR_REPORTING_LAG_MONTHS)
+            end = dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+            return dt.date(year, 1, 1), end
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     return None, None
 

@@ -177,20 +177,25 @@ def test_the_committee_a_question_names(question: str, committee: str | None) ->
         ("Hvad blev besluttet på mødet 28.09.2021?", dt.date(2021, 9, 28), dt.date(2021, 9, 28)),
         # The latest September the index has meetings in.
         ("Hvad skete der i september?", dt.date(2023, 9, 1), dt.date(2023, 9, 30)),
-        # Figures are reported a month or two later: August's count is in the October minutes.
+        # Figures are reported up to a quarter later: August's count is in September's
+        # minutes, December's in a status item in March (Greve, 25 March 2025).
         (
             "Hvor mange fordrevne var der i august 2023?",
             dt.date(2023, 8, 1),
-            dt.date(2023, 10, 31),
+            dt.date(2023, 11, 30),
         ),
         ("Hvad skete der i august 2023?", dt.date(2023, 8, 1), dt.date(2023, 8, 31)),
         # The reporting lag runs over the new year.
-        ("Hvor mange var i job i november 2023?", dt.date(2023, 11, 1), dt.date(2024, 1, 31)),
+        ("Hvor mange var i job i november 2023?", dt.date(2023, 11, 1), dt.date(2024, 2, 29)),
+        # A year's figures: in the meetings of that year and of the next half year, where
+        # the annual status and the last budget follow-up are reported.
+        ("Hvor mange flygtninge kom i 2024?", dt.date(2024, 1, 1), dt.date(2025, 6, 30)),
+        ("Hvad blev besluttet i 2024?", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
         # A span is the whole span (plus the reporting lag for figures), not its first month.
         (
             "Hvor mange forløb blev afsluttet fra august 2022 til august 2023?",
             dt.date(2022, 8, 1),
-            dt.date(2023, 10, 31),
+            dt.date(2023, 11, 30),
         ),
         ("Hvad skete der fra marts 2023 til maj 2023?", dt.date(2023, 3, 1), dt.date(2023, 5, 31)),
     ],
@@ -492,7 +497,10 @@ def test_an_item_that_only_names_the_year_does_not_answer_for_the_topic(
         "Hvor mange penge har Aabenraa Kommune afsat i alt til Velfærdsaftalen i 2025?"
     )
     assert answer.abstained and not answer.citations
-    assert answer.text.startswith("Referaterne har ingen møder for Aabenraa Kommune, 2025")
+    # 2025's figures are looked for in the meetings of 2025 and of the half year after it.
+    assert answer.text.startswith(
+        "Referaterne har ingen møder for Aabenraa Kommune, januar 2025 til juni 2026"
+    )
     assert "800.000" not in answer.text
 
 

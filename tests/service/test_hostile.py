@@ -222,7 +222,7 @@ def test_a_danish_question_keeps_danish_framing(sample_assistant: Assistant) -> 
     assert answer.text.startswith(
         f"Ifølge {first.committee}, Lejre Kommune, 6. september 2023 (punkt 3: "
     )
-    assert answer.scope == "Lejre Kommune, august til oktober 2023"
+    assert answer.scope == "Lejre Kommune, august til november 2023"
     assert "According" not in answer.text and "Municipality" not in answer.text
 
 
