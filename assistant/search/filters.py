@@ -253,8 +253,12 @@ def committee_in_question(question: str, committees: frozenset[str]) -> str | No
     folded = ascii_fold(question.lower())
     for name in sorted(committees, key=len, reverse=True):
         stem = re.sub(r"(?:et|en)$", "", ascii_fold(name.lower()))
-        if len(stem) < 6 or stem in ("udvalg", "byrad", "rad"):
-            continue  # a bare "udvalget" names no committee in particular
+        # A bare "udvalget" names no committee in particular, and "byrådet" most often
+        # the council's decision as a committee's minutes retell it ("som byrådet vedtog den
+        # 12. november 2018"): a filter to the council's own meetings would hide those.
+        # (Folded: "byråd" is "byraad".)
+        if len(stem) < 6 or stem in ("udvalg", "byraad", "raad", "kommunalbestyrels"):
+            continue
         if re.search(rf"\b{re.escape(stem)}(?:et|en|ets|ens|s)?\b", folded):
             return name
     return None
