@@ -144,7 +144,9 @@ NOT_A_FIGURE = re.compile(
     r"|§+\s*\d+\w*|\bkl\.\s*\d{1,2}(?:[.:]\d{2})?"
     r"|\b(?:punkt|pkt\.|sag|sagsnr\.?|sag\s+nr\.?|nr\.|kapitel|bilag|afsnit|side|fase|trin"
     r"|niveau)\s*\d+"
-    r"|\b[A-Za-zÆØÅæøå]+-\d+",  # names with a number in them: "COVID-19", "Pulje-2"
+    r"|\b[A-Za-zÆØÅæøå]+-\d+"  # names with a number in them: "COVID-19", "Pulje-2"
+    # A duration as an adjective, no count: "en 10-årig periode", "3-årige projektperiode".
+    r"|\b\d+-(?:årig|dages|timers|ugers|måneders|sidet|mands)\w*",
     re.IGNORECASE,
 )
 # Counts written as words ("tre forløb", "halvdelen af de unge").
@@ -284,6 +286,35 @@ MIN_TOPIC = 0.1
 FALLBACK = {"date": ("day", "month", "date"), "share": ("share", "count")}
 
 
+# What a count counts, as tables and sentences also write it (stemmed): "Hvor mange
+# kvadratmeter" is answered by the row "Administration · m2 · 25.689".
+UNIT_SPELLINGS = {
+    "kvadratmet": frozenset({"m2", "m²", "kvm"}),
+    "procent": frozenset({"pct", "%"}),
+    "kilomet": frozenset({"km"}),
+    "tim": frozenset({"t"}),
+}
+# A Danish compound names its head's matter: "administrationsbygninger" in a question is
+# "Administration" in a table row, "kvadratmeterfordeling" in a caption is "kvadratmeter".
+# Parts shorter than this are too common to count ("skole" would match every "skolebus").
+MIN_COMPOUND_PART = 7
+
+
+def topic_words_in(wanted: set[str], found: set[str]) -> set[str]:
+    """The wanted (stemmed) words that `found` holds, itself or as the first part of a
+    compound on either side."""
+    matched = wanted & found
+    for word in wanted - matched:
+        if len(word) < MIN_COMPOUND_PART:
+            continue
+        if any(
+            (len(other) >= MIN_COMPOUND_PART and word.startswith(other)) or other.startswith(word)
+            for other in found
+        ):
+            matched.add(word)
+    return matched
+
+
 def find_fact(
     sentences: Sequence[str],
     kind: str,
@@ -304,8 +335,9 @@ def find_fact(
     if not weight:
         return None
     stems = [set(terms(s)) for s in sentences]
-    overlap = [sum(idf(t) for t in wanted & found) / weight for found in stems]
+    overlap = [sum(idf(t) for t in topic_words_in(wanted, found)) / weight for found in stems]
     bonus = dict(zip(quoted, QUOTED_BONUS, strict=False))
+    counted_as = set(counts).union(*(UNIT_SPELLINGS.get(c, ()) for c in counts))
     for finer in FALLBACK.get(kind, (kind,)):
         best: tuple[float, int] | None = None
         for index, sentence in enumerate(sentences):
@@ -315,7 +347,7 @@ def find_fact(
             if overlap[index] + near < MIN_TOPIC:
                 continue
             score = overlap[index] + NEIGHBOUR_WEIGHT * near + bonus.get(index, 0.0)
-            if set(counts) & stems[index]:
+            if topic_words_in(counted_as, stems[index]):
                 score += COUNTED_BONUS
             if best is None or score > best[0]:
                 best = (score, index)

@@ -110,3 +110,23 @@ def test_the_fact_about_the_topic_wins_and_a_fact_about_nothing_is_no_opening() 
     assert fact == Fact("count", 1)
     # A date is asked, but the only date stands in a sentence that shares no topic word.
     assert find_fact(sentences, "date", {"ungevejled", "ansat"}) is None
+
+
+def test_a_table_row_answers_in_its_own_words() -> None:
+    # Real Greve minutes (Klima-, Teknik- og Miljøudvalget, 14 September 2023, punkt 10): the
+    # question's compound "administrationsbygninger" is the row's "Administration", its
+    # "kvadratmeter" the row's "m2"; the caption's "10-årig" is no count.
+    question = (
+        "Hvor mange kvadratmeter administrationsbygninger har Greve Kommune ifølge "
+        "porteføljeoverblikket over kommunens bygninger?"
+    )
+    sentences = [
+        "Tabel 1. Kvadratmeterfordeling på bygningskategorier for kommunens bygninger - udgift "
+        "er anlægsmidler over en 10-årig periode",
+        "Administration · m2 · 25.689",
+        "Dagtilbud · m2 · 17.436",
+    ]
+    topic = set(terms(question)) - set(terms("greve kommune hvor mange"))
+    fact = find_fact(sentences, asked_fact(question), topic, counts=counted(question))
+    assert fact == Fact("count", 1)
+    assert value_spans(sentences[0], "count") == []
