@@ -114,8 +114,9 @@ def leaks(assistant: Assistant, questions: Sequence[Question], rows: Sequence[di
         row = by_id[question.id]
         for citation in row["citations"]:
             day = int(citation["meeting_date"].replace("-", ""))
-            other_place = bool(implied.municipality) and (
-                citation["municipality"] != implied.municipality
+            # "i henholdsvis Lejre og Vejle": each municipality listed is the question's own.
+            other_place = bool(implied.municipalities) and (
+                citation["municipality"] not in implied.municipalities
             )
             other_time = bool(implied.date_from and implied.date_to) and not (
                 day_number(implied.date_from) <= day <= day_number(implied.date_to)
