@@ -62,8 +62,8 @@ INTENTS = {
         r"|\bhvad\s+er\s+der\s+blevet\s+af\b|\bpunkter\b|\btemaer\b|\bprincipper\b"
     ),
 }
-# "Hvilke kommuner har arbejdet med IPS?": answered with the best item of each municipality
-# (or committee) that has one, grouped.
+# "Hvilke kommuner (udvalg) har arbejdet med IPS?": answered with the best item of each
+# municipality that has one, grouped per municipality.
 ASKS_WHICH_PLACES = re.compile(
     r"\bhvilke\s+(?:af\s+)?(?:de\s+)?(?:andre\s+)?(?:kommuner(?:ne)?|udvalg(?:ene)?)\b"
     r"|\bwhich\s+(?:of\s+the\s+)?(?:municipalities|councils|committees)\b",
