@@ -132,9 +132,8 @@ def _named_in(question: str, known: set[str] | frozenset[str]) -> list[tuple[int
     order; at one position the longest name wins ("Vesthimmerland" over "Himmerland")."""
     found: list[tuple[int, int, str]] = []
     for name in known:
-        alternatives = "|".join(re.escape(v) for v in spellings(name))
         for match in re.finditer(
-            rf"\b(?:{alternatives})s?\b(?!\s+{INSTITUTIONS})", question, re.IGNORECASE
+            rf"\b(?:{_alternatives(name)})s?\b(?!\s+{INSTITUTIONS})", question, re.IGNORECASE
         ):
             found.append((match.start(), match.end(), name))
     found.sort(key=lambda mention: (mention[0], -(mention[1] - mention[0])))
@@ -148,6 +147,11 @@ def _named_in(question: str, known: set[str] | frozenset[str]) -> list[tuple[int
 def without_municipalities(text: str, names: tuple[str, ...] | frozenset[str]) -> str:
     """`text` with these municipalities' names taken out ("Vejles", "naestved" included)."""
     for name in names:
-        alternatives = "|".join(re.escape(v) for v in spellings(name))
-        text = re.sub(rf"\b(?:{alternatives})s?\b", " ", text, flags=re.IGNORECASE)
+        text = re.sub(rf"\b(?:{_alternatives(name)})s?\b", " ", text, flags=re.IGNORECASE)
     return " ".join(text.split())
+
+
+@cache
+def _alternatives(name: str) -> str:
+    """Every spelling of one municipality as a regex alternation, longest first."""
+    return "|".join(re.escape(v) for v in spellings(name))
