@@ -592,11 +592,13 @@ class ChatApp:
         run = UploadRun(names=[path.name for path in paths])
         self._uploads[request.session_hash or ""] = run
         for number, path in enumerate(paths, start=1):
+            if run.stop.is_set():  # no "Indlæser" line for a file that will not be read
+                break
             doing = f"Indlæser {path.name} (fil {number} af {len(paths)}) …"
             progress((number - 1, len(paths)), desc=doing)
             yield upload_summary(run.rows, doing), unchanged, unchanged, unchanged
-            # No lock is held across a yield: Gradio's cancel abandons the generator there,
-            # and a lock held by an abandoned generator would stop every later upload.
+            # No lock is held across a yield: a generator abandoned there (the browser
+            # closed) would hold it for good and stop every later upload.
             with run.lock, self._upload_lock:
                 if run.stop.is_set():
                     break
@@ -732,18 +734,19 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 # files never becomes Markdown or an element.
                 upload_result = gr.HTML(elem_id="upload-result")
             upload_outputs = [upload_result, kommune, udvalg, chatbot]
-            uploading = load.click(
+            load.click(
                 app.upload,
                 inputs=[files],
                 outputs=upload_outputs,
-                concurrency_limit=1,
+                # Not one upload at a time here: the files themselves wait for one another
+                # (ChatApp._upload_lock), and an upload waiting in Gradio's queue instead
+                # would have no run for its stop button to find.
                 api_name="upload",
             )
-            # Gradio's cancel ends the event at its next step (between two files); the
-            # handler waits for the file in hand and reports what was stored.
-            stop.click(
-                app.stop_upload, None, upload_outputs, cancels=[uploading], api_name="stop_upload"
-            )
+            # The stop is a flag the upload reads between two files, not Gradio's cancel:
+            # a cancelled upload's last progress line could reach the page after the stop's
+            # summary and stay there. Both now end on the same summary, in either order.
+            stop.click(app.stop_upload, None, upload_outputs, api_name="stop_upload")
 
         inputs = [question, chatbot, answers, kommune, udvalg, fra, til]
         outputs = [chatbot, answers, sources, question]
