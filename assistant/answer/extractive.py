@@ -56,7 +56,10 @@ INTENTS = {
         r"|(?:udvalg\w*|byråd\w*|kommunalbestyrelsen)\s+anbefal\w*"
         r"|\bafstemning(?:en)?\b|\bstemte\b|\blagde\b.{0,40}\bvægt\s+på\b"
     ),
-    "absence": re.compile(r"\bfravær\w*|\bafbud\b|\bdeltog ikke|\bikke til stede|\bmanglede"),
+    "absence": re.compile(
+        r"\bfravær\w*|\bafbud\b|\bdeltog ikke|\bikke til stede|\bmanglede"
+        r"|\bikke\s+(?:deltog|deltaget|mødt)\b"
+    ),
     "list": re.compile(
         r"\bhvilke\b|\bnævn\w*|\bhvad\s+(?:går|gik)\b.*\bud\s+på\b|\borienteret\s+om\b"
         r"|\bhvad\s+er\s+der\s+blevet\s+af\b|\bpunkter\b|\btemaer\b|\bprincipper\b"

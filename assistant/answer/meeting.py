@@ -59,9 +59,28 @@ MONTH_WORDS = re.compile(
 )
 ABSENCE_QUESTION = re.compile(
     r"\bfravær\w*|\bafbud\b|\bdeltog\s+ikke\b|\bikke\s+til\s+stede\b|\bforhindret\b"
+    # "Var der nogen, der ikke deltog …", "Hvilke møder har X ikke deltaget i?"
+    # A substitute alone is a topic ("Hvem blev godkendt som ny stedfortræder?"): the
+    # substitutes are named with the absence they stand in for.
+    r"|\bikke\s+(?:deltog|deltaget|deltage|mødt|mødte|var\s+med)\b"
     r"|\babsen\w*|\bapologi\w*|\bdid\s+not\s+attend\b|\bnot\s+present\b",
     re.IGNORECASE,
 )
+# A substitute as the minutes print one: "Afbud: Torben Hoffmann (Stedfortræder: Conni
+# Bergendorff)", "Suppleant: Anne Hansen", "Conni Bergendorff (stedfortræder for Torben
+# Hoffmann)", "Anne Hansen deltog som suppleant".
+_NAME = r"[A-ZÆØÅ][\w\-]+(?:\s+(?:[A-ZÆØÅ]\.|[A-ZÆØÅ][\w\-]+))+"
+# Case matters for the names (IGNORECASE would make "[A-ZÆØÅ]" take any word), not for the
+# words around them.
+SUBSTITUTE = re.compile(
+    r"\b(?i:stedfortræder|suppleant)(?i:e|en|er|ne)?(?:\s+(?i:for)\s+[^:()]+?)?\s*:"
+    r"\s*(?P<after>[^()\n;]+)"
+    rf"|(?P<before>{_NAME})\s*\(\s*(?i:stedfortræder|suppleant)\s+(?i:for)\b"
+    rf"|(?P<as>{_NAME})\s+(?i:deltog|mødte)\s+(?i:som)\s+(?i:stedfortræder|suppleant)"
+)
+# Sections that record an earlier body's treatment ("Tidligere beslutninger"): their
+# "Afbud:" lines are that meeting's attendance, not this one's.
+EARLIER_TREATMENT = re.compile(r"tidligere|sagens\s+forløb|behandling\s+i", re.IGNORECASE)
 # "under punktet", "ved behandlingen af sagen": the question is about one item's attendance.
 ITEM_ATTENDANCE = re.compile(r"\bpunkt\w*|\bbehandl\w*|\bsag(?:en)?\b|\bitem\b", re.IGNORECASE)
 MAX_DECISION_WORDS = 40
@@ -181,6 +200,19 @@ def absence_answer(
                 **header,
             )
         )
+    # A substitute is printed on the attendance line ("Afbud: Torben Hoffmann (Stedfortræder:
+    # Conni Bergendorff)"): named with the absentees, cited by the line that names them.
+    substitutes: dict[str, list[str]] = {}
+    for citation in citations:
+        for name in substitutes_in(citation.quote):
+            substitutes.setdefault(name, []).append(f"[{citation.n}]")
+    if substitutes:
+        refs = "".join(dict.fromkeys(ref for refs in substitutes.values() for ref in refs))
+        paragraphs.append(
+            load_prompt(prompts_dir, "absence_substitutes", language).format(
+                names=", ".join(substitutes), refs=refs
+            )
+        )
     return Answer(
         question=question, text="\n\n".join(paragraphs), abstained=False, citations=tuple(citations)
     )
@@ -263,11 +295,84 @@ def _names(chunk: Chunk) -> list[str]:
 
 
 def _absence_line(chunks: Sequence[Chunk]) -> str:
-    """The item's printed sentence recording an absence, verbatim."""
-    for sentence in split_sentences(chunks):
-        if ABSENCE_TEXT.search(sentence.text):
-            return sentence.text
-    return ""
+    """The item's printed sentence recording an absence, verbatim: the one under its own
+    decision before one quoted from an earlier body's treatment."""
+    lines = [s for s in split_sentences(chunks) if ABSENCE_TEXT.search(s.text)]
+    own = [s for s in lines if not EARLIER_TREATMENT.search(s.section)]
+    return (own or lines)[0].text if lines else ""
+
+
+def substitutes_in(line: str) -> list[str]:
+    """The substitutes an attendance line names, as printed, in order."""
+    names = []
+    for match in SUBSTITUTE.finditer(line):
+        found = match.group("after") or match.group("before") or match.group("as")
+        found = re.split(r"(?<!\b[A-ZÆØÅ])\.\s", found)[0]  # the sentence ends; "T." does not
+        for name in re.split(r",|\bog\b", found):
+            name = name.strip(" .")
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def absent_person(question: str, names: Sequence[str]) -> str | None:
+    """The recorded absentee the question names ("Hvilke møder har Brigitte Klintskov Jerkel
+    ikke deltaget i?"), by the whole name or its first and last word; None when it names
+    none of them."""
+    asked = set(re.findall(r"\w+", question.casefold()))
+    for name in sorted(set(names), key=len, reverse=True):
+        words = re.findall(r"\w+", name.casefold())
+        if len(words) >= 2 and (
+            name.casefold() in question.casefold() or {words[0], words[-1]} <= asked
+        ):
+            return name
+    return None
+
+
+def person_absence_answer(
+    question: str,
+    person: str,
+    meetings: Sequence[MeetingItems],
+    prompts_dir: Path,
+    language: Language = DANISH,
+) -> Answer:
+    """Every meeting whose minutes record `person` absent, oldest first, each with the item
+    that records it cited: "Hvilke udvalg har Maria Witthøft meldt afbud til?" is answered
+    by the committees and days, not by one meeting's list of names."""
+    citations: list[Citation] = []
+    lines: list[str] = []
+    for meeting in sorted(meetings, key=lambda m: (m.first.meeting_date, m.first.committee)):
+        decided = [c for c in meeting.items if not c[0].closed and not _is_formality(c)]
+        missed = [c for c in meeting.items if not c[0].closed and person in _names(c[0])]
+        missed = [(c, line) for c in missed if (line := _absence_line(c))]
+        if not missed:
+            continue
+        chunks, line = missed[0]
+        citations.append(Citation.of(len(citations) + 1, chunks[0], line))
+        fields = {**_meeting_fields(meeting.first, language), "refs": f"[{len(citations)}]"}
+        if len(missed) >= len(decided):
+            template = load_prompt(prompts_dir, "absence_person_meeting", language)
+            lines.append(template.format(**fields))
+        else:
+            items = ", ".join(c[0].printed_number for c, _ in missed)
+            lines.append(
+                load_prompt(prompts_dir, "absence_person_items", language).format(
+                    items=items, **fields
+                )
+            )
+    if not lines:
+        return Answer(
+            question=question,
+            text=load_prompt(prompts_dir, "absence_person_none", language).format(person=person),
+            abstained=True,
+        )
+    head = load_prompt(prompts_dir, "absence_person", language).format(person=person)
+    return Answer(
+        question=question,
+        text=head + "\n" + "\n".join(f"- {line}" for line in lines),
+        abstained=False,
+        citations=tuple(citations),
+    )
 
 
 def _decision(chunks: Sequence[Chunk]) -> str:

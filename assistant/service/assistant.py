@@ -18,13 +18,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer, question_intents
-from assistant.answer.facts import asked_kind, without_asking
+from assistant.answer.facts import PERSON_NAME, asked_kind, without_asking
 from assistant.answer.meeting import (
     MeetingItems,
     absence_answer,
+    absent_person,
     item_attendance,
     meeting_question,
     overview_answer,
+    person_absence_answer,
 )
 from assistant.answer.near_miss import (
     item_years,
@@ -629,6 +631,10 @@ class Assistant:
         if kind is None:
             return None
         top = retrieval.hits[0].best
+        if kind == "absence" and (
+            named := self._absence_of_person(question, retrieval.where, language)
+        ):
+            return named
         if kind == "absence":
             only_item = top if item_attendance(question) or retrieval.where.names_item else None
             return absence_answer(
@@ -645,6 +651,24 @@ class Assistant:
         else:
             meetings = [self._meeting_of(top)]
         return overview_answer(question, meetings, prompts, language)
+
+    def _absence_of_person(
+        self, question: str, where: SearchFilter, language: Language
+    ) -> Answer | None:
+        """ "Hvilke udvalgsmøder har Brigitte Klintskov Jerkel ikke deltaget i?": every meeting
+        in the scope whose minutes record that person absent. None when the question names
+        no one the minutes record as absent (it asks about a meeting's attendance)."""
+        if not PERSON_NAME.search(question):
+            return None
+        chunks = [c for c in self.retriever.chunks_matching(where) if c.absentees]
+        names = {name.strip() for c in chunks for name in c.absentees.split(";")}
+        person = absent_person(question, sorted(n for n in names if n))
+        if person is None:
+            return None
+        absent = [c for c in chunks if person in (n.strip() for n in c.absentees.split(";"))]
+        meetings = [self._meeting_of(chunk) for chunk in _distinct_meetings(absent)]
+        prompts = self.settings.prompts_dir
+        return person_absence_answer(question, person, meetings, prompts, language)
 
     def _near_miss(
         self, question: str, retrieval: Retrieval, language: Language

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.meeting import item_attendance, meeting_question
+from assistant.answer.meeting import (
+    absent_person,
+    item_attendance,
+    meeting_question,
+    substitutes_in,
+)
 
 NAMES = ["Aabenraa", "Lejre", "Vejle", "Næstved", "Mariagerfjord", "Arbejdsmarkedsudvalget"]
 
@@ -49,11 +54,48 @@ def test_questions_with_a_topic_are_not_about_the_whole_meeting(question: str) -
         "Hvem var fraværende på det møde?",
         "Hvem havde meldt afbud?",
         "Hvem deltog ikke i mødet?",
+        "Var der nogen fra Økonomiudvalget, der ikke deltog i mødet den 8. maj 2024?",
+        "Hvilke udvalgsmøder har Brigitte Klintskov Jerkel ikke deltaget i?",
         "Who was absent at the meeting?",
     ],
 )
 def test_absence_questions(question: str) -> None:
     assert meeting_question(question, NAMES) == "absence"
+
+
+def test_a_substitute_as_a_topic_is_no_absence_question() -> None:
+    # eval/realworld r033: the council's decision on a new substitute, not an attendance list.
+    question = "Hvem blev i januar 2025 godkendt som ny stedfortræder for Torben Hoffmann?"
+    assert meeting_question(question, NAMES) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("Afbud: Dorthe Bøgh Madsen, Torben Hoffmann (Stedfortræder: Conni Bergendorff)",
+         ["Conni Bergendorff"]),
+        ("Conni Bergendorff (Stedfortræder for Torben Hoffmann)", ["Conni Bergendorff"]),
+        ("Fraværende: Per Hansen. Anne Marie Lyduch deltog som suppleant.", ["Anne Marie Lyduch"]),
+        ("Suppleanter: Jens Jensen og John T. Olsen. Sagen blev godkendt.",
+         ["Jens Jensen", "John T. Olsen"]),
+        ("Afbud: Per Lund Sørensen, Conni Bergendorff", []),
+        ("Fraværende: Per Hansen, der er stedfortræder for borgmesteren i udvalget", []),
+    ],
+)  # fmt: skip
+def test_the_substitutes_an_attendance_line_names(line: str, names: list[str]) -> None:
+    assert substitutes_in(line) == names
+
+
+def test_the_absentee_a_question_names() -> None:
+    recorded = ["Kenneth Jerkel", "Brigitte Klintskov Jerkel", "Maria Witthøft"]
+    question = "Hvilke møder har Brigitte Klintskov Jerkel ikke deltaget i?"
+    assert absent_person(question, recorded) == "Brigitte Klintskov Jerkel"
+    # First and last name are enough; the longer name wins over a shared surname.
+    assert absent_person("Hvornår havde Brigitte Jerkel afbud?", recorded) == (
+        "Brigitte Klintskov Jerkel"
+    )
+    assert absent_person("Hvornår havde Kenneth Jerkel afbud?", recorded) == "Kenneth Jerkel"
+    assert absent_person("Hvem var fraværende den 8. maj 2024?", recorded) is None
 
 
 def test_an_absence_question_about_one_item() -> None:

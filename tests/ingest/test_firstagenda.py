@@ -420,6 +420,7 @@ E2E_MEETINGS = (
     "2025-09-08_1715_byraad_ekstraordinaer.json",
     "2023-09-27_byraad_ekstraordinaer-skriftlig.json",
     "2025-01-11_oekonomiudvalget_ekstraordinaer-skriftlig.json",
+    "2025-01-29_byraad.json",  # a substitute on the attendance line
 )
 
 
@@ -457,6 +458,44 @@ def test_attendance_question_cites_the_meeting(realworld_assistant: Assistant) -
     assert (first.municipality, first.committee, first.meeting_date) == (
         "Greve", "Social- og Handicapudvalget", "2024-02-05"
     )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_the_substitute_is_named_with_the_absentees(realworld_assistant: Assistant) -> None:
+    answer = realworld_assistant.ask(
+        "Hvem havde afbud til byrådsmødet den 29. januar 2025, og hvem deltog som stedfortræder?"
+    )
+    # Both absentees, then the substitute the decisions print: "Afbud: Dorthe Bøgh Madsen,
+    # Torben Hoffmann (Stedfortræder: Conni Bergendorff)".
+    absent, substitute = answer.text.split("\n\n")
+    assert "Dorthe Bøgh Madsen, Torben Hoffmann" in absent and "Conni" not in absent
+    assert substitute.startswith("Stedfortræder: Conni Bergendorff [1]"), answer.text
+    assert "(Stedfortræder: Conni Bergendorff)" in answer.citations[0].quote
+    assert answer.citations[0].meeting_date == "2025-01-29"
+
+
+@pytest.mark.slow
+def test_a_persons_absences_are_listed_meeting_by_meeting(realworld_assistant: Assistant) -> None:
+    for question in (
+        "Hvilke udvalg har Maria Witthøft meldt afbud til?",
+        "Hvilke møder har Maria Witthøft ikke deltaget i?",
+    ):
+        answer = realworld_assistant.ask(question)
+        assert not answer.abstained, question
+        lines = answer.text.splitlines()
+        assert lines[0] == "Maria Witthøft er registreret som fraværende ved:"
+        # Oldest first, one line per meeting, each cited by the line that records it.
+        assert lines[1:] == [
+            "- Kultur- og Fritidsudvalget, Greve Kommune, 15. november 2023 [1]",
+            "- Social- og Handicapudvalget, Greve Kommune, 5. februar 2024 [2]",
+        ], answer.text
+        assert [(c.committee, c.quote) for c in answer.citations] == [
+            ("Kultur- og Fritidsudvalget", "Afbud: Maria Witthøft"),
+            ("Social- og Handicapudvalget", "Afbud: Maria Witthøft"),
+        ]
+    # A name the minutes never record as absent leaves the question to the meeting answer.
+    answer = realworld_assistant.ask("Hvilke møder har Pia Andersen ikke deltaget i?")
+    assert "Pia Andersen er registreret" not in answer.text
 
 
 @pytest.mark.slow
