@@ -19,10 +19,7 @@ from assistant.answer.facts import (
     FIGURE,
     PERSON_NAME,
     Fact,
-    asked_fact,
-    counted,
-    find_fact,
-    without_asking,
+    find_facts,
 )
 from assistant.answer.prompts import load_prompt
 from assistant.answer.stream import AnswerStream
@@ -288,7 +285,6 @@ class ExtractiveAnswerer:
             owed = set(places)
             listed = ()
         quoted: list[tuple[ItemHit, list[Sentence]]] = []
-        fact: Fact | None = None
         for index, (hit, _, scored) in enumerate(scored_items):
             if not scored:
                 continue
@@ -300,8 +296,8 @@ class ExtractiveAnswerer:
             if index == 0 or (strong and len(quoted) < 3) or owed_here:
                 chosen = self._select(scored, sentences_of[index], intents)
                 if not quoted:
-                    fact = self._fact(question, language, ignore, scored, sentences_of[index])
-                    chosen = _with_fact(chosen, sentences_of[index], fact)
+                    facts = self._facts(question, language, ignore, scored, sentences_of[index])
+                    chosen = _with_facts(chosen, sentences_of[index], facts)
                 quoted.append((hit, chosen))
         if len({hit.best.municipality for hit, _ in quoted}) > 1:
             # Grouped per municipality: in the order the question names them, or else in
@@ -333,26 +329,22 @@ class ExtractiveAnswerer:
 
     # --- the asked fact --------------------------------------------------------------------
 
-    def _fact(
+    def _facts(
         self,
         question: str,
         language: Language,
         ignore: frozenset[str],
         scored: list[tuple[float, Sentence]],
         sentences: list[Sentence],
-    ) -> Fact | None:
-        """The sentence of the best item that states what the question asks for (a count,
-        an amount, a share, a person, a date), preferring the sentences already quoted. It
-        is quoted with the others: the best-matching sentences often say what the question
+    ) -> list[Fact]:
+        """The sentences of the best item that state what the question asks for (a count,
+        an amount, a share, a person, a date), preferring the sentences already quoted. They
+        are quoted with the others: the best-matching sentences often say what the question
         is about without stating the asked fact."""
-        kind = asked_fact(question, language)
-        if kind is None:
-            return None
         place = {id(s): i for i, s in enumerate(sentences)}
         quoted = [place[id(s)] for _, s in scored[:3]]
-        topic = set(terms(without_asking(question))) - ignore
         texts = [s.text for s in sentences]
-        return find_fact(texts, kind, topic, self._idf, quoted, counted(question, language))
+        return find_facts(texts, question, language, ignore, self._idf, quoted)
 
     # --- scoring ---------------------------------------------------------------------------
 
@@ -506,14 +498,16 @@ def _place_order(listed: tuple[str, ...], municipality: str) -> int:
     return listed.index(municipality) if municipality in listed else len(listed)
 
 
-def _with_fact(
-    chosen: list[Sentence], sentences: list[Sentence], fact: Fact | None
+def _with_facts(
+    chosen: list[Sentence], sentences: list[Sentence], facts: Sequence[Fact]
 ) -> list[Sentence]:
-    """The quote with the fact's sentence in it, in reading order."""
-    if fact is None or any(s is sentences[fact.index] for s in chosen):
+    """The quote with the facts' sentences in it, in reading order."""
+    quoted = {id(s) for s in chosen}
+    missing = [sentences[f.index] for f in facts if id(sentences[f.index]) not in quoted]
+    if not missing:
         return chosen
     place = {id(s): i for i, s in enumerate(sentences)}
-    return sorted([*chosen, sentences[fact.index]], key=lambda s: place[id(s)])
+    return sorted([*chosen, *missing], key=lambda s: place[id(s)])
 
 
 def _citation(n: int, hit: ItemHit, quote: str) -> Citation:

@@ -101,7 +101,9 @@ COUNT_ASKED = {
         r"\bhvor\s+mange\b|\bantal(?:let)?\b|\bhvor\s+stor\s+(?:en\s+)?(?:andel|del|procent\w*)"
         r"|\bhvor\s+(?:høj|lav|stor)\s+(?:var|er|blev)\s+(?:ledighed\w*|andel\w*|procent\w*)"
         r"|\bhvad\s+(?:var|er|blev)\s+(?:den\s+)?(?:ledighed\w*|beskæftigelsesfrekvens\w*"
-        r"|andelen|antallet|procent\w*)",
+        r"|andelen|antallet|procent\w*)"
+        # A magnitude of anything: "Hvor stor var restancen …", "hvor meget af den lå …".
+        r"|\bhvor\s+st(?:or|ort|ore)\s+(?:var|er|blev|bliver)\b|\bhvor\s+meget\b",
         re.IGNORECASE,
     ),
     ENGLISH: re.compile(
@@ -156,6 +158,20 @@ NUMBER_WORDS = re.compile(
     r"|tusind\w*|halvdelen|tredjedel\w*|fjerdedel\w*|flertal\w*)\b",
     re.IGNORECASE,
 )
+# A question asking two things at once: "…, og hvor mange var der faktisk?", "… og ud af
+# hvor mange kommuner?", "…, og hvilken dato kunne opstarten blive udskudt til?". Each part is
+# answered by a sentence of its own: the best sentence for the whole rarely states both.
+NEXT_QUESTION = {
+    DANISH: re.compile(
+        r",?\s+og\s+(?=(?:ud\s+af\s+|til\s+|på\s+|i\s+|fra\s+)?"
+        r"(?:hvor|hvad|hvilke[nt]?|hvem|hvornår)\b)",
+        re.IGNORECASE,
+    ),
+    ENGLISH: re.compile(
+        r",?\s+and\s+(?=(?:out\s+of\s+|to\s+|in\s+)?(?:how|what|which|who|when)\b)",
+        re.IGNORECASE,
+    ),
+}
 # The words that ask for the amount or the number, not what it is about: an item that holds
 # "afsat" and "kroner" but not "Velfærdsaftalen" is not on the topic of "Hvor mange penge har
 # Aabenraa afsat til Velfærdsaftalen?".
@@ -173,6 +189,17 @@ NEIGHBOUR_WEIGHT = 0.5
 def without_asking(question: str) -> str:
     """The question's topic: the question without the words that ask for a figure."""
     return re.sub(r"\s{2,}", " ", ASKING_WORDS.sub(" ", question)).strip()
+
+
+def asked_parts(question: str, language: Language = DANISH) -> list[str]:
+    """The questions `question` asks, in order: one, or the parts of "Hvad var det forventede
+    antal, og hvor mange var der faktisk?". Only the first sentence is split: a follow-up is
+    searched with the earlier questions after it, and those are not asked again."""
+    first = question.partition("?")[0]
+    parts = [part for part in NEXT_QUESTION[language].split(first) if part.strip()]
+    if len(parts) < 2:
+        return [question]
+    return parts
 
 
 def asked_kind(question: str, language: Language = DANISH) -> str | None:
@@ -283,7 +310,16 @@ COUNTED_BONUS = 1.0
 MIN_TOPIC = 0.1
 # Finer kinds first: a day answers "hvornår" better than a year, a percentage "hvor stor en
 # andel" better than any number.
-FALLBACK = {"date": ("day", "month", "date"), "share": ("share", "count")}
+# A sum in a table is often printed without "kr." ("Restance ultimo året i alt · 58,9"): a
+# figure on the topic answers "Hvor stor var restancen" when no amount does.
+FALLBACK = {
+    "date": ("day", "month", "date"),
+    "share": ("share", "count"),
+    "amount": ("amount", "count"),
+}
+# What one part of a two-part question asks about ("og hvor mange var der faktisk?":
+# "faktisk") weighs as much as the topic: it tells that part's sentence from the other's.
+FOCUS_BONUS = 1.0
 
 
 # What a count counts, as tables and sentences also write it (stemmed): "Hvor mange
@@ -322,9 +358,13 @@ def find_fact(
     idf: Callable[[str], float] = lambda term: 1.0,
     quoted: Sequence[int] = (),
     counts: Collection[str] = (),
+    focus: Collection[str] = (),
+    taken: Collection[int] = (),
 ) -> Fact | None:
     """The sentence stating a value of `kind` that is most about the topic (`topic`: the
-    question's stemmed content words; `counts`: what a count question counts).
+    question's stemmed content words; `counts`: what a count question counts; `focus`: the
+    words of the part of the question this fact answers; `taken`: sentences that already
+    answer another part).
 
     Each sentence stating such a value is scored by the topic words in it and, at half
     weight, in the sentences around it, plus a little when the answerer already quotes it.
@@ -338,10 +378,11 @@ def find_fact(
     overlap = [sum(idf(t) for t in topic_words_in(wanted, found)) / weight for found in stems]
     bonus = dict(zip(quoted, QUOTED_BONUS, strict=False))
     counted_as = set(counts).union(*(UNIT_SPELLINGS.get(c, ()) for c in counts))
+    focus_weight = sum(idf(t) for t in focus)
     for finer in FALLBACK.get(kind, (kind,)):
         best: tuple[float, int] | None = None
         for index, sentence in enumerate(sentences):
-            if not prints(sentence, finer):
+            if index in taken or not prints(sentence, finer):
                 continue
             near = max(overlap[max(0, index - 1) : index + 2])
             if overlap[index] + near < MIN_TOPIC:
@@ -349,8 +390,48 @@ def find_fact(
             score = overlap[index] + NEIGHBOUR_WEIGHT * near + bonus.get(index, 0.0)
             if topic_words_in(counted_as, stems[index]):
                 score += COUNTED_BONUS
+            if focus_weight:
+                found = topic_words_in(set(focus), stems[index])
+                score += FOCUS_BONUS * sum(idf(t) for t in found) / focus_weight
             if best is None or score > best[0]:
                 best = (score, index)
         if best is not None:
             return Fact(finer, best[1])
     return None
+
+
+def find_facts(
+    sentences: Sequence[str],
+    question: str,
+    language: Language = DANISH,
+    ignore: Collection[str] = (),
+    idf: Callable[[str], float] = lambda term: 1.0,
+    quoted: Sequence[int] = (),
+) -> list[Fact]:
+    """The sentences stating what `question` asks for: one per part of a question that asks
+    two things ("…, og hvor mange var der faktisk?"), each a different sentence. `ignore`:
+    words every item's header holds (the municipality), no topic of the question."""
+    whole = asked_fact(question, language)
+    parts = asked_parts(question, language)
+    topic = set(terms(without_asking(question))) - set(ignore)
+    facts: list[Fact] = []
+    for part in parts:
+        kind = asked_fact(part, language) or whole
+        if kind is None:
+            continue
+        # A part's own words tell its sentence from the other part's; a question asking one
+        # thing has no part to tell apart.
+        focus = set(terms(without_asking(part))) - set(ignore) if len(parts) > 1 else set()
+        fact = find_fact(
+            sentences,
+            kind,
+            topic,
+            idf,
+            quoted,
+            counted(part, language),
+            focus=focus,
+            taken={f.index for f in facts},
+        )
+        if fact is not None:
+            facts.append(fact)
+    return facts

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.facts import Fact, asked_fact, counted, find_fact, value_spans
+from assistant.answer.facts import (
+    Fact,
+    asked_fact,
+    asked_parts,
+    counted,
+    find_fact,
+    find_facts,
+    value_spans,
+)
 from assistant.danish.text import terms
 from assistant.service.assistant import Assistant
 
@@ -71,6 +79,10 @@ def test_a_follow_up_asks_its_own_kind_of_fact(sample_assistant: Assistant) -> N
         ("Who presented the plan?", "person"),
         # A follow-up searched with the earlier question after it: the new one's kind.
         ("Og hvor mange aktive sager er der? Hvor mange penge bevilgede udvalget?", "count"),
+        # A magnitude, whatever it is of.
+        ("Hvor stor var borgernes samlede restance ultimo 2024?", "count"),
+        ("Hvor meget af den lå til inddrivelse hos Gældsstyrelsen?", "count"),
+        ("Hvor meget kostede projektet?", "amount"),
     ],
 )
 def test_the_kind_of_fact_asked(question: str, kind: str | None) -> None:
@@ -130,3 +142,70 @@ def test_a_table_row_answers_in_its_own_words() -> None:
     fact = find_fact(sentences, asked_fact(question), topic, counts=counted(question))
     assert fact == Fact("count", 1)
     assert value_spans(sentences[0], "count") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("Hvornår skulle ordningen starte, og hvilken dato kunne opstarten blive udskudt til?",
+         ["Hvornår skulle ordningen starte", "hvilken dato kunne opstarten blive udskudt til"]),
+        ("Hvilken placering fik Greve og ud af hvor mange kommuner?",
+         ["Hvilken placering fik Greve", "ud af hvor mange kommuner"]),
+        ("How many refugees came, and how many found work?",
+         ["How many refugees came", "how many found work"]),
+        # "og" between two words of one question, and "og" in the earlier question a
+        # follow-up is searched with, split nothing.
+        ("Hvad var det forventede og det faktiske antal?", ["Hvad var det forventede og det "
+                                                             "faktiske antal?"]),
+        ("Hvor mange fik job? Hvem og hvad gjorde det?", ["Hvor mange fik job? Hvem og hvad "
+                                                          "gjorde det?"]),
+    ],
+)  # fmt: skip
+def test_the_parts_a_question_asks(question: str, parts: list[str]) -> None:
+    language = "en" if question.startswith("How") else "da"
+    assert asked_parts(question, language) == parts
+
+
+# Real Greve minutes: the sentences of one item each, and a question asking two things of it
+# (eval/realworld r011, r021, r008). Each part is answered by its own sentence; the best
+# sentence for the whole question states only one of the two.
+TWO_PART_QUESTIONS = (
+    ("Hvad koster de lægeerklæringer, jobcentret indhenter, og hvad koster den lovpligtige "
+     "erklæring til sager i rehabiliteringsteamet?",
+     ["Administrationen indstiller, at budgettet til lægeerklæringer og rehabiliteringsteam "
+      "reduceres med 0,5 mio. kr. årligt i 2025-28",
+      "Priserne for de indhentede lægeerklæringer ligger mellem 498 og 1.938 kr., mens "
+      "journaloplysninger fra sygehusene er gratis.",
+      "Når en sag skal behandles i rehabiliteringsteamet, skal der indhentes en lovpligtig "
+      "lægeerklæring.",
+      "Udgiften for disse lovpligtige lægeerklæringer er 2.216 kr."],
+     ["498 og 1.938 kr", "2.216 kr"]),
+    ("Hvornår skulle ordningen med tryghedsvagter starte, og hvilken dato kunne opstarten "
+     "blive udskudt til?",
+     ["Administrationen orienterede om, at igangsætningen af ordningen med Tryghedsvagter kan "
+      "risikere at blive udskudt til den 10. april 2025.",
+      "Plan- og Tryghedsudvalget besluttede den 8. oktober 2024 (pkt. 5) at etablere en "
+      "ordning med tryghedsvagter.",
+      "Opstarten er planlagt til den 1.april 2025 og ordningen løber i (resten af) 2025 og "
+      "2026."],
+     ["1.april 2025", "10. april 2025"]),
+    ("Hvor stor var borgernes samlede restance til Greve Kommune ultimo 2024, og hvor meget "
+     "af den lå til inddrivelse hos Gældsstyrelsen?",
+     ["Heraf er 41,4 mio. kr. oversendt til inddrivelse hos Gældsstyrelsen.",
+      "2024 · Restance ultimo året i alt · 58,9",
+      "2024 · Heraf ligger til inddrivelse hos Gældsstyrelsen · 41,4"],
+     ["58,9", "41,4"]),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "sentences", "values"), TWO_PART_QUESTIONS)
+def test_each_part_of_a_two_part_question_gets_its_sentence(
+    question: str, sentences: list[str], values: list[str]
+) -> None:
+    facts = find_facts(sentences, question, ignore=set(terms("Greve Kommune")))
+    stated = " ".join(sentences[f.index] for f in facts)
+    assert len({f.index for f in facts}) == len(facts) == 2, facts
+    assert all(value in stated for value in values), stated
+    # Asked as one question each, the first part alone finds one sentence.
+    first = asked_parts(question)[0]
+    assert len(find_facts(sentences, first, ignore=set(terms("Greve Kommune")))) == 1
