@@ -246,14 +246,14 @@ class ExtractiveAnswerer:
         ]
         if pinned:
             coverage = [1.0] * len(items)
-        # Items that contain the question's words go first (keeping the retrieval order
-        # among them); when none does, the minutes do not answer the question.
+        # Items with evidence go first, in the retriever's order; when none has any, the
+        # minutes do not answer the question. Word coverage does not reorder them: on the
+        # real-world set it moved the right item down in seven questions and up in two
+        # (hit@1 0.896 with it, 0.948 without; the dev set unchanged). The election
+        # item that holds every word of "Hvornår holdes kommunal- og regionsrådsvalget i
+        # 2025?" is the Seniorråd's, which mentions the day in passing.
         order = sorted(
-            range(len(items)),
-            key=lambda i: (
-                not self._has_evidence(items[i][0], coverage[i]),
-                -round(coverage[i] * 5) / 5,
-            ),
+            range(len(items)), key=lambda i: not self._has_evidence(items[i][0], coverage[i])
         )
         items = [items[i] for i in order]
         coverage = [coverage[i] for i in order]
