@@ -321,10 +321,10 @@ def absent_person(question: str, names: Sequence[str]) -> str | None:
     none of them."""
     asked = set(re.findall(r"\w+", question.casefold()))
     for name in sorted(set(names), key=len, reverse=True):
-        words = re.findall(r"\w+", name.casefold())
-        if len(words) >= 2 and (
-            name.casefold() in question.casefold() or {words[0], words[-1]} <= asked
-        ):
+        # "Per Kragelund (V)": the party or the role in brackets is not asked for.
+        plain = re.sub(r"\s*\([^)]*\)", "", name).casefold()
+        words = re.findall(r"\w+", plain)
+        if len(words) >= 2 and (plain in question.casefold() or {words[0], words[-1]} <= asked):
             return name
     return None
 

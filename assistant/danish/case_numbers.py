@@ -13,7 +13,8 @@ import re
 CASE_NUMBER = re.compile(
     r"^(?:"
     r"\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2}"  # KLE journal number 15.20.00-P20-1-23
-    r"|\d{2,4}\s?[-/]\s?\d{3,7}"  # 23-005451, 24/18490, 2024/18490
+    # 23-005451, 24/18490, 2024/18490, Greve's 20-072352K; not the period 2023-2026
+    r"|(?!(?:19|20)\d{2}\s?[-/]\s?(?:19|20)\d{2}$)\d{2,4}\s?[-/]\s?\d{3,7}[A-ZÆØÅ]?"
     r"|SAG-\d{4}-\d+"  # SAG-2024-12345
     r"|[A-ZÆØÅ]{2,6}[-/]\d{2,4}[-/]\d+"  # other systems' prefixed numbers
     r")$",
@@ -24,7 +25,7 @@ CASE_NUMBER = re.compile(
 CASE_NUMBER_IN_TEXT = re.compile(
     r"(?<![\w./-])(?:"
     r"\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2}"
-    r"|\d{2}[-/]\d{3,7}"  # two-digit year only: "2023-2025" is a period, not a case
+    r"|\d{2}[-/]\d{3,7}[A-ZÆØÅ]?"  # two-digit year only: "2023-2025" is a period, not a case
     r"|SAG-\d{4}-\d+"
     r"|[A-ZÆØÅ]{2,6}[-/]\d{2,4}[-/]\d+"
     r")(?![\w/-])",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -69,9 +70,11 @@ NOT_NAMES = frozenset(
 # colon or dash is required after Punkt/Sak so that a sentence such as "Punkt 3 blev behandlet
 # før punkt 2." is not a heading. "Punkt 3. Title" too, but only before a capital: "Punkt 3.
 # blev ..." is a sentence.
+# "Punkt 2-6 tages til efterretning." in a decision is a range of items, not a heading: a
+# dash straight before a digit does not end the number.
 ITEM_HEADING = re.compile(
     r"^(?:(?i:Punkt|Sak|Sag|Dagsordenspunkt)\s*(?P<number>\d{1,4})(?:\s?(?P<suffix>[a-zA-Z]))?"
-    r"\s*(?:[:\-–]|\.(?=\s*[A-ZÆØÅ\d\"“]))"
+    r"\s*(?:[:\-–](?!\d)|\.(?=\s*[A-ZÆØÅ\d\"“]))"
     r"|(?i:Pkt)\.?\s*(?P<pkt_number>\d{1,4})(?P<pkt_suffix>[a-z])?\s*[:.\-–]?)"
     r"\s*(?P<title>[^\s.].{0,250})$",
 )
@@ -369,7 +372,7 @@ def _by_pages(
                     if section.heading == "Beslutning"
                     for decision in read_decisions(section.text, section.label)
                 ),
-                absentees=absentee_names(decision_text),
+                absentees=absentee_names(_attendance_text(sections, decision_text)),
                 dissent=dissent_sentences(decision_text),
                 table_rows=table_rows(page_lines),
             )
@@ -501,7 +504,7 @@ def _numbered_headings(lines: list[str]) -> list[ItemHeading]:
     """'12. Title' lines that the document confirms as items: the title is in the table of
     contents, or a case number or a section heading follows within a few lines. Numbered
     lists inside an item's text have neither."""
-    toc = {_normalise_title(title) for title in _toc_titles(lines)}
+    toc = {form for title in _toc_titles(lines) for form in _listed_titles(title)}
     headings: list[ItemHeading] = []
     for i, line in enumerate(lines):
         match = NUMBERED_HEADING.match(line)
@@ -660,6 +663,14 @@ def _strip_title_decoration(name: str) -> str:
     return name.strip(" \t-–,").strip()
 
 
+def _attendance_text(sections: Sequence[Section], decision_text: str) -> str:
+    """Where an item records who was absent: its decision ("Godkendt. Fraværende: …") and an
+    attendance section of its own ("Fremmøde"), as FirstAgenda's exports print the
+    participant list's absence flags. An earlier body's treatment is not this meeting's."""
+    attendance = [s.text for s in sections if s.heading == "Fremmøde"]
+    return "\n".join([decision_text, *attendance])
+
+
 def _meeting_absentees(fields: dict[str, str], items: tuple[AgendaItem, ...]) -> tuple[str, ...]:
     if fields.get("absentees"):
         return split_names(fields["absentees"])
@@ -700,21 +711,49 @@ def _toc_titles(lines: list[str]) -> list[str]:
 
 
 def _normalise_title(title: str) -> str:
+    """A title to compare: lower case, words only, no closed marker."""
     title = CLOSED_TITLE.sub("", title)
-    title = re.sub(r"^(?:(?:Punkt|Sak|Pkt\.?)\s*)?\d{1,4}\s*[:.)\-–]?\s+", "", title)
     return re.sub(r"\W+", " ", title).strip().lower()
 
 
+def _listed_titles(line: str) -> tuple[str, ...]:
+    """A contents line as the title it may name: with its item number taken off ("31.
+    Lukket: Orientering" is the closed item "Orientering") and as printed, since a contents
+    line need not print the number and a title may begin with one ("1. behandling af …")."""
+    unnumbered = re.sub(r"^(?:(?:Punkt|Sak|Pkt\.?)\s*)?\d{1,4}\s*[:.)\-–]?\s+", "", line)
+    return tuple(dict.fromkeys((_normalise_title(unnumbered), _normalise_title(line))))
+
+
+# A contents line cut to the column's width ("… Anvendelse af res", "… på grund af…") names
+# the item whose title it begins, when it is this long.
+MIN_TRUNCATED_TITLE = 20
+
+
+def _names_item(listed: str, item_title: str) -> bool:
+    """Whether a contents line's title (normalised) names the item's: the same, or the
+    start of it cut to the column."""
+    return listed == item_title or (
+        len(listed) >= MIN_TRUNCATED_TITLE and item_title.startswith(listed)
+    )
+
+
 def _cross_check_toc(toc: list[str], items: tuple[AgendaItem, ...]) -> tuple[str, ...]:
+    """Warnings when the table of contents lists items the text does not hold. More items
+    in the text than in the contents is no warning on its own: contents often end on a page
+    the reader does not take for them, and every listed item being found is what counts."""
     if not toc:
         return ()
     warnings: list[str] = []
-    if len(toc) != len(items):
+    item_titles = {_normalise_title(item.title) for item in items}
+    missing = [
+        t
+        for t in toc
+        if not any(_names_item(form, i) for form in _listed_titles(t) for i in item_titles)
+    ]
+    if len(toc) > len(items) or (missing and len(toc) != len(items)):
         warnings.append(
             f"indholdsfortegnelsen har {len(toc)} punkter, men {len(items)} blev fundet i teksten"
         )
-    item_titles = {_normalise_title(item.title) for item in items}
-    missing = [t for t in toc if _normalise_title(t) not in item_titles]
     if missing:
         warnings.append("ikke fundet i teksten: " + "; ".join(missing))
     return tuple(warnings)
@@ -728,7 +767,10 @@ def _truncation(toc: list[str], items: tuple[AgendaItem, ...]) -> str:
     if not toc or not items or len(items) >= len(toc):
         return ""
     found = [_normalise_title(item.title) for item in items]
-    if found != [_normalise_title(title) for title in toc[: len(items)]]:
+    listed = [_listed_titles(title) for title in toc[: len(items)]]
+    if not all(
+        any(_names_item(form, i) for form in forms) for forms, i in zip(listed, found, strict=True)
+    ):
         return ""
     last = items[-1]
     text = last.sections[-1].text.rstrip() if last.sections else ""
@@ -821,7 +863,7 @@ def _parse_item(heading: ItemHeading, body: list[str], *, closed: bool = False) 
         title=title,
         case_number=case_number,
         sections=sections,
-        absentees=absentee_names(decision_text),
+        absentees=absentee_names(_attendance_text(sections, decision_text)),
         decisions=decisions,
         dissent=dissent_sentences(decision_text),
         table_rows=table_rows(body),

@@ -96,6 +96,10 @@ def test_the_absentee_a_question_names() -> None:
     )
     assert absent_person("Hvornår havde Kenneth Jerkel afbud?", recorded) == "Kenneth Jerkel"
     assert absent_person("Hvem var fraværende den 8. maj 2024?", recorded) is None
+    # Minutes that print the party after the name: the question does not.
+    assert absent_person("Hvornår var Per Kragelund fraværende?", ["Per Kragelund (V)"]) == (
+        "Per Kragelund (V)"
+    )
 
 
 def test_an_absence_question_about_one_item() -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from assistant.core.errors import ParseError
 from assistant.core.types import Meeting
-from assistant.danish.case_numbers import case_numbers_in, normalise_case_number
+from assistant.danish.case_numbers import case_numbers_in, is_case_number, normalise_case_number
 from assistant.ingest.decisions import decision_status
 from assistant.ingest.parse import item_headings, parse_file, parse_minutes
 from assistant.ingest.pipeline import find_minutes_files
@@ -401,6 +401,19 @@ def test_case_numbers_in_a_question_but_not_periods_or_dates() -> None:
         "Hvad skete der med sag 23/7010 og 15.20.00-P20-1-23 i perioden 2022-2025 (04-01-2024)?"
     )
     assert case_numbers_in(question) == ["23/7010", "15.20.00-P20-1-23"]
+    # Greve's numbers carry a letter ("20-072352K").
+    assert case_numbers_in("Sag 20-072352K blev genoptaget.") == ["20-072352K"]
+
+
+@pytest.mark.parametrize(
+    ("line", "case"),
+    [("20-072352K", True), ("2024/18490", True), ("23-005451", True),
+     ("2023-2026", False), ("1999 - 2004", False)],
+)  # fmt: skip
+def test_a_line_under_a_heading_is_a_case_number_or_a_period(line: str, case: bool) -> None:
+    # A long title wrapped onto a second line that holds only its period ("Vækst- og
+    # erhvervspolitik" / "2023-2026") must not lose the period to the case number.
+    assert is_case_number(line) is case
 
 
 def test_running_headers_copied_out_of_a_pdf_are_dropped() -> None:

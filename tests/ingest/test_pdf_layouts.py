@@ -4,6 +4,7 @@ other systems' layouts (tests/pdf_layouts.py), parse to the same items as their 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,11 @@ SOURCES = {
     "Greve klima": GREVE / "2023-09-14_klima-teknik-og-miljoeudvalget.json",
     "Greve plan": GREVE / "2025-03-25_plan-og-tryghedsudvalget.json",
     "Greve sundhed": GREVE / "2023-05-22_sundheds-og-omsorgsudvalget.json",
+    # Closed items listed "5. Lukket: …" in the contents, a decision "Punkt 2-6 tages til
+    # efterretning.", and a title that wraps early before "informationssikkerhedsforan…".
+    "Greve økonomi": GREVE / "2024-05-08_oekonomiudvalget.json",
+    # A title whose second line is only its period ("Vækst- og erhvervspolitik" / "2023-2026").
+    "Greve beskæftigelse": GREVE / "2024-11-18_beskaeftigelses-og-erhvervsudvalget.json",
 }
 
 _sources: dict[str, Meeting] = {}
@@ -32,6 +38,12 @@ def source(name: str) -> Meeting:
     if name not in _sources:
         _sources[name] = parse_file(SOURCES[name])
     return _sources[name]
+
+
+def _people(names: tuple[str, ...]) -> set[str]:
+    """The names without the party the text formats print after them ("Simon Østergaard
+    (V)"), which FirstAgenda's participant list keeps apart."""
+    return {re.sub(r"\s*\([^)]*\)$", "", name) for name in names}
 
 
 def flat(text: str) -> str:
@@ -54,6 +66,12 @@ def test_pdf_in_another_layout_gives_the_source_items(
         label = f"punkt {want.printed_number}"
         assert flat(got.decision) == flat(want.decision), label
         assert got.decision_status == want.decision_status, label
+        # Attendance too, where the source printed it under the decision or in its own
+        # "Fremmøde" section (FirstAgenda's participant list).
+        assert _people(got.absentees) == _people(want.absentees), label
+    # A contents table that cuts long titles to its column, and lists closed items with
+    # their number, warns of nothing: every listed item is found.
+    assert parsed.warnings == (), parsed.warnings
     everything = "\n".join(s.text for item in parsed.items for s in item.sections)
     assert " of " not in everything.replace("of the", "")
     assert f"{expected.committee} - Referat" not in everything

@@ -32,8 +32,10 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 from pdfminer.psexceptions import PSException
 
+from assistant.core.chunk_format import SECTION_HEADINGS
 from assistant.core.config import ReadLimits
 from assistant.core.errors import ParseError
+from assistant.danish.case_numbers import CASE_LABEL, is_case_number
 from assistant.ingest.readers.extract import PAGE_BREAK, ExtractedText
 
 # Page margins (share of the page height) where running headers and footers sit.
@@ -251,9 +253,7 @@ def _layout_headings(boxes: list[_Box]) -> dict[_Box, str]:
         (box, match)
         for box in boxes
         if (box.style[0] >= body * LARGER or box.style[1])
-        # The heading is the box's first line with its wrapped continuation; a case number
-        # set in the same style under it is not part of the title.
-        and (first := _reflow(box).split("\n", 1)[0].strip())
+        and (first := _heading_and_rest(box)[0])
         and not PAGE_NUMBER.match(first)
         and not TOC_LINE.search(first)
         and (match := NUMBERED_LINE.match(first))
@@ -352,8 +352,8 @@ def _paragraphs(boxes: list[_Box], headings: dict[_Box, str]) -> list[tuple[int,
         text = _reflow(box)
         if box in headings:
             paragraphs.append((box.page, headings[box]))
-            if "\n" in text:  # what the heading's box holds under the heading
-                paragraphs.append((box.page, text.split("\n", 1)[1]))
+            if rest := _heading_and_rest(box)[1]:  # what the heading's box holds under it
+                paragraphs.append((box.page, rest))
             continue
         if index < first_heading and headings:
             in_toc = in_toc or bool(TOC_HEADING.match(text))
@@ -397,6 +397,35 @@ def _toc_row(text: str) -> str:
             line = f"{match['entry']} ..... {match['page']}"
         rows.append(line)
     return "\n".join(rows)
+
+
+# A title wraps onto two or three lines at most; more lines in its style are something else.
+MAX_TITLE_LINES = 3
+
+
+def _heading_and_rest(box: _Box) -> tuple[str, str]:
+    """A heading box's title and the text under it. The title goes on in the lines set in
+    the heading's own style: a long title breaks early where a long word does not fit
+    ("… om Greve Kommunes" / "informationssikkerhedsforanstaltninger mod …"), so the line
+    lengths do not tell. A case number or a section heading under it is not part of the
+    title, whatever its style."""
+    title = [box.lines[0]]
+    for line in box.lines[1:MAX_TITLE_LINES]:
+        text = line.text.strip()
+        if (
+            (line.size, line.bold) != box.style
+            or CASE_LABEL.match(text)
+            or is_case_number(text)
+            or text.endswith(":")
+            or text.lower() in SECTION_HEADINGS
+        ):
+            break
+        title.append(line)
+    heading = title[0].text.strip()
+    for line in title[1:]:
+        heading = _join(heading, line.text.strip())
+    rest = box.lines[len(title) :]
+    return heading, _reflow(replace(box, lines=rest)) if rest else ""
 
 
 def _reflow(box: _Box) -> str:
