@@ -317,6 +317,13 @@ FALLBACK = {
     "share": ("share", "count"),
     "amount": ("amount", "count"),
 }
+# A count printed right beside what the question counts or asks about ("98 kommuner",
+# "Faktisk antal · 2.107", "69 ukrainske flygtninge") states it; one elsewhere in a long
+# sentence ("fra de fire forudgående målinger") is often the figure of something else.
+# Amounts are not weighed so: "budgettet til lægeerklæringer … 0,5 mio. kr." names the
+# budget, not the price of one.
+BESIDE_BONUS = 0.5
+BESIDE_WORDS = 3
 # What one part of a two-part question asks about ("og hvor mange var der faktisk?":
 # "faktisk") weighs as much as the topic: it tells that part's sentence from the other's.
 FOCUS_BONUS = 1.0
@@ -393,6 +400,8 @@ def find_fact(
             if focus_weight:
                 found = topic_words_in(set(focus), stems[index])
                 score += FOCUS_BONUS * sum(idf(t) for t in found) / focus_weight
+            if finer == "count" and _value_beside(sentence, finer, counted_as | set(focus)):
+                score += BESIDE_BONUS
             if best is None or score > best[0]:
                 best = (score, index)
         if best is not None:
@@ -435,3 +444,16 @@ def find_facts(
         if fact is not None:
             facts.append(fact)
     return facts
+
+
+def _value_beside(sentence: str, kind: str, wanted: Collection[str]) -> bool:
+    """Whether a value of `kind` stands within BESIDE_WORDS words of a wanted (stemmed)
+    word in `sentence`."""
+    if not wanted:
+        return False
+    for start, end in value_spans(sentence, kind):
+        before = terms(" ".join(sentence[:start].split()[-BESIDE_WORDS:]))
+        after = terms(" ".join(sentence[end:].split()[:BESIDE_WORDS]))
+        if topic_words_in(set(wanted), {*before, *after}):
+            return True
+    return False

@@ -46,6 +46,11 @@ def _people(names: tuple[str, ...]) -> set[str]:
     return {re.sub(r"\s*\([^)]*\)$", "", name) for name in names}
 
 
+def _rows(item: AgendaItem) -> list[str]:
+    """The item's table rows as the readers write them ("Faktisk antal · 2.107")."""
+    return [line for s in item.sections for line in s.text.split("\n") if " · " in line]
+
+
 def flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -69,6 +74,8 @@ def test_pdf_in_another_layout_gives_the_source_items(
         # Attendance too, where the source printed it under the decision or in its own
         # "Fremmøde" section (FirstAgenda's participant list).
         assert _people(got.absentees) == _people(want.absentees), label
+        # A table's rows stay one row to a line, however wide the page sets them.
+        assert _rows(got) == _rows(want), label
     # A contents table that cuts long titles to its column, and lists closed items with
     # their number, warns of nothing: every listed item is found.
     assert parsed.warnings == (), parsed.warnings

@@ -209,3 +209,19 @@ def test_each_part_of_a_two_part_question_gets_its_sentence(
     # Asked as one question each, the first part alone finds one sentence.
     first = asked_parts(question)[0]
     assert len(find_facts(sentences, first, ignore=set(terms("Greve Kommune")))) == 1
+
+
+def test_a_count_beside_what_is_asked_wins_over_a_count_in_passing() -> None:
+    # Real Greve minutes (eval/realworld r002): "og hvor mange var der faktisk?" is the row
+    # "Faktisk antal · 2.107", not "fire forudgående målinger" in a sentence that holds more
+    # of the question's words.
+    sentences = [
+        "Udviklingen i forventet og faktisk antal helårspersoner på alle ydelseskategorier fra "
+        "de fire forudgående målinger frem til den aktuelle måling fremgår af vedlagte bilag 2.",
+        "Antal helårspersoner, alle ydelser · Faktisk antal · 2.107",
+    ]
+    question = "Hvor mange helårspersoner forventede ministeriet, og hvor mange var der faktisk?"
+    last = asked_parts(question)[-1]
+    topic = set(terms(question)) - set(terms("hvor mange"))
+    fact = find_fact(sentences, "count", topic, counts=counted(last), focus=set(terms("faktisk")))
+    assert fact == Fact("count", 1)

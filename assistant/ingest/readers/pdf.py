@@ -399,6 +399,7 @@ def _toc_row(text: str) -> str:
     return "\n".join(rows)
 
 
+ROW_SEPARATOR = " · "
 # A title wraps onto two or three lines at most; more lines in its style are something else.
 MAX_TITLE_LINES = 3
 
@@ -440,8 +441,14 @@ def _reflow(box: _Box) -> str:
             and not previous.text.endswith(":")
             and not TOC_LINE.search(previous.text)
             and not BULLET.match(line.text)
+            # Two table rows as the readers write them ("Faktisk antal · 2.107"): each its
+            # own line, however wide.
+            and not (ROW_SEPARATOR in previous.text and ROW_SEPARATOR in line.text)
         )
-        if wrapped:
+        # A row's next cell put on a line of its own ("· 2.543.537 kr.") goes on with the row:
+        # no line of text starts with the readers' cell separator.
+        continues_row = line.text.startswith(ROW_SEPARATOR.lstrip())
+        if wrapped or continues_row:
             out[-1] = _join(out[-1], line.text)
         else:
             out.append(line.text)
