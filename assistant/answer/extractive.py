@@ -39,6 +39,7 @@ INTENTS = {
     "money": re.compile(
         r"\bpenge|\bbeløb|\bkost\w*|\bkr\b|\bkroner|\bmio\b|\bbudget\w*|\bbevilg\w*"
         r"|\btilsagn|\bmidler|\bfinansier\w*|\budgift\w*|\bsøgte\b|\bansøg\w*"
+        r"|\bøkonomi\w*"  # "Hvad betyder den økonomisk for kommunen?"
     ),
     "person": re.compile(r"\bhvem\b|\bnavn\w*|\bhvilken person|\bprojektejer|\boplægsholder"),
     "date": re.compile(r"\bhvornår\b|\bdato\w*|\bhvilken dag|\bfra hvornår|\btidsplan"),
@@ -367,7 +368,9 @@ class ExtractiveAnswerer:
             score += 0.5
         if "money" in intents and AMOUNT.search(text):
             score += 0.7
-        if "person" in intents and PERSON_NAME.search(text):
+        # An attendance line names people too ("Afbud: Per Hansen"), but answers "Hvem …"
+        # only when absence is asked.
+        if "person" in intents and PERSON_NAME.search(text) and not ABSENCE_TEXT.search(text):
             score += 0.5
         if "date" in intents and DATE_TEXT.search(text):
             score += 0.5

@@ -81,7 +81,8 @@ AMOUNT_ASKED = {
     DANISH: re.compile(
         r"\bhvor\s+mange\s+(?:penge|kroner|kr\b|mio\b|millioner|milliarder|midler)"
         r"|\bhvor\s+meget\b.{0,50}\b(?:kost\w*|betal\w*|penge|bevilg\w*|afsat|afsætte\w*"
-        r"|tilskud\w*|støtte\w*|spare\w*|sparet)\b"
+        r"|tilskud\w*|støtte\w*|spare\w*|sparet|bruge[st]?|brugt|anvend\w*|udgø\w*"
+        r"|udgjorde)\b"
         r"|\bhvad\s+(?:kost\w*|beløb\w*)\b"
         r"|\bhvor\s+st(?:or|ort|ore)\s+(?:et\s+|en\s+)?(?:beløb|budget\w*|tilskud\w*|bevilling\w*"
         r"|underskud\w*|overskud\w*|merforbrug\w*|mindreforbrug\w*|udgift\w*|pulje\w*)",
@@ -116,9 +117,10 @@ COUNT_ASKED = {
 # udvalgsmedlem …", "oplægsholderen".
 PERSON_ASKED = {
     DANISH: re.compile(
-        r"\bhvem\b|\bhvilke[nt]?\s+(?:\w+\s+)?(?:person\w*|forsker\w*|medarbejder\w*"
-        r"|konsulent\w*|udvalgsmedlem\w*|medlem\w*|politiker\w*|borgmester\w*|formand\w*"
-        r"|leder\w*|chef\w*|direktør\w*|oplægsholder\w*|gæst\w*|borgerrådgiver\w*)\b"
+        # A role as a compound too: "Hvilken centerchef …", "Hvilken projektleder …".
+        r"\bhvem\b|\bhvilke[nt]?\s+(?:\w+\s+)?\w*(?:person|forsker|medarbejder"
+        r"|konsulent|udvalgsmedlem|medlem|politiker|borgmester|formand"
+        r"|leder|chef|direktør|oplægsholder|gæst|borgerrådgiver)\w*\b"
         r"|\bprojektejer\w*|\boplægsholder\w*|\bnavn(?:et|ene|e)?\b",
         re.IGNORECASE,
     ),
@@ -402,6 +404,10 @@ def find_fact(
                 score += FOCUS_BONUS * sum(idf(t) for t in found) / focus_weight
             if finer == "count" and _value_beside(sentence, finer, counted_as | set(focus)):
                 score += BESIDE_BONUS
+            # "Projektleder Camilla Kjærager deltager under punktet": the asked role (a
+            # topic word) stands right before the name.
+            if finer == "person" and _value_beside(sentence, finer, wanted):
+                score += BESIDE_BONUS
             if best is None or score > best[0]:
                 best = (score, index)
         if best is not None:
@@ -423,14 +429,21 @@ def find_facts(
     whole = asked_fact(question, language)
     parts = asked_parts(question, language)
     topic = set(terms(without_asking(question))) - set(ignore)
+    # A follow-up comes with the earlier questions after it ("Og hvor meget bruges der på
+    # rehabiliteringsmøderne? Hvorfor skal Greve reducere udgifterne til lægeerklæringer?"):
+    # its own words are what is asked now, the earlier ones only the topic.
+    carried = bool(question.partition("?")[2].strip())
     facts: list[Fact] = []
     for part in parts:
         kind = asked_fact(part, language) or whole
         if kind is None:
             continue
-        # A part's own words tell its sentence from the other part's; a question asking one
-        # thing has no part to tell apart.
-        focus = set(terms(without_asking(part))) - set(ignore) if len(parts) > 1 else set()
+        # A part's own words tell its sentence from the other part's (or from the earlier
+        # questions'); a question asking one thing has no part to tell apart.
+        own = part.partition("?")[0]
+        focus = (
+            set(terms(without_asking(own))) - set(ignore) if len(parts) > 1 or carried else set()
+        )
         fact = find_fact(
             sentences,
             kind,

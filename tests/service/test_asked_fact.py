@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answer.extractive import question_intents
 from assistant.answer.facts import (
     Fact,
     asked_fact,
@@ -83,6 +84,10 @@ def test_a_follow_up_asks_its_own_kind_of_fact(sample_assistant: Assistant) -> N
         ("Hvor stor var borgernes samlede restance ultimo 2024?", "count"),
         ("Hvor meget af den lå til inddrivelse hos Gældsstyrelsen?", "count"),
         ("Hvor meget kostede projektet?", "amount"),
+        ("Og hvor meget bruges der om året på rehabiliteringsmøderne?", "amount"),
+        # A role asked as a compound.
+        ("Hvilken centerchef deltog under punktet?", "person"),
+        ("Hvilken projektleder deltog under punktet om tryghedsvagter?", "person"),
     ],
 )
 def test_the_kind_of_fact_asked(question: str, kind: str | None) -> None:
@@ -225,3 +230,19 @@ def test_a_count_beside_what_is_asked_wins_over_a_count_in_passing() -> None:
     topic = set(terms(question)) - set(terms("hvor mange"))
     fact = find_fact(sentences, "count", topic, counts=counted(last), focus=set(terms("faktisk")))
     assert fact == Fact("count", 1)
+
+
+def test_the_name_after_the_asked_role_wins_over_a_place() -> None:
+    # Real Greve minutes (eval/realworld r030): "Tune Bibliotek" is capitalised like a name,
+    # but the name the question asks for stands after its role.
+    sentences = [
+        "Tryghedsvagterne går under punktets ordning ruter ved Greve og Tune Bibliotek.",
+        "Projektleder Camilla Kjærager deltager under punktet.",
+    ]
+    question = "Hvilken projektleder deltog under punktet om tryghedsvagter?"
+    topic = set(terms(question)) - set(terms("hvilken"))
+    assert find_fact(sentences, asked_fact(question), topic) == Fact("person", 1)
+
+
+def test_money_matters_asked_in_other_words() -> None:
+    assert "money" in question_intents("Hvad betyder den økonomisk for Greve Kommune?")
