@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.config import PROJECT_ROOT, Settings
+from assistant.evaluation.evaluate import below_floors, load_floors
 from assistant.service.assistant import Assistant
 from assistant.service.wiring import build_assistant
 from tests.llm_support import llama_server, model_path  # noqa: F401  (session fixtures)
@@ -53,6 +55,22 @@ def referat(
         env={**os.environ, "COLUMNS": "200", **(env or {})},
         cwd=PROJECT_ROOT,
     )
+
+
+def eval_above_floors(index: Path, questions: Path, floors: Path, run: str, out: Path) -> dict:
+    """`referat eval` of `questions` on `index` as a user runs it, with `--floors` (and
+    `--retrieval-only` when `run` is "retrieval"); asserts it passed and that no headline
+    figure fell under its floor, and returns the overall figures."""
+    only = ["--retrieval-only"] if run == "retrieval" else []
+    result = referat(
+        "eval", str(questions), *only, "--out", str(out), "--floors", str(floors),
+        index=index, timeout=1800,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    overall = summary["metrics"]["overall"]
+    assert below_floors(overall, load_floors(floors, run)) == []
+    return overall
 
 
 SAMPLES = {

@@ -8,13 +8,12 @@ Slow: the folder is 828 chunks, about two minutes of embedding on an idle 2-core
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from assistant.evaluation.evaluate import below_floors, load_floors
-from tests.conftest import PROJECT_ROOT, referat
+from assistant.evaluation.evaluate import load_floors
+from tests.conftest import PROJECT_ROOT, eval_above_floors, referat
 
 REALWORLD = PROJECT_ROOT / "eval" / "realworld"
 QUESTIONS = PROJECT_ROOT / "eval" / "realworld-questions.jsonl"
@@ -41,16 +40,8 @@ def realworld_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_real_world_dev_set_stays_above_its_floors(
     realworld_index: Path, tmp_path: Path, run: str
 ) -> None:
-    only = ["--retrieval-only"] if run == "retrieval" else []
-    result = referat(
-        "eval", str(QUESTIONS), *only, "--out", str(tmp_path), "--floors", str(FLOORS),
-        index=realworld_index, timeout=1800,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
-    overall = summary["metrics"]["overall"]
+    overall = eval_above_floors(realworld_index, QUESTIONS, FLOORS, run, tmp_path)
     assert overall["questions"] == 105
-    assert below_floors(overall, load_floors(FLOORS, run)) == []
 
 
 def test_the_floors_name_only_figures_the_eval_produces() -> None:

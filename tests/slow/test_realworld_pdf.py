@@ -13,14 +13,12 @@ Slow: rendering is seconds, ingesting the 16 PDFs about two and a half minutes."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from assistant.evaluation.evaluate import below_floors, load_floors
 from assistant.ingest.parse import parse_file
-from tests.conftest import PROJECT_ROOT, referat
+from tests.conftest import PROJECT_ROOT, eval_above_floors, referat
 from tests.pdf_layouts import LAYOUTS
 
 GREVE = PROJECT_ROOT / "eval" / "realworld" / "greve" / "firstagenda-json"
@@ -59,13 +57,5 @@ def pdf_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_real_world_dev_set_as_pdfs_stays_above_its_floors(
     pdf_index: Path, tmp_path: Path, run: str
 ) -> None:
-    only = ["--retrieval-only"] if run == "retrieval" else []
-    result = referat(
-        "eval", str(QUESTIONS), *only, "--out", str(tmp_path), "--floors", str(FLOORS),
-        index=pdf_index, timeout=1800,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
-    overall = summary["metrics"]["overall"]
+    overall = eval_above_floors(pdf_index, QUESTIONS, FLOORS, run, tmp_path)
     assert overall["questions"] == 105
-    assert below_floors(overall, load_floors(FLOORS, run)) == []
