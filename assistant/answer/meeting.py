@@ -77,6 +77,8 @@ SUBSTITUTE = re.compile(
     r"\s*(?P<after>[^()\n;]+)"
     rf"|(?P<before>{_NAME})\s*\(\s*(?i:stedfortræder|suppleant)\s+(?i:for)\b"
     rf"|(?P<as>{_NAME})\s+(?i:deltog|mødte)\s+(?i:som)\s+(?i:stedfortræder|suppleant)"
+    # "Afbud fra Benthe Viola Holm stedfortræder Anders Liltorp" (Hvidovre's pages)
+    rf"|\b(?i:stedfortræder|suppleant)\s+(?P<plain>{_NAME})"
 )
 # Sections that record an earlier body's treatment ("Tidligere beslutninger"): their
 # "Afbud:" lines are that meeting's attendance, not this one's.
@@ -306,7 +308,7 @@ def substitutes_in(line: str) -> list[str]:
     """The substitutes an attendance line names, as printed, in order."""
     names = []
     for match in SUBSTITUTE.finditer(line):
-        found = match.group("after") or match.group("before") or match.group("as")
+        found = match["after"] or match["before"] or match["as"] or match["plain"]
         found = re.split(r"(?<!\b[A-ZÆØÅ])\.\s", found)[0]  # the sentence ends; "T." does not
         for name in re.split(r",|\bog\b", found):
             name = name.strip(" .")

@@ -641,7 +641,21 @@ def _committee(header: list[str], fields: dict[str, str]) -> str:
         )
         if name and COMMITTEE_WORD.search(name) and len(name.split()) <= 10 and ":" not in line:
             return name
+    # A committee named without "udvalg" in a meeting's heading: "Social og sundheds møde den
+    # 17. april 2023" (Frederikssund), "Møde i Plan og teknik den 3. maj 2024".
+    for line in content[:4]:
+        match = MEETING_OF.match(line)
+        name = (match["name"] or match["inside"] or "").strip() if match else ""
+        if name and len(name.split()) <= 8:
+            return name
     return ""
+
+
+MEETING_OF = re.compile(
+    r"^(?:(?:Referat|Dagsorden)\s+(?:fra|af|for)\s+)?"
+    r"(?:(?P<name>[A-ZÆØÅ][^:]{2,80}?)s\s+(?:ekstraordinære\s+)?møde"
+    r"|(?:Møde|Mødet)\s+i\s+(?P<inside>[A-ZÆØÅ][^:]{2,80}?))\s+(?:den|d\.)\s+\d"
+)
 
 
 # A title line's date and everything after it ("Byrådet d. 05-10-2023 kl. 16", "... den 2.

@@ -78,6 +78,7 @@ def test_a_substitute_as_a_topic_is_no_absence_question() -> None:
         ("Fraværende: Per Hansen. Anne Marie Lyduch deltog som suppleant.", ["Anne Marie Lyduch"]),
         ("Suppleanter: Jens Jensen og John T. Olsen. Sagen blev godkendt.",
          ["Jens Jensen", "John T. Olsen"]),
+        ("Afbud fra Benthe Viola Holm stedfortræder Anders Liltorp", ["Anders Liltorp"]),
         ("Afbud: Per Lund Sørensen, Conni Bergendorff", []),
         ("Fraværende: Per Hansen, der er stedfortræder for borgmesteren i udvalget", []),
     ],

@@ -470,6 +470,64 @@ def test_municipality_named_only_in_the_page_title_and_footer(tmp_path: Path) ->
     assert "Kanalstræde" not in parsed.items[0].decision
 
 
+# A meeting page saved from the browser, as agenda systems that fold their items publish
+# them (Frederikssund's "Fold alle punkter"): each item's number and title in the button
+# that opens it, in elements of their own.
+FOLDED_PAGE = """<html><head><title>Referat - Social og sundhed - Frederikssund Kommune</title>
+</head><body><nav>Forside · Politik</nav>
+<h1>Social og sundheds møde den 17. april 2023</h1><p>Mødelokale F7 kl. 12.00</p>
+<button class="fold-all">Fold alle punkter</button><button>3 kommentarer</button>
+<div class="item"><button aria-expanded="false"><span class="nr">38</span>
+<span class="title">Godkendelse af dagsorden</span></button>
+<div class="panel"><h3>Beslutning</h3><p>Godkendt</p></div></div>
+<div class="item"><button><span class="nr">39</span>
+<span class="title">Flytning af tandklinikken til Frederikssund Hospital</span></button>
+<div class="panel"><h3>Resume</h3><p>Tandplejen skal udvide kapaciteten fra primo 2024.</p>
+<table><tr><td>2024</td><td>12,581 mio. kr.</td></tr><tr><td>1</td><td>Godkende flytningen.</td>
+</tr></table><h3>Beslutning</h3><p>Anbefales.</p></div></div>
+<details><summary>40. Eventuelt</summary><h3>Beslutning</h3><p>Intet.</p></details>
+<footer>Frederikssund Kommune · Torvet 2</footer></body></html>"""
+# An older publication page: each item's number and title in the two cells of a table row,
+# the decisions under "Beslutninger".
+TABLED_PAGE = """<html><head><title>Teknisk Udvalg - Aarhus Kommune</title></head><body>
+<h1>Referat</h1><h2>Teknisk Udvalg</h2><table><tr><td>Mødedato</td><td>08.04.2014 kl. 15:00</td>
+</tr><tr><td>Mødested</td><td>Rådhuset</td></tr></table>
+<table><tr><td class="nummer">1.</td><td class="overskrift">Godkendelse af dagsorden</td></tr>
+</table><h4>Beslutninger</h4><p>Godkendt.</p>
+<table><tr><td class="nummer">2.</td><td class="overskrift">Cykelstrategi 2014</td></tr></table>
+<h4>Sagsfremstilling</h4><p>Strategien er udarbejdet i dialog med borgerne.</p>
+<table><tr><th>År</th><th>Beløb</th></tr><tr><td>2014</td><td>3,2 mio. kr.</td></tr></table>
+<h4>Beslutninger</h4><p>Indstillingen blev godkendt.</p></body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("page", "committee", "items"),
+    [
+        (FOLDED_PAGE, "Social og sundhed", [
+            ("38", "Godkendelse af dagsorden", "godkendt"),
+            ("39", "Flytning af tandklinikken til Frederikssund Hospital", "anbefalet"),
+            ("40", "Eventuelt", "")]),
+        (TABLED_PAGE, "Teknisk Udvalg", [
+            ("1", "Godkendelse af dagsorden", "godkendt"),
+            ("2", "Cykelstrategi 2014", "godkendt")]),
+    ],
+)  # fmt: skip
+def test_a_saved_meeting_page_with_items_in_buttons_or_table_cells(
+    tmp_path: Path, page: str, committee: str, items: list[tuple[str, str, str]]
+) -> None:
+    path = tmp_path / "side.html"
+    path.write_text(page, encoding="utf-8")
+    parsed = parse_file(path)
+    assert (parsed.committee, parsed.warnings) == (committee, ())
+    assert [(i.printed_number, i.title, i.decision_status) for i in parsed.items] == items
+    text = "\n".join(s.text for item in parsed.items for s in item.sections)
+    # The page's chrome is not in the items; a row of figures or a numbered sentence in a
+    # table stays a table row, no item.
+    assert "Fold alle punkter" not in text and "Forside" not in text
+    assert "kommentarer" not in text
+    assert "| 2014 | 3,2 mio. kr. |" in text or "| 2024 | 12,581 mio. kr. |" in text
+
+
 def test_municipality_named_only_in_the_pdf_running_header(tmp_path: Path) -> None:
     text = SAMPLES["Næstved"].read_text(encoding="utf-8").replace("Næstved", "Xby")
     pdf = text_to_pdf(text, tmp_path / "n.pdf", "Næstved Kommune · Beskæftigelsesudvalget")

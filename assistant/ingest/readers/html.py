@@ -179,6 +179,11 @@ def html_to_text(raw: bytes, name: str, limits: ReadLimits | None = None) -> Ext
         for tag in soup.find_all(["title", "footer"]) + soup.find_all(role="contentinfo")
     )
     body = soup.body or soup
+    # Agenda pages that fold their items (FirstAgenda's pages, "Fold alle punkter") put each
+    # item's number and title in the button that opens it: that one is a heading, not chrome.
+    for header in body.find_all(ITEM_HEADERS):
+        if text := _numbered_header(header):
+            header.replace_with(f"{BREAK}{BREAK}{text}{BREAK}{BREAK}")
     for tag in body.find_all(DROPPED):
         tag.decompose()
     for tag in body.find_all(_is_hidden):
@@ -203,6 +208,48 @@ def html_to_text(raw: bytes, name: str, limits: ReadLimits | None = None) -> Ext
     if not any(lines):
         raise ParseError(name, "HTML-siden indeholder ingen tekst")
     return ExtractedText(_collapse_blank_runs(lines), context, "HTML")
+
+
+# Elements an agenda page opens an item with besides h1-h6: an accordion's button or
+# summary, and a table row whose two cells are the item's number and title.
+ITEM_HEADERS = ("button", "summary", "tr")
+# "38", "5a", "12." alone in an element of its own: an item number, the title beside it. Not
+# a year ("2024 | Budget" is a row of figures).
+NUMBER_CELL = re.compile(
+    r"^(?:(?:Punkt|Pkt\.?|Sag)\s*)?(?!(?:19|20)\d\d\b)(\d{1,4}[a-z]?)\s*[.:)]?$", re.IGNORECASE
+)
+TITLE_WORD = re.compile(r"[A-Za-zÆØÅæøå]{3}")
+MAX_TITLE = 250
+
+
+def _numbered_header(header: Tag) -> str:
+    """ "Punkt 38: Godkendelse af dagsorden" when `header` holds an item number and its
+    title: the number in an element of its own ("<span>38</span><span>Godkendelse …</span>",
+    "<td>38</td><td>Godkendelse …</td>"), or in a button or summary written before the
+    title ("38. Godkendelse …"). Empty for anything else: a "Fold alle punkter" button, a
+    row of figures, a contents row ending in its page, a numbered sentence in a table."""
+    if header.name == "tr":
+        parts = [c.get_text(" ", strip=True) for c in header.find_all(["td", "th"])]
+        parts = [c for c in parts if c]
+        if len(parts) != 2:
+            return ""
+    else:
+        strings = (re.sub(r"\s+", " ", str(s)).strip() for s in header.find_all(string=True))
+        parts = [text for text in strings if text]
+    if not parts:
+        return ""
+    if (cell := NUMBER_CELL.match(parts[0])) and len(parts) > 1:
+        number, title = cell.group(1), " ".join(parts[1:])
+    elif header.name != "tr" and (match := NUMBERED.match(" ".join(parts))):
+        number, title = match["number"], match["title"]
+    else:
+        return ""
+    # An item's title is words and starts as a title does: "3 kommentarer" on a button is
+    # chrome, "Budget 2025 | 1.234" a row of figures.
+    starts = title[:1].isupper() or title[:1].isdigit()
+    if not starts or not TITLE_WORD.search(title) or title.endswith(".") or len(title) > MAX_TITLE:
+        return ""
+    return f"Punkt {number}: {title}"
 
 
 def _is_hidden(tag: Tag) -> bool:
