@@ -492,6 +492,8 @@ FOLDED_PAGE = """<html><head><title>Referat - Social og sundhed - Frederikssund 
 TABLED_PAGE = """<html><head><title>Teknisk Udvalg - Aarhus Kommune</title></head><body>
 <h1>Referat</h1><h2>Teknisk Udvalg</h2><table><tr><td>Mødedato</td><td>08.04.2014 kl. 15:00</td>
 </tr><tr><td>Mødested</td><td>Rådhuset</td></tr></table>
+<h3>Indhold</h3><table><tr><td>1.</td><td>Godkendelse af dagsorden</td></tr>
+<tr><td>2.</td><td>Cykelstrategi 2014</td></tr></table>
 <table><tr><td class="nummer">1.</td><td class="overskrift">Godkendelse af dagsorden</td></tr>
 </table><h4>Beslutninger</h4><p>Godkendt.</p>
 <table><tr><td class="nummer">2.</td><td class="overskrift">Cykelstrategi 2014</td></tr></table>

@@ -181,8 +181,9 @@ def html_to_text(raw: bytes, name: str, limits: ReadLimits | None = None) -> Ext
     body = soup.body or soup
     # Agenda pages that fold their items (FirstAgenda's pages, "Fold alle punkter") put each
     # item's number and title in the button that opens it: that one is a heading, not chrome.
-    for header in body.find_all(ITEM_HEADERS):
-        if text := _numbered_header(header):
+    headers = [(header, _numbered_header(header)) for header in body.find_all(ITEM_HEADERS)]
+    for header, text in headers:
+        if text and not _in_contents_table(header, headers):
             header.replace_with(f"{BREAK}{BREAK}{text}{BREAK}{BREAK}")
     for tag in body.find_all(DROPPED):
         tag.decompose()
@@ -250,6 +251,16 @@ def _numbered_header(header: Tag) -> str:
     if not starts or not TITLE_WORD.search(title) or title.endswith(".") or len(title) > MAX_TITLE:
         return ""
     return f"Punkt {number}: {title}"
+
+
+def _in_contents_table(header: Tag, headers: list[tuple[Tag, str]]) -> bool:
+    """Whether `header` is a row of a table whose rows are all numbers and titles: the
+    page's table of contents, which names the items and is not where they begin."""
+    if header.name != "tr" or (table := header.find_parent("table")) is None:
+        return False
+    numbered = {id(tag) for tag, text in headers if text}
+    rows = table.find_all("tr")
+    return len(rows) >= 2 and all(id(row) in numbered for row in rows)
 
 
 def _is_hidden(tag: Tag) -> bool:
