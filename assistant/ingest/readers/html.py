@@ -182,8 +182,9 @@ def html_to_text(raw: bytes, name: str, limits: ReadLimits | None = None) -> Ext
     # Agenda pages that fold their items (FirstAgenda's pages, "Fold alle punkter") put each
     # item's number and title in the button that opens it: that one is a heading, not chrome.
     headers = [(header, _numbered_header(header)) for header in body.find_all(ITEM_HEADERS)]
+    contents = _contents_tables(body, {id(header) for header, text in headers if text})
     for header, text in headers:
-        if text and not _in_contents_table(header, headers):
+        if text and not (header.name == "tr" and id(header.find_parent("table")) in contents):
             header.replace_with(f"{BREAK}{BREAK}{text}{BREAK}{BREAK}")
     for tag in body.find_all(DROPPED):
         tag.decompose()
@@ -253,14 +254,16 @@ def _numbered_header(header: Tag) -> str:
     return f"Punkt {number}: {title}"
 
 
-def _in_contents_table(header: Tag, headers: list[tuple[Tag, str]]) -> bool:
-    """Whether `header` is a row of a table whose rows are all numbers and titles: the
-    page's table of contents, which names the items and is not where they begin."""
-    if header.name != "tr" or (table := header.find_parent("table")) is None:
-        return False
-    numbered = {id(tag) for tag, text in headers if text}
-    rows = table.find_all("tr")
-    return len(rows) >= 2 and all(id(row) in numbered for row in rows)
+def _contents_tables(body: Tag, numbered: set[int]) -> set[int]:
+    """The tables whose rows are all numbers and titles (`numbered`: the ids of such rows):
+    a page's table of contents, which names the items and is not where they begin. Once per
+    page, so a table of thousands of rows is read once, not once per row."""
+    contents = set()
+    for table in body.find_all("table"):
+        rows = table.find_all("tr")
+        if len(rows) >= 2 and all(id(row) in numbered for row in rows):
+            contents.add(id(table))
+    return contents
 
 
 def _is_hidden(tag: Tag) -> bool:
