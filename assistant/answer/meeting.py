@@ -162,7 +162,7 @@ def absence_answer(
         fields = {**header, **_item_fields(only_item)} if only_item is not None else header
         text = load_prompt(prompts_dir, name, language).format(**fields)
         return Answer(question=question, text=text, abstained=True)
-    names_of = {chunks[0].item_key: _names(chunks[0]) for chunks, _ in recorded}
+    names_of = {chunks[0].item_key: recorded_absentees(chunks[0]) for chunks, _ in recorded}
     everywhere = set.intersection(*(set(n) for n in names_of.values()))
     attended_items = [chunks for chunks in items if not _is_formality(chunks)]
     if only_item is not None or len(recorded) < len(attended_items):
@@ -176,7 +176,7 @@ def absence_answer(
             recorded[0],
         )
         citations.append(Citation.of(1, chunks[0], line))
-        ordered = [n for n in _names(chunks[0]) if n in everywhere]
+        ordered = [n for n in recorded_absentees(chunks[0]) if n in everywhere]
         paragraphs.append(
             load_prompt(prompts_dir, "absence_meeting", language).format(
                 names=", ".join(ordered), refs="[1]", **header
@@ -186,7 +186,7 @@ def absence_answer(
     # item cited, so "Claus Behrendsen" absent from six items is one line, not six.
     groups: dict[tuple[str, ...], list[tuple[Chunk, str]]] = {}
     for chunks, line in recorded:
-        names = tuple(n for n in _names(chunks[0]) if n not in everywhere)
+        names = tuple(n for n in recorded_absentees(chunks[0]) if n not in everywhere)
         if names:
             groups.setdefault(names, []).append((chunks[0], line))
     for names, group in groups.items():
@@ -292,7 +292,8 @@ def _item_fields(chunk: Chunk) -> dict[str, str]:
     return {"item_number": chunk.printed_number, "item_title": chunk.item_title}
 
 
-def _names(chunk: Chunk) -> list[str]:
+def recorded_absentees(chunk: Chunk) -> list[str]:
+    """The names the chunk's item records as absent, in printed order."""
     return [name.strip() for name in chunk.absentees.split(";") if name.strip()]
 
 
@@ -345,8 +346,12 @@ def person_absence_answer(
     lines: list[str] = []
     for meeting in sorted(meetings, key=lambda m: (m.first.meeting_date, m.first.committee)):
         decided = [c for c in meeting.items if not c[0].closed and not _is_formality(c)]
-        missed = [c for c in meeting.items if not c[0].closed and person in _names(c[0])]
-        missed = [(c, line) for c in missed if (line := _absence_line(c))]
+        open_items = [c for c in meeting.items if not c[0].closed]
+        missed = [
+            (c, line)
+            for c in open_items
+            if person in recorded_absentees(c[0]) and (line := _absence_line(c))
+        ]
         if not missed:
             continue
         chunks, line = missed[0]

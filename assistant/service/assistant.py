@@ -27,6 +27,7 @@ from assistant.answer.meeting import (
     meeting_question,
     overview_answer,
     person_absence_answer,
+    recorded_absentees,
 )
 from assistant.answer.near_miss import (
     item_years,
@@ -631,11 +632,9 @@ class Assistant:
         if kind is None:
             return None
         top = retrieval.hits[0].best
-        if kind == "absence" and (
-            named := self._absence_of_person(question, retrieval.where, language)
-        ):
-            return named
         if kind == "absence":
+            if named := self._absence_of_person(question, retrieval.where, language):
+                return named
             only_item = top if item_attendance(question) or retrieval.where.names_item else None
             return absence_answer(
                 question, self._meeting_of(top), prompts, language, only_item, focus=top
@@ -661,11 +660,11 @@ class Assistant:
         if not PERSON_NAME.search(question):
             return None
         chunks = [c for c in self.retriever.chunks_matching(where) if c.absentees]
-        names = {name.strip() for c in chunks for name in c.absentees.split(";")}
-        person = absent_person(question, sorted(n for n in names if n))
+        names = {name for c in chunks for name in recorded_absentees(c)}
+        person = absent_person(question, sorted(names))
         if person is None:
             return None
-        absent = [c for c in chunks if person in (n.strip() for n in c.absentees.split(";"))]
+        absent = [c for c in chunks if person in recorded_absentees(c)]
         meetings = [self._meeting_of(chunk) for chunk in _distinct_meetings(absent)]
         prompts = self.settings.prompts_dir
         return person_absence_answer(question, person, meetings, prompts, language)
