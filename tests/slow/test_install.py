@@ -38,7 +38,15 @@ def test_a_plain_install_answers_from_the_installed_package(tmp_path: Path) -> N
         PROJECT_ROOT,
         source,
         ignore=shutil.ignore_patterns(
-            ".git", ".venv", "index", "build", "*.egg-info", "__pycache__", "reports", "bench"
+            ".git",
+            ".venv",
+            ".venv-infinity",
+            "index",
+            "build",
+            "*.egg-info",
+            "__pycache__",
+            "reports",
+            "bench",
         ),
     )
     venv = tmp_path / "venv"

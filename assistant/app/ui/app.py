@@ -29,6 +29,7 @@ from assistant.app.ui.login import guarded
 from assistant.core.chunk_format import SENTENCE_END
 from assistant.core.errors import (
     Busy,
+    EmbedderUnavailable,
     InvalidQuestion,
     ReferatError,
     ReversedDates,
@@ -467,9 +468,11 @@ class ChatApp:
             finally:
                 self.slots.release()
         except ReferatError as error:
+            # The operator's line; the user gets the message in the chat.
             if isinstance(error, StoreUnavailable):
-                # The operator's line; the user gets the message in the chat.
                 log.warning("Spørgsmål ikke besvaret, indekset kan ikke nås: %s", error)
+            elif isinstance(error, EmbedderUnavailable):
+                log.warning("Spørgsmål ikke besvaret, embeddingserveren kan ikke nås: %s", error)
             yield refused(error)
             return
         record = self._record(message, chat[:-1], answer, turn) | {"message": len(chat)}
