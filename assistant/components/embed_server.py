@@ -104,10 +104,6 @@ class OpenAICompatibleEmbedder:
             )
         return [item.embedding for item in data]
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._client.close()
-
 
 def _reason(error: Exception) -> str:
     status = getattr(error, "status_code", None)
