@@ -9,7 +9,12 @@ Slow: Infinity starts in about 15 s, and the samples are ingested through it onc
 from __future__ import annotations
 
 import shutil
+import threading
 import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -181,3 +186,90 @@ def test_a_server_that_stops_during_an_ingest_stops_it_with_earlier_meetings_kep
         assert time.monotonic() - started < 60
     assert url in str(raised.value)
     assert _stored(index, sample_assistant) == before
+
+
+class _FlakyProxy(ThreadingHTTPServer):
+    """A loopback proxy in front of Infinity that answers the first `failures` requests
+    with 503, or holds every request for `stall_s` seconds first: a server under load."""
+
+    def __init__(self, upstream: str, failures: int = 0, stall_s: float = 0.0) -> None:
+        self.upstream, self.failures, self.stall_s, self.requests = upstream, failures, stall_s, 0
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    server: _FlakyProxy
+
+    def do_POST(self) -> None:  # the name http.server calls
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with self.server.lock:
+            self.server.requests += 1
+            failing = self.server.requests <= self.server.failures
+        time.sleep(self.server.stall_s)
+        if failing:
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        request = urllib.request.Request(
+            self.server.upstream + self.path,
+            data=body,
+            headers={"Content-Type": "application/json"},
+        )
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(request, timeout=60) as answer:
+            payload = answer.read()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def _proxy(upstream: str, **behaviour: float) -> Iterator[_FlakyProxy]:
+    proxy = _FlakyProxy(upstream, **behaviour)  # type: ignore[arg-type]
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield proxy
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+
+
+def test_failed_requests_are_retried_and_a_server_that_keeps_failing_is_named(
+    infinity_server: str, server_embedder: OpenAICompatibleEmbedder, sample_assistant: Assistant
+) -> None:
+    texts = _sample_texts(sample_assistant)[:40]
+    expected = np.array(server_embedder.embed_batch(texts, "passage"))
+    # Two 503s (the start-up check and one of the batches): retried, the vectors unchanged.
+    with _proxy(infinity_server, failures=2) as proxy:
+        patient = OpenAICompatibleEmbedder(
+            server_settings(proxy.url, embed_server_retries=2, embed_server_batch=8).embedding
+        )
+        vectors = np.array(patient.embed_batch(texts, "passage"))
+        assert proxy.requests >= 2 + 1 + len(texts) // 8
+    assert np.abs(vectors - expected).max() < 1e-6
+    with _proxy(infinity_server, failures=10**6) as proxy, pytest.raises(EmbedderUnavailable) as no:
+        OpenAICompatibleEmbedder(server_settings(proxy.url, embed_server_retries=1).embedding)
+    assert "HTTP 503" in str(no.value) and proxy.url in str(no.value)
+    assert proxy.requests == 2  # the request and its one retry
+
+
+def test_a_request_that_takes_too_long_is_stopped_by_the_timeout(infinity_server: str) -> None:
+    with _proxy(infinity_server, stall_s=5.0) as proxy:
+        settings = server_settings(proxy.url, embed_server_timeout=1.0, embed_server_retries=0)
+        started = time.monotonic()
+        with pytest.raises(EmbedderUnavailable) as slow:
+            OpenAICompatibleEmbedder(settings.embedding)
+        assert time.monotonic() - started < 4.5
+    assert "Timeout" in str(slow.value)
