@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +21,7 @@ from assistant.components.e5_export import SERVED_MODEL_NAME
 from assistant.evaluation.evaluate import load_questions
 from assistant.service.assistant import Assistant
 from tests.conftest import PROJECT_ROOT, QUESTIONS, referat
-from tests.llm_support import free_port
+from tests.llm_support import free_port, stop, wait_until_answering
 
 INFINITY = PROJECT_ROOT / ".venv-infinity" / "bin" / "infinity_emb"
 SERVER_START_S = 300
@@ -85,26 +83,11 @@ def running_infinity(folder: Path, log_dir: Path) -> Iterator[tuple[str, subproc
         env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + SERVER_START_S
     try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"Infinity stopped; see {log.name}")
-            try:
-                with opener.open(f"{base}/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"Infinity did not start in {SERVER_START_S} s; see {log.name}")
-                time.sleep(1)
+        wait_until_answering(process, f"{base}/health", log.name, SERVER_START_S, "Infinity")
         yield base, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()
 
 

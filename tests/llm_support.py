@@ -68,27 +68,39 @@ def llama_server(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}/v1"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + SERVER_START_S
     try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"llama.cpp server stopped; see {log.name}")
-            try:
-                with opener.open(f"{base}/models", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("llama.cpp server did not start")
-                time.sleep(1)
+        wait_until_answering(process, f"{base}/models", log.name, SERVER_START_S, "llama.cpp")
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         log.close()
+
+
+def wait_until_answering(
+    process: subprocess.Popen, url: str, log_name: str, seconds: float, what: str
+) -> None:
+    """Poll `url` (not through any proxy) until the server answers; fail the test if the
+    process exits or `seconds` pass first."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"{what} stopped; see {log_name}")
+        try:
+            with opener.open(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{what} did not start in {seconds} s; see {log_name}")
+            time.sleep(1)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def llm_assistant(index_dir: Path, **llm: object) -> Assistant:
