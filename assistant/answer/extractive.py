@@ -21,6 +21,7 @@ from assistant.answer.facts import (
     Fact,
     find_facts,
 )
+from assistant.answer.lead import decision_lead, fact_clause, only_approves
 from assistant.answer.prompts import load_prompt
 from assistant.answer.stream import AnswerStream
 from assistant.core.chunk_format import SENTENCE_END, section_lines
@@ -286,6 +287,7 @@ class ExtractiveAnswerer:
             owed = set(places)
             listed = ()
         quoted: list[tuple[ItemHit, list[Sentence]]] = []
+        lead: Lead | None = None
         for index, (hit, _, scored) in enumerate(scored_items):
             if not scored:
                 continue
@@ -299,7 +301,12 @@ class ExtractiveAnswerer:
                 if not quoted:
                     facts = self._facts(question, language, ignore, scored, sentences_of[index])
                     chosen = _with_facts(chosen, sentences_of[index], facts)
+                    wanted = question_terms - ignore
+                    lead = _lead(hit, sentences_of[index], facts, intents, wanted)
                 quoted.append((hit, chosen))
+        if len(listed) > 1 or ASKS_WHICH_PLACES.search(question):
+            # An answer per municipality has no one fact to open with.
+            lead = None
         if len({hit.best.municipality for hit, _ in quoted}) > 1:
             # Grouped per municipality: in the order the question names them, or else in
             # the order of each one's best item.
@@ -321,11 +328,13 @@ class ExtractiveAnswerer:
             quote = best_sentence[0].text if best_sentence else hit.best.item_title
             citations.append(_citation(len(citations) + 1, hit, quote))
 
+        lead_text = self._lead_text(lead, language) if lead else ""
         return Answer(
             question=question,
-            text=self._render(citations, len(quoted), language),
+            text=self._render(citations, len(quoted), language, lead_text),
             abstained=False,
             citations=tuple(citations),
+            opening=lead.text if lead else "",
         )
 
     # --- the asked fact --------------------------------------------------------------------
@@ -406,7 +415,18 @@ class ExtractiveAnswerer:
 
     # --- rendering -------------------------------------------------------------------------
 
-    def _render(self, citations: list[Citation], quoted_count: int, language: Language) -> str:
+    def _lead_text(self, lead: Lead, language: Language) -> str:
+        """The opening line in the user's language; the lead's own words are the item's.
+        The first cited item is the lead's: the lead is only made for it."""
+        name = {"fact": "extractive_lead", "decision": "extractive_lead_decision"}[lead.kind]
+        if lead.recommendation:
+            name = "extractive_lead_approval"
+        template = load_prompt(self._settings.prompts_dir, name, language)
+        return template.format(text=lead.text, recommendation=lead.recommendation, n=1)
+
+    def _render(
+        self, citations: list[Citation], quoted_count: int, language: Language, lead: str = ""
+    ) -> str:
         def template(name: str) -> str:
             return load_prompt(self._settings.prompts_dir, name, language)
 
@@ -447,7 +467,7 @@ class ExtractiveAnswerer:
                 for c in citations[quoted_count:]
             )
             paragraphs.append(template("extractive_see_also").format(refs=refs))
-        return "\n\n".join(paragraphs)
+        return "\n\n".join([lead, *paragraphs] if lead else paragraphs)
 
     def _abstain(self, question: str, language: Language = DANISH) -> Answer:
         text = load_prompt(self._settings.prompts_dir, "abstain", language)
@@ -511,6 +531,40 @@ def _with_facts(
         return chosen
     place = {id(s): i for i, s in enumerate(sentences)}
     return sorted([*chosen, *missing], key=lambda s: place[id(s)])
+
+
+@dataclass(frozen=True)
+class Lead:
+    """What the answer opens with, in the first cited item's words: the clauses stating the
+    asked facts ("fact"), or the committee's decision ("decision") with, when the decision
+    only approves, the recommendation it approved."""
+
+    kind: str
+    text: str
+    recommendation: str = ""
+
+
+def _lead(
+    hit: ItemHit,
+    sentences: list[Sentence],
+    facts: Sequence[Fact],
+    intents: set[str],
+    wanted: set[str],
+) -> Lead | None:
+    """The opening line for the first item: its asked facts, else its decision when the
+    question asks for one. An agenda has no decision yet, and its paragraph says so."""
+    if facts:
+        clauses = [fact_clause(sentences[f.index].text, f.kind, wanted) for f in facts]
+        return Lead("fact", "; ".join(dict.fromkeys(clauses)))
+    if "decision" not in intents or hit.best.agenda:
+        return None
+    decision = decision_lead([s.text for s in sentences if s.section == "Beslutning"])
+    if not decision:
+        return None
+    recommendation = [s.text for s in sentences if s.section == "Indstilling"]
+    if only_approves(decision) and recommendation:
+        return Lead("decision", decision, decision_lead(recommendation[:2]))
+    return Lead("decision", decision)
 
 
 def _citation(n: int, hit: ItemHit, quote: str) -> Citation:

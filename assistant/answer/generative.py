@@ -90,12 +90,21 @@ class GenerativeAnswerer:
             language=LANGUAGE_NAMES[language]
         )
         user = load_prompt(self._settings.prompts_dir, "answer_user")
+        # The asked fact as the extractive answer found it goes first: a small model told
+        # where the answer is states it instead of retelling the passage. Its words are
+        # passage 1's, so the guard holds the model to them as to any other.
+        kept, dropped = without_instructions(base.opening)
+        opening = (
+            [load_prompt(self._settings.prompts_dir, "answer_opening").format(text=kept)]
+            if kept and not dropped
+            else []
+        )
         messages = [
             Message(role="system", content=system),
             Message(
                 role="user",
                 content=user.format(
-                    passages="\n\n".join(passages.values()),
+                    passages="\n\n".join([*opening, *passages.values()]),
                     question=question,
                     language=LANGUAGE_NAMES[language],
                 ),

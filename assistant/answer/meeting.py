@@ -53,6 +53,16 @@ MEETING_WORDS = re.compile(
     r"|\bkommune\w*|\budvalg\w*|\bbyråd\w*|\bcommittee\b|\bmunicipality\b",
     re.IGNORECASE,
 )
+# The rest of how staff ask for a meeting's contents: "Hvad stod der på dagsordenen, da
+# udvalget holdt møde", "Hvilke sager tog udvalget op", "Giv mig et overblik … under de
+# enkelte punkter", "dagsordenen hos Udvalget for …". A committee's short name before
+# "-udvalget" ("JAI-udvalget") names the committee.
+MEETING_FILLER = re.compile(
+    r"\b(?:stod|står|holdt|holder|afholdt|tog|tager|op|giv|vis|fortæl|mig|os|hos|under|over"
+    r"|enkelte|hvert|hver|alle|punkter(?:ne)?|sager(?:ne)?|emner(?:ne)?|punkt(?:et)?)\b"
+    r"|(?-i:\b[A-ZÆØÅ]{2,6})-(?=udvalg)",
+    re.IGNORECASE,
+)
 MONTH_WORDS = re.compile(
     r"\b(?:" + "|".join(dict.fromkeys((*DANISH_MONTHS, *ENGLISH_MONTHS))) + r")\b",
     re.IGNORECASE,
@@ -122,6 +132,7 @@ def meeting_question(question: str, topic_names: Sequence[str] = ()) -> str | No
     if not (OVERVIEW.search(question) or (TREATED.search(question) and MEETING.search(question))):
         return None
     rest = TREATED.sub(" ", OVERVIEW.sub(" ", question))
+    rest = MEETING_FILLER.sub(" ", rest)
     rest = MEETING_WORDS.sub(" ", rest)
     rest = MONTH_WORDS.sub(" ", rest)
     named = set(terms(" ".join(topic_names))) | ENGLISH_FUNCTION_TERMS

@@ -280,6 +280,9 @@ class Answer:
     # when nothing supported was left and the extractive quotes are shown instead.
     corrections: tuple[str, ...] = ()
     fallback: bool = False
+    # The asked fact (or the decision) as the answer opens with it, in the first cited
+    # item's words without the framing ("149 fordrevne fra Ukraine …"); "" when it has none.
+    opening: str = ""
 
     def to_json(self) -> dict:
         from dataclasses import asdict

@@ -176,8 +176,12 @@ def rank_of_first_source(row: dict, question: Question) -> int | None:
     return None
 
 
-def contains_answer(row: dict, question: Question) -> bool:
+def contains_answer(row: dict, question: Question, opening_only: bool = False) -> bool:
+    """Whether the answer holds every part of the answer key; `opening_only`: its opening
+    line does (the text before the first blank line), which is where the asked fact goes."""
     text = (row.get("answer") or "").lower()
+    if opening_only:
+        text = text.partition("\n\n")[0]
     return all(any(alt.lower() in text for alt in group) for group in question.must_contain)
 
 
@@ -212,9 +216,18 @@ def _group_metrics(questions: list[Question], by_id: dict[str, dict]) -> dict:
         "hit@5": share(sum(r is not None and r <= TOP_K for r in ranks), len(answerable)),
         "mrr": share(sum(1 / r for r in ranks if r), len(answerable)),
         "answer_match": share(sum(contains_answer(by_id[q.id], q) for q in keyed), len(keyed)),
+        "fact_first": share(
+            sum(contains_answer(by_id[q.id], q, opening_only=True) for q in keyed), len(keyed)
+        ),
         # Of the answers that abstained, how many should have; a retrieval-only row never
         # abstains, so precision is undefined there rather than "no abstentions".
         "abstention_precision": share(sum(not q.answerable for q in abstained), len(abstained))
+        if answered
+        else None,
+        # Answerable questions answered with "not in the minutes": the cost of abstaining.
+        "wrongly_abstained": share(
+            sum(bool(by_id[q.id].get("abstained")) for q in answerable), len(answerable)
+        )
         if answered
         else None,
         "abstention_recall": share(

@@ -22,6 +22,8 @@ FIGURES = {
     "hit@5": "hit@5",
     "mrr": "MRR",
     "answer_match": "svarnøgle",
+    "fact_first": "svar i første linje",
+    "wrongly_abstained": "afstået, kunne svares",
     "abstention_precision": "afstå præcision",
     "abstention_recall": "afstå genkald",
     "guard_corrected": "rettet af kildetjek",

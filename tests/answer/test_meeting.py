@@ -26,6 +26,14 @@ NAMES = ["Aabenraa", "Lejre", "Vejle", "Næstved", "Mariagerfjord", "Arbejdsmark
         "Hvilke punkter var der på mødet i Næstved?",
         "Summarise the meeting in Lejre on 6 September 2023",
         "What was decided at the meeting?",
+        # As staff ask it (eval/answer-questions.jsonl).
+        "Hvilke beslutninger traf JAI-udvalget i Lejre på mødet den 6. september 2023?",
+        "Hvad stod der på dagsordenen, da Arbejdsmarkedsudvalget i Aabenraa holdt møde i "
+        "september 2024?",
+        "Hvilke sager tog Arbejdsmarkedsudvalget i Næstved op på mødet i september 2021?",
+        "Giv mig et overblik over mødet i Næstved den 28. september 2021 – hvad blev der "
+        "besluttet under de enkelte punkter?",
+        "Hvilke punkter var på dagsordenen hos Arbejdsmarkedsudvalget i september 2023?",
     ],
 )
 def test_questions_about_a_whole_meeting(question: str) -> None:
@@ -42,6 +50,8 @@ def test_questions_about_a_whole_meeting(question: str) -> None:
         "Hvilke beslutninger traf udvalget om IPS?",
         "Hvilke temaer indgår i handicapstrategien?",
         "Hvor mange fordrevne fra Ukraine var der i Lejre i august 2023?",
+        "Hvilke sager om IPS tog udvalget op på mødet?",
+        "Hvad stod der i sagen om handicapstrategien?",
     ],
 )
 def test_questions_with_a_topic_are_not_about_the_whole_meeting(question: str) -> None:

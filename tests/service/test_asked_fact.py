@@ -1,8 +1,8 @@
 """The asked fact is quoted (issue 18 part 1), on the real sample minutes: for a question
 asking a count, an amount, a share, a person or a date, the first cited item's quote holds the
 sentence that states it, word for word, even where the sentences that best match the
-question's words only say what it is about. (The opening line that states the fact first is
-the next step; see the README's "Not done yet".)
+question's words only say what it is about; and the answer opens with that fact, cut from
+that sentence, before the quotes.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from assistant.answer.facts import (
     find_facts,
     value_spans,
 )
+from assistant.answer.lead import fact_clause
 from assistant.danish.text import terms
 from assistant.service.assistant import Assistant
 
@@ -50,6 +51,83 @@ def test_the_quote_states_the_asked_fact(
     first = answer.citations[0]
     assert (first.municipality, first.item_number) == item, answer.text
     assert value in first.quote and first.quote in answer.text, first.quote
+
+
+def opening_line(answer) -> str:
+    """The answer's first paragraph: its opening line."""
+    return answer.text.partition("\n\n")[0]
+
+
+def assert_cut_from(line: str, quote: str) -> None:
+    """Every piece of `line` between "…" cuts stands word for word in `quote`."""
+    flat = " ".join(quote.split())
+    for piece in line.split("…"):
+        assert " ".join(piece.split()) in flat, (piece, quote)
+
+
+@pytest.mark.parametrize(("question", "item", "value"), ANSWERS)
+def test_the_answer_opens_with_the_asked_fact(
+    sample_assistant: Assistant, question: str, item: tuple[str, int], value: str
+) -> None:
+    answer = sample_assistant.ask(question)
+    opening = opening_line(answer)
+    assert opening.startswith("Kort svar: ") and opening.endswith(" [1]"), answer.text
+    assert value in opening, opening
+    # Verbatim from the first cited item, and the quotes that support it follow.
+    assert_cut_from(
+        opening.removeprefix("Kort svar: ").removesuffix(" [1]"), answer.citations[0].quote
+    )
+    assert answer.text.count("[1]") >= 2
+
+
+def test_the_opening_line_answers_in_english(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask(
+        "How many refugees from Ukraine were there in Lejre (fordrevne fra Ukraine) in August 2023?"
+    )
+    assert opening_line(answer).startswith("In short: ") and "149" in opening_line(answer)
+
+
+def test_each_part_of_a_two_part_question_opens_the_answer(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask(
+        "Hvor mange ressourceforløb blev afsluttet i Lejre fra august 2022 til august 2023, og "
+        "hvor mange nye blev startet i samme periode?"
+    )
+    opening = opening_line(answer)
+    assert opening.count(";") == 1, opening  # one clause per part
+    assert_cut_from(opening.removeprefix("Kort svar: ").removesuffix(" [1]").replace(";", "…"),
+                    answer.citations[0].quote)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "wanted", "clause"),
+    [
+        # What the figure counts comes with it, and the dates around it do not matter.
+        ("8. august 2023 er her 149 fordrevne fra Ukraine med ophold efter særloven i Lejre "
+         "Kommune.", "count", "fordrevne Ukraine",
+         "8. august 2023 er her 149 fordrevne fra Ukraine med ophold efter særloven i Lejre "
+         "Kommune"),
+        # A value ending its clause is the predicate: the subject says what it counts.
+        ("Antallet af ledige, som er registreret i Jobcenteret, var i alt 2.107.", "count",
+         "ledige", "Antallet af ledige, som er registreret i Jobcenteret, var i alt 2.107"),
+        # Of two values, the one beside the asked words; its clause only.
+        ("I marts 2023 var 64 % af de fordrevne i beskæftigelse, en stigning på 5 % siden "
+         "januar 2023.", "share", "stigning", "en stigning på 5 % siden januar 2023"),
+        # An amount keeps its "kr.", and a long clause is cut around the value.
+        ("Mariagerfjord Kommune har fået tilsagn om ca. 1.609.500 kr. over den 3-årige "
+         "projektperiode til delvis finansiering af teamleder og IPS-konsulenter og forpligter "
+         "sig til at matche dette beløb i medfinansiering.", "amount", "tilsagn",
+         "Mariagerfjord Kommune har fået tilsagn om ca. 1.609.500 kr. over den 3-årige "
+         "projektperiode til delvis finansiering af teamleder og IPS-konsulenter …"),
+        ("Tabellen viser det samlede tilskud på 640.000 kr.", "amount", "tilskud",
+         "Tabellen viser det samlede tilskud på 640.000 kr."),
+        # A table row is one statement.
+        ("Faktisk antal · 2.107", "count", "faktisk", "Faktisk antal · 2.107"),
+    ],
+)  # fmt: skip
+def test_the_clause_that_states_the_value(
+    sentence: str, kind: str, wanted: str, clause: str
+) -> None:
+    assert fact_clause(sentence, kind, set(terms(wanted))) == clause
 
 
 def test_a_follow_up_asks_its_own_kind_of_fact(sample_assistant: Assistant) -> None:

@@ -4,6 +4,7 @@ settles, so the answer says what was approved."""
 
 from __future__ import annotations
 
+from assistant.answer.lead import decision_lead, only_approves
 from assistant.service.assistant import Assistant
 
 
@@ -30,3 +31,42 @@ def test_what_a_committee_did_with_a_draft_is_its_decision(sample_assistant: Ass
     first = answer.citations[0]
     assert first.municipality == "Vejle"
     assert "høring" in first.quote and "Arbejdsmarkedsforum" in first.quote
+
+
+def test_a_decision_question_opens_with_the_decision(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask(
+        "Hvad besluttede Arbejdsmarkedsudvalget i Aabenraa om evalueringen af indsatsen for "
+        "udsatte unge?"
+    )
+    opening = answer.text.partition("\n\n")[0]
+    assert opening == (
+        "Beslutning: Godkendt. Arbejdsmarkedsudvalget ønsker en opfølgning på projektet i "
+        "1. kvartal 2025. [1]"
+    )
+    assert "Godkendt. Arbejdsmarkedsudvalget ønsker en opfølgning" in answer.citations[0].quote
+
+
+def test_the_opening_decision_leaves_out_the_attendance_it_is_printed_with(
+    sample_assistant: Assistant,
+) -> None:
+    # Vejle punkt 78's decision section: "Oplæg blev drøftet. Claus Behrends var fraværende
+    # under dette punkt." The absence is no part of what was decided.
+    answer = sample_assistant.ask(
+        "Hvad besluttede Vejles arbejdsmarkedsudvalg om temaet om udsathed?"
+    )
+    opening = answer.text.partition("\n\n")[0]
+    assert opening == "Beslutning: Oplæg blev drøftet. [1]", answer.text
+    assert "Claus Behrends" in answer.citations[0].quote
+
+
+def test_a_bare_approval_opens_with_what_it_approved(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask(
+        "Hvad besluttede Aabenraa om beskrivelsen af arbejdet med repatriering?"
+    )
+    assert answer.text.partition("\n\n")[0] == (
+        "Beslutning: Godkendt. (indstillingen: Jobcenter og Borgerservice indstiller, at "
+        "beskrivelsen af Aabenraa Kommunes arbejde med rådgivning og repatriering godkendes.) [1]"
+    )
+    assert only_approves(decision_lead(["Godkendt.", "Fraværende: Per Kragelund (V)"]))
+    assert not only_approves("Oplæg blev drøftet.")
+    assert not only_approves("Udvalget godkendte planen med en tilføjelse om en årlig status.")

@@ -201,7 +201,10 @@ def test_english_questions_cite_the_danish_item_with_english_framing(
         item,
     )
     day = format_date(dt.date.fromisoformat(meeting_date), "en")
-    assert answer.text.startswith(
+    # The opening line states the fact in English framing; the quotes follow.
+    opening, _, quotes = answer.text.partition("\n\n")
+    assert opening.startswith("In short: ") and figure in opening
+    assert quotes.startswith(
         f"According to {first.committee}, {municipality} Municipality, {day} (item {item}: "
     )
     assert answer.scope == f"{municipality} Municipality"
@@ -219,7 +222,9 @@ def test_a_danish_question_keeps_danish_framing(sample_assistant: Assistant) -> 
     answer = sample_assistant.ask(UKRAINE_DA)
     first = answer.citations[0]
     assert (first.municipality, first.item_number) == ("Lejre", 3)
-    assert answer.text.startswith(
+    opening, _, quotes = answer.text.partition("\n\n")
+    assert opening.startswith("Kort svar: ")
+    assert quotes.startswith(
         f"Ifølge {first.committee}, Lejre Kommune, 6. september 2023 (punkt 3: "
     )
     assert answer.scope == "Lejre Kommune, august til november 2023"
@@ -245,7 +250,8 @@ def test_an_english_follow_up_is_answered_in_english(sample_assistant: Assistant
         {"role": "assistant", "content": "According to ..."},
     ]
     answer = sample_assistant.ask("And how much money did they get?", history)
-    assert answer.text.startswith("According to ") and "1.609.500" in answer.text
+    assert answer.text.startswith("In short: ") and "1.609.500" in answer.text
+    assert "\n\nAccording to " in answer.text
     assert (answer.citations[0].municipality, answer.citations[0].item_number) == (
         "Mariagerfjord",
         2,
@@ -421,7 +427,8 @@ def test_cli_abstains_on_nonsense_and_frames_english_in_english(cli_index: Path)
     assert result.returncode == 0 and result.stdout.strip() == ABSTAIN_DA
     result = referat("ask", "--json", UKRAINE_EN, index=cli_index)
     payload = json.loads(result.stdout)
-    assert payload["answer"].startswith("According to ") and "149" in payload["answer"]
+    assert payload["answer"].startswith("In short: ") and "149" in payload["answer"]
+    assert "\n\nAccording to " in payload["answer"]
     assert (payload["citations"][0]["municipality"], payload["citations"][0]["item_number"]) == (
         "Lejre",
         3,

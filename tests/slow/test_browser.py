@@ -406,9 +406,17 @@ def test_answer_streams_and_its_marker_opens_a_card_to_copy_from(
     assert shown and shown[0]["text"].startswith("Søger i referaterne"), states
     assert len({s["length"] for s in shown}) >= 2, f"the answer did not stream: {states}"
 
+    # The answer opens with the asked fact, and its [1] leads to the same card as the
+    # quote's: the opening line and the quote both cite it.
+    # (The first paragraph is the "Søgt i" line: where the search ran.)
+    opening = answer.locator("p").nth(1)
+    expect(opening).to_contain_text(
+        "Kort svar: Mariagerfjord Kommune har fået tilsagn om ca. 1.609.500 kr."
+    )
+    expect(opening.locator("a[href='#kilde-0-1']")).to_have_text("[1]")
+    expect(answer.locator("a[href='#kilde-0-1']")).to_have_count(2)
     # The [1] marker opens its card and brings it into view.
-    marker = answer.locator("a[href='#kilde-0-1']")
-    expect(marker).to_have_text("[1]")
+    marker = opening.locator("a[href='#kilde-0-1']")
     marker.click()
     card = chat.card(0, 1)
     expect(card).to_have_attribute("open", "")
@@ -450,7 +458,7 @@ def test_follow_up_questions_keep_citing_the_same_item(open_session, artifacts: 
     expect(answers[1]).to_contain_text("Ann Frederiksen")
     expect(answers[2]).to_contain_text("1.609.500")
     for turn, answer in enumerate(answers):
-        expect(answer.locator(f"a[href='#kilde-{turn}-1']")).to_have_count(1)
+        expect(answer.locator(f"a[href='#kilde-{turn}-1']").first).to_be_visible()
         _expect_ips_card(chat.card(turn, 1))
     # Each answer keeps its own cards, newest question first.
     headings = chat.page.locator("#kilder .tur")
@@ -462,6 +470,32 @@ def test_follow_up_questions_keep_citing_the_same_item(open_session, artifacts: 
         ]
     )
     chat.shot(artifacts / "follow-up.png")
+    chat.assert_no_page_errors()
+
+
+def test_three_turns_about_one_meeting_answer_three_questions(
+    open_session, artifacts: Path
+) -> None:
+    """Issue 18's conversation in the browser: the topic, who was absent, what else was
+    decided. Each answer answers its own question; none repeats the one before."""
+    chat = open_session()
+    topic = chat.ask("Fortæl om handicapstrategien i Mariagerfjord")
+    expect(topic).to_contain_text("Handicapstrategi")
+    absent = chat.ask("Hvem var fraværende på det møde?")
+    expect(absent).to_contain_text(
+        "Fraværende ved mødet i Udvalget for Arbejdsmarked og Uddannelse, Mariagerfjord"
+    )
+    expect(absent).to_contain_text("Per Kragelund (V)")
+    decided = chat.ask("Hvad blev ellers besluttet på mødet?")
+    for item in range(1, 8):
+        expect(decided).to_contain_text(f"Punkt {item}:")
+    expect(decided).to_contain_text("Lukket: Underskriftsark (lukket punkt)")
+    texts = [topic.inner_text(), absent.inner_text(), decided.inner_text()]
+    assert len(set(texts)) == 3, texts
+    assert "Per Kragelund" not in texts[2]  # the attendance is no decision
+    # Every answer's markers lead to its own cards.
+    expect(chat.card(2, 6)).to_be_attached()
+    chat.shot(artifacts / "three-turns.png")
     chat.assert_no_page_errors()
 
 
@@ -676,7 +710,7 @@ def test_narrow_window_has_no_sideways_scrolling(open_session, artifacts: Path) 
 
     answer = chat.ask(IPS_Q)
     assert_fits()
-    answer.locator("a[href='#kilde-0-1']").click()
+    answer.locator("a[href='#kilde-0-1']").first.click()
     card = chat.card(0, 1)
     expect(card).to_have_attribute("open", "")
     card.locator("details.helt-punkt > summary").click()
@@ -700,7 +734,7 @@ def test_fields_and_buttons_have_accessible_names(open_session, artifacts: Path)
     expect(page.get_by_label("Dit spørgsmål", exact=True)).to_be_editable()
     for label in ("Kommune", "Udvalg", "Fra dato", "Til dato"):
         expect(page.get_by_label(label, exact=True)).to_be_visible()
-    chat.ask(IPS_Q).locator("a[href='#kilde-0-1']").click()  # opens the card and its buttons
+    chat.ask(IPS_Q).locator("a[href='#kilde-0-1']").first.click()  # opens the card and its buttons
 
     for name in BUTTONS:
         expect(page.get_by_role("button", name=name, exact=True).first).to_be_visible()

@@ -38,12 +38,35 @@ def _first_source_per_turn(stdout: str) -> list[tuple[str, str, int] | None]:
     return sources
 
 
-def _chat(index: Path, *options: str, env: dict[str, str] | None = None) -> str:
-    typed = "\n".join(THREE_TURNS) + "\n\n"  # an empty line ends the chat
+def _chat(
+    index: Path,
+    *options: str,
+    env: dict[str, str] | None = None,
+    questions: tuple[str, ...] = THREE_TURNS,
+) -> str:
+    typed = "\n".join(questions) + "\n\n"  # an empty line ends the chat
     result = referat(*options, "chat", index=index, typed=typed, env=env, timeout=1200)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count(PROMPT) == len(THREE_TURNS) + 1
+    assert result.stdout.count(PROMPT) == len(questions) + 1
     return result.stdout
+
+
+def test_three_turns_about_one_meeting_answer_three_questions(cli_index: Path) -> None:
+    """Issue 18's conversation: the topic, who was absent, what else was decided."""
+    questions = (
+        "Fortæl om handicapstrategien i Mariagerfjord",
+        "Hvem var fraværende på det møde?",
+        "Hvad blev ellers besluttet på mødet?",
+    )
+    topic, absent, decided = _chat(cli_index, questions=questions).split(PROMPT)[1:4]
+    assert "Handicapstrategi" in topic
+    assert absent.lstrip().startswith(
+        "Fraværende ved mødet i Udvalget for Arbejdsmarked og Uddannelse, Mariagerfjord Kommune"
+    ), absent
+    assert "Per Kragelund (V)" in absent and "Per Kragelund" not in decided
+    assert all(f"- Punkt {n}:" in decided for n in range(1, 8)), decided
+    answers = [turn.split("\nKilder\n")[0] for turn in (topic, absent, decided)]
+    assert len(set(answers)) == 3
 
 
 def test_three_turns_in_the_terminal_keep_citing_the_item(cli_index: Path) -> None:
