@@ -127,6 +127,40 @@ def municipalities_in_question(question: str, known: set[str] | frozenset[str]) 
     return tuple(name for _, _, name in listed)
 
 
+# A municipality named as the one a question is about: "i Kolding", "Kolding Kommune",
+# "Koldings arbejdsmarkedsudvalg", "Byrådet i Kolding". A name in passing ("samarbejdet med
+# Rebild") does not say so. The name is capitalised ("i vejen" is no Vejen Kommune) unless
+# "kommune" follows it.
+AS_SUBJECT = (
+    r"(?:(?<=\bi\s)|(?<=\bfra\s)|(?<=\bhos\s)|(?<=\bin\s))(?P<after>{names})\b"
+    r"|\b(?P<before>{names})(?:s\b|\s+(?:[Kk]ommune|[Mm]unicipality)\b)"
+)
+AS_MUNICIPALITY = r"\b(?P<before>{names})s?\s+(?:kommune|municipality)\b"
+
+
+def unindexed_municipality(question: str, known: set[str] | frozenset[str]) -> str | None:
+    """A Danish municipality the question is about ("Hvad har Kolding Kommune besluttet …")
+    that the index holds no minutes from, if it names no indexed one. The answer is then
+    that the minutes hold no meetings there, not another municipality's item."""
+    if _named_in(question, known):
+        return None
+    by_spelling = {v: name for name in NAMES if name not in known for v in spellings(name)}
+    if not by_spelling:
+        return None
+    names = "|".join(re.escape(v) for v in sorted(by_spelling, key=len, reverse=True))
+    lowered = {v.lower(): name for v, name in by_spelling.items()}
+    matches = [
+        *re.finditer(AS_SUBJECT.format(names=names), question),
+        *re.finditer(AS_MUNICIPALITY.format(names=names), question, re.IGNORECASE),
+    ]
+    for match in sorted(matches, key=lambda m: m.start()):
+        if re.match(rf"\s+{INSTITUTIONS}", question[match.end() :], re.IGNORECASE):
+            continue  # "Kolding Sygehus" is no municipality
+        found = match.groupdict()
+        return lowered[(found.get("after") or found["before"]).lower()]
+    return None
+
+
 def _named_in(question: str, known: set[str] | frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, municipality) of every indexed municipality the question names, in
     order; at one position the longest name wins ("Vesthimmerland" over "Himmerland")."""

@@ -18,7 +18,11 @@ from assistant.core.types import Chunk
 from assistant.danish.case_numbers import case_numbers_in, normalise_case_number
 from assistant.danish.dates import DANISH_MONTHS, ENGLISH_MONTHS, day_number, format_date
 from assistant.danish.language import DANISH, ENGLISH, Language
-from assistant.danish.municipalities import ascii_fold, municipalities_in_question
+from assistant.danish.municipalities import (
+    ascii_fold,
+    municipalities_in_question,
+    unindexed_municipality,
+)
 
 
 @dataclass(frozen=True)
@@ -243,7 +247,12 @@ def filters_in_question(
         date_to=date_to,
         case_key=case_key,
         item_number=int(item.group(1)) if item and not case_key else None,
-    ).within(municipalities_in_question(question, vocabulary.municipalities))
+    ).within(
+        municipalities_in_question(question, vocabulary.municipalities)
+        # "Hvad har Kolding Kommune besluttet …" with no Kolding minutes indexed: a scope
+        # without meetings (the service still answers when the minutes talk about Kolding).
+        or tuple(filter(None, [unindexed_municipality(question, vocabulary.municipalities)]))
+    )
 
 
 def committee_in_question(question: str, committees: frozenset[str]) -> str | None:

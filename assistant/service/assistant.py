@@ -493,6 +493,18 @@ class Assistant:
             if naming and naming[0] is topical[0]:
                 return Retrieval(query=query, where=undated, hits=tuple(naming))
             hits = topical  # still the nearest meetings to suggest
+        unindexed = [
+            m for m in where.municipalities if m not in self.retriever.vocabulary.municipalities
+        ]
+        if empty_scope and unindexed and not explicit.municipality:
+            # A municipality with no minutes here may still be what the minutes talk about
+            # (Rebild as the lead partner of Mariagerfjord's IPS project): the best item on
+            # the topic answers when it names that municipality.
+            elsewhere = explicit.merged_over(where.within(()))
+            topical = self.retriever.search(query, mode=mode, top_items=candidates, where=elsewhere)
+            naming = [hit for hit in topical if any(_names(c.text, unindexed) for c in hit.chunks)]
+            if naming and naming[0] is topical[0]:
+                return Retrieval(query=query, where=elsewhere, hits=tuple(naming))
         for relaxed in (undated, explicit):
             if hits or relaxed == where:
                 continue
@@ -817,6 +829,10 @@ class Assistant:
     def searchable_chunks(self) -> int:
         """Chunks search sees now."""
         return self.retriever.chunk_count
+
+
+def _names(text: str, municipalities: Sequence[str]) -> bool:
+    return any(re.search(rf"\b{re.escape(name)}\b", text) for name in municipalities)
 
 
 def _group_meetings(chunks: Iterable[Chunk]) -> list[MeetingItems]:

@@ -20,6 +20,7 @@ from assistant.core.config import Settings
 from assistant.core.errors import ConfigError, InvalidDate, InvalidQuestion, UnknownCase
 from assistant.core.types import Chunk, ItemHit
 from assistant.danish.language import ENGLISH
+from assistant.danish.municipalities import unindexed_municipality
 from assistant.search.filters import IndexVocabulary, SearchFilter, filters_in_question
 from assistant.search.hybrid import HybridRetriever
 from assistant.search.rerank import EmbeddingReranker, build_reranker
@@ -527,6 +528,48 @@ def test_names_that_hold_no_meeting_together_abstain(sample_assistant: Assistant
         "Referaterne har ingen møder for Lejre Kommune, Arbejdsmarkedsudvalget"
     )
     assert "Nærmeste møder i referaterne:" in answer.text
+
+
+def test_a_municipality_without_minutes_here_is_an_empty_scope(
+    sample_assistant: Assistant,
+) -> None:
+    # No Kolding minutes are indexed: Aabenraa's CSR decision is no answer for Kolding.
+    answer = sample_assistant.ask(
+        "Hvad har arbejdsmarkedsudvalget i Kolding Kommune besluttet om CSR-mærket for 2025?"
+    )
+    assert answer.abstained and not answer.citations
+    assert answer.text.startswith("Referaterne har ingen møder for Kolding Kommune")
+    assert "Nærmeste møder i referaterne: Aabenraa" in answer.text
+    english = sample_assistant.ask("What did Odense Municipality decide about IPS?")
+    assert english.abstained and english.text.startswith(
+        "The minutes hold no meetings for Odense Municipality"
+    )
+
+
+def test_a_municipality_the_minutes_talk_about_is_answered(sample_assistant: Assistant) -> None:
+    # Rebild has no minutes here, but Mariagerfjord's IPS item names it as the lead partner.
+    answer = sample_assistant.ask("Hvem har projektansvaret hos Rebild Kommune?")
+    assert not answer.abstained, answer.text
+    assert _cited(answer)[0] == ("Mariagerfjord", "2024-01-04", 2)
+    assert "Ann Frederiksen" in answer.text.partition("\n\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Hvad har arbejdsmarkedsudvalget i Kolding Kommune besluttet?", "Kolding"),
+        ("hvad har kolding kommune besluttet?", "Kolding"),
+        ("Hvad besluttede Odenses udvalg?", "Odense"),
+        ("What happened in Aarhus?", "Aarhus"),
+        ("Hvad sker der i Åbenrå?", None),  # indexed
+        ("Hvilken rolle har Rebild i IPS-samarbejdet med Mariagerfjord?", None),  # context
+        ("Hvad står i vejen for projektet?", None),  # "vejen", not Vejen Kommune
+        ("Hvad sker der på Kolding Sygehus?", None),  # an institution
+    ],
+)
+def test_a_municipality_the_index_does_not_hold(question: str, named: str | None) -> None:
+    known = {"Lejre", "Vejle", "Aabenraa", "Næstved", "Mariagerfjord"}
+    assert unindexed_municipality(question, known) == named
 
 
 def test_explicit_filters_always_hold(sample_assistant: Assistant) -> None:
