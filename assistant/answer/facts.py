@@ -47,7 +47,9 @@ SHARE_TEXT = re.compile(
 SHARE_ASKED = {
     DANISH: re.compile(
         r"\bhvor\s+stor\s+(?:en\s+)?(?:andel|del|procent\w*)|\bhvor\s+mange\s+procent"
-        r"|\bandelen\b",
+        r"|\bandelen\b"
+        # "Hvor tilfredse er dagpengemodtagerne …": satisfaction is reported as a share.
+        r"|\bhvor\s+tilfredse?\b",
         re.IGNORECASE,
     ),
     ENGLISH: re.compile(r"\bwhat\s+(?:share|proportion|percentage)\b", re.IGNORECASE),

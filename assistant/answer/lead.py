@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from assistant.answer.facts import value_spans
+from assistant.answer.facts import topic_words_in, value_spans
 from assistant.danish.text import terms
 
 # Where a sentence divides into clauses: a comma or semicolon before a space ("2,1" is a
@@ -51,8 +51,8 @@ def fact_clause(sentence: str, kind: str, wanted: Collection[str] = ()) -> str:
     spans = value_spans(sentence, kind)
     if not spans:
         return shortened(sentence.strip())
-    start, end = max(spans, key=lambda span: _beside(sentence, span, wanted))
     clauses = _clauses(sentence)
+    start, end = max(spans, key=lambda span: _beside(sentence, span, clauses, wanted))
     at = next(i for i, (s, e) in enumerate(clauses) if s <= start < e)
     first = last = at
     while _words(sentence, clauses[first][0], clauses[last][1]) < MIN_CLAUSE_WORDS:
@@ -116,10 +116,18 @@ def _words(sentence: str, start: int, end: int) -> int:
     return len(sentence[start:end].split())
 
 
-def _beside(sentence: str, span: tuple[int, int], wanted: Collection[str]) -> int:
-    before = terms(" ".join(sentence[: span[0]].split()[-BESIDE_WORDS:]))
-    after = terms(" ".join(sentence[span[1] :].split()[:BESIDE_WORDS]))
-    return len(set(wanted) & {*before, *after})
+def _beside(
+    sentence: str, span: tuple[int, int], clauses: list[tuple[int, int]], wanted: Collection[str]
+) -> float:
+    """How close the asked words stand to the value, within its clause: "Aktivitetsparate
+    64%; Dagpenge 82%" gives 82% for "dagpengemodtagerne", the word right before it."""
+    clause_start, clause_end = next((s, e) for s, e in clauses if s <= span[0] < e)
+    before = sentence[clause_start : span[0]].split()[-BESIDE_WORDS:]
+    after = sentence[span[1] : clause_end].split()[:BESIDE_WORDS]
+    near = [*enumerate(reversed(before), start=1), *enumerate(after, start=1)]
+    return sum(
+        1 / distance for distance, word in near if topic_words_in(set(wanted), set(terms(word)))
+    )
 
 
 def _window(sentence: str, value_start: int, start: int, end: int) -> str:

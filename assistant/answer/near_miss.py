@@ -10,10 +10,12 @@ What the item says is still shown, as the nearest information and not as the ans
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
-from assistant.answer.facts import prints
+from assistant.answer.facts import prints, topic_words_in, value_spans
 from assistant.answer.prompts import load_prompt
+from assistant.core.chunk_format import SENTENCE_END
 from assistant.core.types import Answer, Chunk, Citation
 from assistant.danish.dates import (
     DANISH_MONTHS,
@@ -51,6 +53,76 @@ def kind_near_miss(
         question=question,
         text=load_prompt(prompts_dir, f"near_miss_{kind}", language).format(
             **_item_fields(nearest, language)
+        ),
+        abstained=True,
+        citations=(nearest,),
+    )
+
+
+# The group a figure is asked for: an age ("unge under 30 år", "de 18-24-årige"), a sex, an
+# origin ("fra Syrien"), a benefit ("dagpengemodtagerne"). An item that counts everyone does
+# not answer for the group: "149 fordrevne fra Ukraine" is no count of the women among them.
+AGE_GROUP = re.compile(
+    r"\b(?:over|under)\s+(?P<age>\d{1,3})(?:\s*år)?\b"
+    r"|\b\d{1,3}\s*[-–]\s*(?P<upper>\d{1,3})[-\s]?årige\b|\b(?P<single>\d{1,3})-årige\b",
+    re.IGNORECASE,
+)
+NAMED_GROUP = re.compile(
+    r"\b(?:kvinder(?:ne)?|mænd(?:ene)?|kvindelige|mandlige|piger(?:ne)?|drenge(?:ne)?"
+    r"|[a-zæøå]+modtager(?:e|ne)|ikke-vestlige|enlige\s+forsørgere|akademikere)\b"
+    r"|(?<=\bfra\s)(?-i:[A-ZÆØÅ][a-zæøå]{2,})\b",  # an origin: "fra Syrien"
+    re.IGNORECASE,
+)
+GROUP_KINDS = ("count", "share", "amount")
+
+
+def asked_groups(question: str) -> list[str]:
+    """The groups `question` asks a figure for, as it writes them."""
+    found = [*AGE_GROUP.finditer(question), *NAMED_GROUP.finditer(question)]
+    return [m.group() for m in sorted(found, key=lambda m: m.start())]
+
+
+def unprinted_group(question: str, chunks: list[Chunk], kind: str) -> str | None:
+    """The first group the question asks a figure of `kind` for that no sentence of the item
+    gives one for: the group's words (or its age) and a figure of that kind in one sentence.
+    "aktivitetsparate borgere (under og over 30 år)" names the age, but no figure for it."""
+    sentences = [piece for line in _body(chunks).split("\n") for piece in SENTENCE_END.split(line)]
+    for group in asked_groups(question):
+        if not any(_gives_figure_for(group, sentence, kind) for sentence in sentences):
+            return group
+    return None
+
+
+def _gives_figure_for(group: str, sentence: str, kind: str) -> bool:
+    age = AGE_GROUP.fullmatch(group)
+    if age:
+        years = age["age"] or age["upper"] or age["single"]
+        place = re.search(
+            rf"(?:over|under)\s+{years}\b|\b{years}\s*år|\b{years}-årig|[-–]\s*{years}\b",
+            sentence,
+            re.IGNORECASE,
+        )
+        if not place:
+            return False
+        # The age itself is no figure of the group.
+        return any(not (start <= place.start() < end or place.start() <= start < place.end())
+                   for start, end in value_spans(sentence, kind))  # fmt: skip
+    wanted = set(terms(group))
+    return bool(wanted and topic_words_in(wanted, set(terms(sentence)))) and prints(sentence, kind)
+
+
+def group_near_miss(
+    question: str,
+    nearest: Citation,
+    group: str,
+    prompts_dir: Path,
+    language: Language = DANISH,
+) -> Answer:
+    """The abstention for an item on the topic that gives no figure for the asked group."""
+    return Answer(
+        question=question,
+        text=load_prompt(prompts_dir, "near_miss_group", language).format(
+            **_item_fields(nearest, language), group=group
         ),
         abstained=True,
         citations=(nearest,),

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer, question_intents
-from assistant.answer.facts import PERSON_NAME, asked_kind, without_asking
+from assistant.answer.facts import PERSON_NAME, asked_fact, asked_kind, without_asking
 from assistant.answer.meeting import (
     MeetingItems,
     absence_answer,
@@ -30,11 +30,15 @@ from assistant.answer.meeting import (
     recorded_absentees,
 )
 from assistant.answer.near_miss import (
+    GROUP_KINDS,
+    asked_groups,
+    group_near_miss,
     item_years,
     kind_near_miss,
     names_period,
     period_near_miss,
     prints_kind,
+    unprinted_group,
 )
 from assistant.answer.prompts import load_prompt
 from assistant.answer.stream import AnswerStream
@@ -698,7 +702,10 @@ class Assistant:
                 question, dt.date.today(), self.retriever.vocabulary.meeting_months
             )
         kind = asked_kind(question, language)
-        if asked is None and kind is None:
+        # A figure for a group ("kvinder", "unge under 30 år") must be given for that group.
+        fact_kind = asked_fact(question, language)
+        group_kind = fact_kind if fact_kind in GROUP_KINDS and asked_groups(question) else None
+        if asked is None and kind is None and group_kind is None:
             return retrieval
 
         # Another of the best items answers only when it is as much on the topic as the best
@@ -711,8 +718,12 @@ class Assistant:
 
         def fits(hit: ItemHit) -> bool:
             chunks = self.retriever.item_chunks(hit)
-            return (asked is None or names_period(chunks, asked)) and (
-                kind is None or prints_kind(chunks, kind, frozenset() if hit is best else about)
+            return (
+                (asked is None or names_period(chunks, asked))
+                and (
+                    kind is None or prints_kind(chunks, kind, frozenset() if hit is best else about)
+                )
+                and (group_kind is None or unprinted_group(question, chunks, group_kind) is None)
             )
 
         fitting = [
@@ -738,9 +749,17 @@ class Assistant:
                 self.settings.prompts_dir,
                 language,
             )
-        assert kind is not None  # the period fits, so the asked kind is what is missing
-        return kind_near_miss(
-            question, nearest.citations[0], kind, self.settings.prompts_dir, language
+        # No figure of the asked kind at all says more than none for the group.
+        if kind is not None and not prints_kind(chunks, kind):
+            return kind_near_miss(
+                question, nearest.citations[0], kind, self.settings.prompts_dir, language
+            )
+        # The period and the kind fit the best item, which does not fit: the group is missing.
+        assert group_kind is not None
+        group = unprinted_group(question, chunks, group_kind)
+        assert group is not None
+        return group_near_miss(
+            question, nearest.citations[0], group, self.settings.prompts_dir, language
         )
 
     def _meeting_of(self, chunk: Chunk) -> MeetingItems:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.facts import asked_kind, without_asking
-from assistant.answer.near_miss import describe_period
+from assistant.answer.near_miss import asked_groups, describe_period
 from assistant.danish.language import answer_language
 from assistant.service.assistant import Assistant
 
@@ -64,8 +64,25 @@ NOT_PRINTED = (
 )  # fmt: skip
 
 
+# The item on the topic counts everyone, or names the group without a figure for it.
+ANOTHER_GROUP = (
+    ("Hvor mange af de fordrevne fra Ukraine i Lejre er kvinder?", "Lejre", 3,
+     "nævner ikke noget tal for «kvinder»"),
+    ("Hvor tilfredse er borgere over 50 år med jobcentret i Mariagerfjord ifølge KL's "
+     "undersøgelse?", "Mariagerfjord", 4, "nævner ikke noget tal for «over 50 år»"),
+    ("Hvor mange af borgerne i Vejles fokuserede integrationsindsats kommer fra Syrien?",
+     "Vejle", 79, "nævner ikke noget tal for «Syrien»"),
+    # "aktivitetsparate borgere (under og over 30 år)" names the age, with no figure for it.
+    ("Hvor mange af de unge under 30 år i Næstveds projekt 'På vej til arbejde' kom i arbejde "
+     "eller uddannelse?", "Næstved", 98, "nævner ikke noget tal for «under 30 år»"),
+    ("How many of the displaced people from Ukraine in Lejre are women (kvinder)?", "Lejre", 3,
+     "give no figure for “kvinder”"),
+)  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("question", "municipality", "item", "says"), ANOTHER_YEAR + ANOTHER_KIND + NOT_PRINTED
+    ("question", "municipality", "item", "says"),
+    ANOTHER_YEAR + ANOTHER_KIND + NOT_PRINTED + ANOTHER_GROUP,
 )
 def test_a_fact_the_item_on_the_topic_does_not_print_is_a_near_miss(
     sample_assistant: Assistant, question: str, municipality: str, item: int, says: str
@@ -77,8 +94,37 @@ def test_a_fact_the_item_on_the_topic_does_not_print_is_a_near_miss(
     (nearest,) = answer.citations
     assert (nearest.municipality, nearest.item_number) == (municipality, item)
     english = question.startswith("How")
+    assert english or answer.text.startswith("Referatet om «")
     shown_as = "The nearest they say: " if english else "Det nærmeste, referatet siger: "
     assert nearest.quote and shown_as + nearest.quote in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        # The group has its own figure in the item: "Dagpenge 82%".
+        ("Hvor tilfredse er dagpengemodtagerne med jobcentret i Mariagerfjord?", "82%"),
+        (
+            "Hvor mange af de fordrevne fra Ukraine i Lejre var i beskæftigelse i marts 2023?",
+            "64 %",
+        ),
+    ],
+)
+def test_a_figure_the_item_gives_for_the_asked_group_is_answered(
+    sample_assistant: Assistant, question: str, figure: str
+) -> None:
+    answer = sample_assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert figure in answer.text.partition("\n\n")[0], answer.text
+
+
+def test_the_groups_a_question_asks_a_figure_for() -> None:
+    assert asked_groups("Hvor mange unge under 30 år og kvinder fra Syrien?") == [
+        "under 30 år", "kvinder", "Syrien",
+    ]  # fmt: skip
+    assert asked_groups("Hvor mange dagpengemodtagere var der?") == ["dagpengemodtagere"]
+    assert asked_groups("Hvor mange fordrevne var der i Lejre fra august?") == []  # a month
+    assert asked_groups("Hvor mange penge kom fra staten?") == []  # not capitalised: no origin
 
 
 def test_an_amount_printed_about_another_topic_is_not_taken_for_the_asked_one(
