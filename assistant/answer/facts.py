@@ -106,7 +106,9 @@ COUNT_ASKED = {
         r"|\bhvad\s+(?:var|er|blev)\s+(?:den\s+)?(?:ledighed\w*|beskæftigelsesfrekvens\w*"
         r"|andelen|antallet|procent\w*)"
         # A magnitude of anything: "Hvor stor var restancen …", "hvor meget af den lå …".
-        r"|\bhvor\s+st(?:or|ort|ore)\s+(?:var|er|blev|bliver)\b|\bhvor\s+meget\b",
+        r"|\bhvor\s+st(?:or|ort|ore)\s+(?:var|er|blev|bliver)\b|\bhvor\s+meget\b"
+        # "Hvad er status på ledigheden i Vejle?" asks for the rate.
+        r"|\bstatus\s+på\s+(?:ledighed\w*|beskæftigelsesfrekvens\w*|sygefravær\w*)",
         re.IGNORECASE,
     ),
     ENGLISH: re.compile(
@@ -238,6 +240,60 @@ def _first_asked(
         if (match := patterns[language].search(question))
     ]
     return min(found)[2] if found else None
+
+
+# What a figure question measures, where it counts nothing: "Hvad var ledigheden …", "Hvor
+# stor var den samlede restance …", "status på ledigheden". Its figure is printed with it.
+STATUS_MEASURE = re.compile(
+    r"\bstatus\s+på\s+(ledighed\w*|beskæftigelsesfrekvens\w*|sygefravær\w*)", re.IGNORECASE
+)
+MEASURE = re.compile(
+    r"\b(?:hvad\s+(?:var|er|blev)|hvor\s+st(?:or|ort|ore)\s+(?:var|er|blev))\s+"
+    r"(?:den\s+|det\s+)?(?:(?:samlede|gennemsnitlige|forventede|faktiske|aktuelle)\s+)?(\w+)",
+    re.IGNORECASE,
+)
+# Words in that place that name no measure: "Hvad var der …", "Hvor stor var andelen …" (the
+# share is the kind asked, not what it is a share of).
+NOT_A_MEASURE = frozenset(
+    terms(
+        "der det de den han hun man andelen antallet beløbet tallet udgiften prisen status"
+        # A unit is how the figure is printed, not what it is of ("Hvor mange penge …").
+        " penge kroner kr mio millioner milliarder midler procent gange år måneder uger dage"
+        " timer"
+    )
+)
+
+
+# A definite or plural ending, taken off so "ledigheden" finds "ledighed" and "borgere"
+# finds "borger".
+WORD_ENDING = re.compile(r"(?:erne|ene|en|et|er|e)$")
+MIN_ROOT = 4
+
+
+def measured(question: str, language: Language = DANISH) -> tuple[str, ...]:
+    """What a Danish figure question measures, as the start of the word the minutes print
+    with its figure: "Hvad var ledigheden …" -> "ledighed". The stemmer makes one stem
+    of "ledighed", "ledige" and "ledelse", so the written word is kept. Empty when the
+    question names neither, and for a question in English, whose words the Danish minutes do
+    not print."""
+    if language != DANISH:
+        return ()
+    # What a count counts is often not printed with it ("Hvor mange stemmeberettigede …" is
+    # answered by a table row "Greve Idrætscenter · 4.012"), so only a measure named as the
+    # subject ("Hvad var ledigheden …") must stand with its figure.
+    match = STATUS_MEASURE.search(question) or MEASURE.search(question)
+    words = [match[1]] if match else []
+    return tuple(
+        _root(word.lower())
+        for word in words
+        if terms(word) and not set(terms(word)) <= NOT_A_MEASURE
+    )
+
+
+def _root(word: str) -> str:
+    """The word without a definite or plural ending, when enough of it is left."""
+    bare = WORD_ENDING.sub("", word)
+    return bare if len(bare) >= MIN_ROOT else word
 
 
 def counted(question: str, language: Language = DANISH) -> frozenset[str]:

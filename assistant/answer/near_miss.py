@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from assistant.answer.facts import prints, topic_words_in, value_spans
@@ -29,15 +30,33 @@ from assistant.danish.language import DANISH, ENGLISH, Language
 from assistant.danish.text import terms
 
 
-def prints_kind(chunks: list[Chunk], kind: str, about: frozenset[str] = frozenset()) -> bool:
+def prints_kind(
+    chunks: list[Chunk],
+    kind: str,
+    about: frozenset[str] = frozenset(),
+    measure: Sequence[str] = (),
+) -> bool:
     """Whether the item prints a fact of the asked kind: an amount in kroner, or any figure
     that is not an amount, a year, a date, a case number or a reference. With `about` (the
     stemmed topic words), only a paragraph or table row that also holds one of them counts:
-    "950.000 kr. til en fokuseret integrationsindsats" is no amount for the IPS-indsats."""
+    "950.000 kr. til en fokuseret integrationsindsats" is no amount for the IPS-indsats.
+    With `measure` (what the question counts or measures, as written: "ledighed"), only a
+    paragraph or row that prints it: Vejle's counts of citizens are no unemployment rate."""
     lines = _body(chunks).split("\n")
     if about:
         lines = [line for line in lines if about & set(terms(line))]
+    if measure:
+        # "Hvor stor er diæten …" is answered by "diæt på 910 kr.": beside what it measures,
+        # an amount is a size too.
+        lines = [line for line in lines if _prints_word(line, measure)]
+        return any(prints(line, kind) or prints(line, "amount") for line in lines)
     return any(prints(line, kind) for line in lines)
+
+
+def _prints_word(text: str, roots: Sequence[str]) -> bool:
+    """Whether `text` holds a word starting with one of `roots` (or ending a compound with
+    one: "langtidsledighed")."""
+    return any(re.search(rf"{re.escape(root)}", text, re.IGNORECASE) for root in roots)
 
 
 def kind_near_miss(
@@ -149,15 +168,27 @@ def _body(chunks: list[Chunk]) -> str:
     return "\n".join(lines)
 
 
-def names_period(chunks: list[Chunk], asked: tuple[dt.date, dt.date]) -> bool:
+def names_period(
+    chunks: list[Chunk], asked: tuple[dt.date, dt.date], measure: Sequence[str] = ()
+) -> bool:
     """Whether the item (all its chunks) is about the asked period: its meeting lies in it,
-    or its text names a day, month or year of it."""
+    or its text names a day, month or year of it. With `measure` ("ledighed"), the period
+    must be named where the item prints that: "I marts 2023 var 64 % af de fordrevne …" is
+    no unemployment figure for March (the item gives it for June)."""
     if not chunks:
         return False
     day = dt.date.fromisoformat(chunks[0].meeting_date)
     if asked[0] <= day <= asked[1]:
         return True
-    return mentions_period(_body(chunks), *asked, written_on=day)
+    body = _body(chunks)
+    if measure:
+        sentences = [
+            piece for line in body.split("\n") for piece in SENTENCE_END.split(line)
+            if _prints_word(piece, measure)
+        ]  # fmt: skip
+        if sentences:  # an item that never prints it is judged as a whole
+            body = "\n".join(sentences)
+    return mentions_period(body, *asked, written_on=day)
 
 
 def item_years(chunks: list[Chunk]) -> list[int]:

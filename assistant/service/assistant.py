@@ -18,7 +18,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer, question_intents
-from assistant.answer.facts import PERSON_NAME, asked_fact, asked_kind, without_asking
+from assistant.answer.facts import (
+    PERSON_NAME,
+    asked_fact,
+    asked_kind,
+    measured,
+    without_asking,
+)
 from assistant.answer.meeting import (
     MeetingItems,
     absence_answer,
@@ -697,11 +703,12 @@ class Assistant:
         if not retrieval.hits:
             return retrieval
         asked = None
-        if {"figure", "money"} & question_intents(question, language):
+        kind = asked_kind(question, language)
+        # "Hvad var ledigheden i marts 2023?" asks a figure too, in other words.
+        if {"figure", "money"} & question_intents(question, language) or kind is not None:
             asked = asked_period(
                 question, dt.date.today(), self.retriever.vocabulary.meeting_months
             )
-        kind = asked_kind(question, language)
         # A figure for a group ("kvinder", "unge under 30 år") must be given for that group.
         fact_kind = asked_fact(question, language)
         group_kind = fact_kind if fact_kind in GROUP_KINDS and asked_groups(question) else None
@@ -716,13 +723,16 @@ class Assistant:
         least = TOPICAL_SHARE * self.extractive.coverage(topic, best)
         about = frozenset(terms(topic)) - frozenset(terms(f"{best.best.municipality} kommune"))
 
+        # What the figure is of ("ledighed", "fordrevne"): printed with the figure and the
+        # period, or the item answers about something else.
+        measure = measured(question, language)
+
         def fits(hit: ItemHit) -> bool:
             chunks = self.retriever.item_chunks(hit)
+            scope = frozenset() if hit is best else about
             return (
-                (asked is None or names_period(chunks, asked))
-                and (
-                    kind is None or prints_kind(chunks, kind, frozenset() if hit is best else about)
-                )
+                (asked is None or names_period(chunks, asked, measure))
+                and (kind is None or prints_kind(chunks, kind, scope, measure))
                 and (group_kind is None or unprinted_group(question, chunks, group_kind) is None)
             )
 
@@ -740,7 +750,7 @@ class Assistant:
         if nearest.abstained or not nearest.citations:
             return retrieval  # not even on the topic: the answerer abstains as it always has
         chunks = self.retriever.item_chunks(best)
-        if asked is not None and not names_period(chunks, asked):
+        if asked is not None and not names_period(chunks, asked, measure):
             return period_near_miss(
                 question,
                 nearest.citations[0],
@@ -750,7 +760,7 @@ class Assistant:
                 language,
             )
         # No figure of the asked kind at all says more than none for the group.
-        if kind is not None and not prints_kind(chunks, kind):
+        if kind is not None and not prints_kind(chunks, kind, measure=measure):
             return kind_near_miss(
                 question, nearest.citations[0], kind, self.settings.prompts_dir, language
             )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.facts import asked_kind, without_asking
+from assistant.answer.facts import asked_kind, measured, without_asking
 from assistant.answer.near_miss import asked_groups, describe_period
 from assistant.danish.language import answer_language
 from assistant.service.assistant import Assistant
@@ -61,6 +61,8 @@ NOT_PRINTED = (
     ("Hvor meget koster Velfærdsaftalen i Aabenraa?", "Aabenraa", 74, "nævner ikke noget beløb"),
     ("How much money has Aabenraa set aside for the Velfærdsaftale?", "Aabenraa", 74,
      "do not mention any amount"),
+    # Vejle's item prints counts of citizens, none with "ledighed": no unemployment rate.
+    ("Hvad er status på ledigheden i Vejle?", "Vejle", 79, "nævner ikke noget tal for det"),
 )  # fmt: skip
 
 
@@ -118,6 +120,18 @@ def test_a_figure_the_item_gives_for_the_asked_group_is_answered(
     assert figure in answer.text.partition("\n\n")[0], answer.text
 
 
+def test_what_a_figure_question_measures() -> None:
+    assert measured("Hvad var ledigheden i Lejre i marts 2023?") == ("ledighed",)
+    assert measured("Hvad er status på ledigheden i Vejle?") == ("ledighed",)
+    assert measured("Hvor stor er diæten for møder under fire timer?") == ("diæt",)
+    assert measured("Hvor stor var den samlede restance ultimo 2024?") == ("restanc",)
+    # A count's noun is often not printed with it (a table row), and a unit is no measure.
+    assert measured("Hvor mange stemmeberettigede var der?") == ()
+    assert measured("Hvor mange penge har Mariagerfjord fået?") == ()
+    assert measured("Hvad er status på IPS-projektet?") == ()
+    assert measured("What was the unemployment rate?", "en") == ()
+
+
 def test_the_groups_a_question_asks_a_figure_for() -> None:
     assert asked_groups("Hvor mange unge under 30 år og kvinder fra Syrien?") == [
         "under 30 år", "kvinder", "Syrien",
@@ -145,6 +159,8 @@ def test_an_amount_printed_about_another_topic_is_not_taken_for_the_asked_one(
         ("Hvor mange borgere måtte hver ressourcekonsulent i Næstved have ad gangen?", "25"),
         ("Hvor stort et beløb har Næstveds projekt På vej til arbejde fået fra A. P. Møllerske "
          "Støttefond?", "9,4 mio. kr."),
+        # What is measured stands with its figure: "I juni er ledigheden på 2,1%".
+        ("Hvad var ledigheden i Lejre Kommune i juni 2023?", "2,1%"),
     ],
 )  # fmt: skip
 def test_a_figure_of_the_asked_kind_the_item_prints_is_answered(
