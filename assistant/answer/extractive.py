@@ -211,6 +211,10 @@ class ExtractiveAnswerer:
         text = "\n".join(c.text for c in chunks)
         return term_coverage(question, text, self._idf, ignore, self._known)
 
+    def on_topic(self, question: str, hit: ItemHit) -> bool:
+        """Whether the hit's item is evidence for the question: its words or its meaning."""
+        return self._has_evidence(hit, self.coverage(question, hit))
+
     def stream(
         self,
         question: str,

@@ -17,6 +17,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from assistant.answer.development import development_answer, development_question
 from assistant.answer.extractive import Answerer, ExtractiveAnswerer, question_intents
 from assistant.answer.facts import (
     PERSON_NAME,
@@ -600,6 +601,8 @@ class Assistant:
                 whole = checked
             else:
                 retrieval = checked
+        if whole is None and development_question(question):
+            whole = self._development_answer(question, retrieval, language)
         if whole is not None:
             # Paragraph by paragraph: a meeting's items, then the next meeting's.
             for number, paragraph in enumerate(whole.text.split("\n\n")):
@@ -770,6 +773,22 @@ class Assistant:
         assert group is not None
         return group_near_miss(
             question, nearest.citations[0], group, self.settings.prompts_dir, language
+        )
+
+    def _development_answer(
+        self, question: str, retrieval: Retrieval, language: Language
+    ) -> Answer | None:
+        """The dated figures of the items on the topic, oldest meeting first; None when
+        none prints one (the item answerer answers instead)."""
+        items = [
+            self.retriever.item_chunks(hit)
+            for hit in retrieval.hits
+            if self.extractive.on_topic(question, hit)
+        ]
+        places = {hit.best.municipality for hit in retrieval.hits}
+        ignore = frozenset(terms(" ".join(sorted(places)) + " kommune udvalg"))
+        return development_answer(
+            question, items, self.settings.prompts_dir, language, self.retriever.idf, ignore
         )
 
     def _meeting_of(self, chunk: Chunk) -> MeetingItems:
