@@ -722,7 +722,13 @@ class Assistant:
         # one ("restancen ultimo 2018" is not answered by the election item that names 2018),
         # and its figure stands with the topic's words, not elsewhere in the item.
         topic = without_asking(without_period(question) if asked else question)
-        best = retrieval.hits[0]
+        # The item the answer would quote first: the first with evidence, as the answerer
+        # orders them. The retriever's first may hold none (two embedders of one model can
+        # swap near-ties), and judging it would make the answer depend on that swap.
+        best = next(
+            (hit for hit in retrieval.hits if self.extractive.on_topic(question, hit)),
+            retrieval.hits[0],
+        )
         least = TOPICAL_SHARE * self.extractive.coverage(topic, best)
         about = frozenset(terms(topic)) - frozenset(terms(f"{best.best.municipality} kommune"))
 
@@ -749,7 +755,7 @@ class Assistant:
                 return retrieval
             rest = [hit for hit in retrieval.hits if all(hit is not f for f in fitting)]
             return replace(retrieval, hits=(*fitting, *rest), evidence=None)
-        nearest = self.extractive.answer(question, retrieval.hits[:1], language=language)
+        nearest = self.extractive.answer(question, [best], language=language)
         if nearest.abstained or not nearest.citations:
             return retrieval  # not even on the topic: the answerer abstains as it always has
         chunks = self.retriever.item_chunks(best)
