@@ -53,7 +53,7 @@ def fact_clause(sentence: str, kind: str, wanted: Collection[str] = ()) -> str:
         return shortened(sentence.strip())
     clauses = _clauses(sentence)
     start, end = max(spans, key=lambda span: _beside(sentence, span, clauses, wanted))
-    at = next(i for i, (s, e) in enumerate(clauses) if s <= start < e)
+    at = _clause_at(clauses, start)
     first = last = at
     while _words(sentence, clauses[first][0], clauses[last][1]) < MIN_CLAUSE_WORDS:
         value_at_end = len(sentence[end : clauses[last][1]].split()) <= 1
@@ -112,6 +112,11 @@ def _clauses(sentence: str) -> list[tuple[int, int]]:
     return clauses
 
 
+def _clause_at(clauses: list[tuple[int, int]], position: int) -> int:
+    """The clause holding `position`; one inside a boundary belongs to the clause after."""
+    return next((i for i, (_, end) in enumerate(clauses) if position < end), len(clauses) - 1)
+
+
 def _words(sentence: str, start: int, end: int) -> int:
     return len(sentence[start:end].split())
 
@@ -121,7 +126,7 @@ def _beside(
 ) -> float:
     """How close the asked words stand to the value, within its clause: "Aktivitetsparate
     64%; Dagpenge 82%" gives 82% for "dagpengemodtagerne", the word right before it."""
-    clause_start, clause_end = next((s, e) for s, e in clauses if s <= span[0] < e)
+    clause_start, clause_end = clauses[_clause_at(clauses, span[0])]
     before = sentence[clause_start : span[0]].split()[-BESIDE_WORDS:]
     after = sentence[span[1] : clause_end].split()[:BESIDE_WORDS]
     near = [*enumerate(reversed(before), start=1), *enumerate(after, start=1)]

@@ -130,6 +130,63 @@ def _gives_figure_for(group: str, sentence: str, kind: str) -> bool:
     return bool(wanted and topic_words_in(wanted, set(terms(sentence)))) and prints(sentence, kind)
 
 
+# The roles a "Hvem …" question asks the holder of: "Hvem er de tre IPS-teamledere …",
+# "Hvem er projektejer?", "Hvilken forsker har Aabenraa haft som konsulent …". The holder is
+# named beside the role ("Arbejdsmarkedschef Ann Frederiksen som projektejer",
+# "konsulentbistand fra Nanna Møller Mortensen").
+ASKS_WHO = re.compile(r"\b(?:hvem|hvilke[nt]?)\b", re.IGNORECASE)
+ROLE_WORD = re.compile(
+    r"\b[\w-]*(?:leder|chef|direktør|formand|konsulent|koordinator|projektejer|oplægsholder"
+    r"|borgmester|rådgiver|sekretær|forsker)(?:e|en|ne|er|erne)?\b",
+    re.IGNORECASE,
+)
+ROLE_ENDING = re.compile(r"(?:erne|ene|en|ne|er|e)$")
+# "Centerchef for Job & Socialservice, Gitte Lind": the unit may stand between them.
+ROLE_BESIDE_WORDS = 6
+
+
+def asked_roles(question: str) -> list[str]:
+    """The roles a Danish person question asks about, as written ("IPS-teamledere")."""
+    if not ASKS_WHO.search(question):
+        return []
+    return [m.group() for m in ROLE_WORD.finditer(question)]
+
+
+def names_role_holder(chunks: list[Chunk], roles: Sequence[str]) -> bool:
+    """Whether the item names a person beside one of the roles: within a few words of a
+    word that holds it ("teamleder" in "IPS-teamledere", "konsulent" in "konsulentbistand")."""
+    roots = [ROLE_ENDING.sub("", role.rsplit("-", 1)[-1].lower()) for role in roles]
+    for line in _body(chunks).split("\n"):
+        for sentence in SENTENCE_END.split(line):
+            words = list(re.finditer(r"\S+", sentence))
+            places = [i for i, w in enumerate(words) if any(r in w.group().lower() for r in roots)]
+            if not places:
+                continue
+            for start, end in value_spans(sentence, "person"):
+                named = [i for i, w in enumerate(words) if w.start() < end and w.end() > start]
+                if any(abs(p - i) <= ROLE_BESIDE_WORDS for p in places for i in named):
+                    return True
+    return False
+
+
+def role_near_miss(
+    question: str,
+    nearest: Citation,
+    role: str,
+    prompts_dir: Path,
+    language: Language = DANISH,
+) -> Answer:
+    """The abstention for an item on the topic that names nobody as the asked role."""
+    return Answer(
+        question=question,
+        text=load_prompt(prompts_dir, "near_miss_role", language).format(
+            **_item_fields(nearest, language), role=role
+        ),
+        abstained=True,
+        citations=(nearest,),
+    )
+
+
 def group_near_miss(
     question: str,
     nearest: Citation,

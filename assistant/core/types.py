@@ -290,6 +290,7 @@ class Answer:
         return {
             "answer": self.text,
             "abstained": self.abstained,
+            "opening": self.opening,
             "citations": [asdict(c) for c in self.citations],
         }
 

@@ -39,12 +39,15 @@ from assistant.answer.meeting import (
 from assistant.answer.near_miss import (
     GROUP_KINDS,
     asked_groups,
+    asked_roles,
     group_near_miss,
     item_years,
     kind_near_miss,
     names_period,
+    names_role_holder,
     period_near_miss,
     prints_kind,
+    role_near_miss,
     unprinted_group,
 )
 from assistant.answer.prompts import load_prompt
@@ -715,7 +718,9 @@ class Assistant:
         # A figure for a group ("kvinder", "unge under 30 år") must be given for that group.
         fact_kind = asked_fact(question, language)
         group_kind = fact_kind if fact_kind in GROUP_KINDS and asked_groups(question) else None
-        if asked is None and kind is None and group_kind is None:
+        # "Hvem er de tre IPS-teamledere?": the holder of the role is named beside it.
+        roles = asked_roles(question) if fact_kind == "person" and language == DANISH else []
+        if asked is None and kind is None and group_kind is None and not roles:
             return retrieval
 
         # Another of the best items answers only when it is as much on the topic as the best
@@ -743,6 +748,7 @@ class Assistant:
                 (asked is None or names_period(chunks, asked, measure))
                 and (kind is None or prints_kind(chunks, kind, scope, measure))
                 and (group_kind is None or unprinted_group(question, chunks, group_kind) is None)
+                and (not roles or names_role_holder(chunks, roles))
             )
 
         fitting = [
@@ -773,12 +779,16 @@ class Assistant:
             return kind_near_miss(
                 question, nearest.citations[0], kind, self.settings.prompts_dir, language
             )
-        # The period and the kind fit the best item, which does not fit: the group is missing.
-        assert group_kind is not None
-        group = unprinted_group(question, chunks, group_kind)
-        assert group is not None
-        return group_near_miss(
-            question, nearest.citations[0], group, self.settings.prompts_dir, language
+        group = unprinted_group(question, chunks, group_kind) if group_kind else None
+        if group is not None:
+            return group_near_miss(
+                question, nearest.citations[0], group, self.settings.prompts_dir, language
+            )
+        # The period, the kind and the group fit the best item, which does not fit: nobody
+        # is named as the role asked about.
+        assert roles
+        return role_near_miss(
+            question, nearest.citations[0], roles[0], self.settings.prompts_dir, language
         )
 
     def _development_answer(

@@ -34,8 +34,9 @@ def test_ask_json_follows_the_contract(cli_index: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"answer", "abstained", "citations"}
+    assert set(payload) == {"answer", "abstained", "opening", "citations"}
     assert "1.609.500" in payload["answer"] and payload["abstained"] is False
+    assert "1.609.500 kr." in payload["opening"] and payload["opening"] in payload["answer"]
     first = payload["citations"][0]
     assert set(first) == {
         "n",

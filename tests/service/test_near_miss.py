@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer.facts import asked_kind, measured, without_asking
-from assistant.answer.near_miss import asked_groups, describe_period
+from assistant.answer.near_miss import asked_groups, asked_roles, describe_period
 from assistant.danish.language import answer_language
 from assistant.service.assistant import Assistant
 
@@ -82,9 +82,18 @@ ANOTHER_GROUP = (
 )  # fmt: skip
 
 
+# A person asked by role, and the item on the topic names nobody as it.
+NOBODY_NAMED = (
+    ("Hvem er de tre IPS-teamledere i det tværkommunale IPS-projekt for unge i Mariagerfjord, "
+     "Rebild og Vesthimmerland?", "Mariagerfjord", 2, "nævner ikke, hvem der er «IPS-teamledere»"),
+    ("Hvem er projektleder på Velfærdsaftalen i Aabenraa?", "Aabenraa", 74,
+     "nævner ikke, hvem der er «projektleder»"),
+)  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("question", "municipality", "item", "says"),
-    ANOTHER_YEAR + ANOTHER_KIND + NOT_PRINTED + ANOTHER_GROUP,
+    ANOTHER_YEAR + ANOTHER_KIND + NOT_PRINTED + ANOTHER_GROUP + NOBODY_NAMED,
 )
 def test_a_fact_the_item_on_the_topic_does_not_print_is_a_near_miss(
     sample_assistant: Assistant, question: str, municipality: str, item: int, says: str
@@ -118,6 +127,29 @@ def test_a_figure_the_item_gives_for_the_asked_group_is_answered(
     answer = sample_assistant.ask(question)
     assert not answer.abstained, answer.text
     assert figure in answer.text.partition("\n\n")[0], answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Hvem er projektejer på IPS-projektet i Mariagerfjord?", "Ann Frederiksen"),
+        # The role beside the name as a compound: "konsulentbistand fra Nanna Møller Mortensen".
+        ("Hvilken forsker har Aabenraa haft som konsulent på evalueringsdesignet til "
+         "Velfærdsaftalen?", "Nanna Møller Mortensen"),
+    ],
+)  # fmt: skip
+def test_a_role_holder_the_item_names_is_answered(
+    sample_assistant: Assistant, question: str, name: str
+) -> None:
+    answer = sample_assistant.ask(question)
+    assert not answer.abstained and name in answer.text.partition("\n\n")[0], answer.text
+
+
+def test_the_roles_a_person_question_asks_about() -> None:
+    assert asked_roles("Hvem er de tre IPS-teamledere?") == ["IPS-teamledere"]
+    assert asked_roles("Hvilken forsker har de haft som konsulent?") == ["forsker", "konsulent"]
+    assert asked_roles("Hvem fremlagde planen?") == []
+    assert asked_roles("Hvor mange konsulenter er ansat?") == []  # no person asked
 
 
 def test_what_a_figure_question_measures() -> None:
