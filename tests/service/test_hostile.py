@@ -339,6 +339,12 @@ def test_the_llm_is_told_to_answer_in_the_users_language(
     assert f"Svar på {language} med [n] efter hver oplysning" in prompt
     assert "{language}" not in prompt
     assert not answer.fallback and answer.text.endswith("[1].")
+    # The asked fact as the extractive answer opens with it comes before the passages.
+    opening = "Det direkte svar på spørgsmålet, citeret fra uddrag [1]: "
+    assert opening in prompt and prompt.index(opening) < prompt.index("\n[1] ")
+    assert ("1.609.500 kr." if question == IPS_EN else "149 fordrevne") in prompt.split(opening)[
+        1
+    ].split("\n")[0]
 
 
 # --- markup in a question (the chat's handlers; the browser test renders it) ----------------
