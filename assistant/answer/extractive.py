@@ -72,6 +72,11 @@ ASKS_WHICH_PLACES = re.compile(
     re.IGNORECASE,
 )
 MAX_PLACES = 6
+ASKS_WHICH_MUNICIPALITIES = re.compile(
+    r"\bhvilke\s+(?:af\s+)?(?:de\s+)?(?:andre\s+)?kommuner(?:ne)?\b"
+    r"|\bwhich\s+(?:of\s+the\s+)?(?:municipalities|councils)\b",
+    re.IGNORECASE,
+)
 # A bullet or a numbered entry opening a line of a list ("- Sikker drift", "2. Orientering").
 LIST_ENTRY = re.compile(r"^(?:[-–•*·▪]\s*|\d{1,2}[.)]\s+)")
 MAX_LIST_LINES = 15
@@ -333,6 +338,13 @@ class ExtractiveAnswerer:
             citations.append(_citation(len(citations) + 1, hit, quote))
 
         lead_text = self._lead_text(lead, language) if lead else ""
+        places_quoted = list(dict.fromkeys(c.municipality for c in citations[: len(quoted)]))
+        if ASKS_WHICH_MUNICIPALITIES.search(question) and len(places_quoted) > 1:
+            # "Hvilke kommuner har arbejdet med IPS?": the municipalities are the answer.
+            places = self._places_line(citations[: len(quoted)], language)
+            lead = Lead("places", places)
+            lead_text = load_prompt(self._settings.prompts_dir, "extractive_lead_places", language)
+            lead_text = lead_text.format(places=places)
         return Answer(
             question=question,
             text=self._render(citations, len(quoted), language, lead_text),
@@ -418,6 +430,17 @@ class ExtractiveAnswerer:
         return [sentences[i] for i in sorted(chosen)]
 
     # --- rendering -------------------------------------------------------------------------
+
+    @staticmethod
+    def _places_line(citations: Sequence[Citation], language: Language) -> str:
+        """ "Mariagerfjord [1], Vejle [2] og Aabenraa [3]": each municipality with the
+        citations of its items, in the answer's order."""
+        markers: dict[str, list[int]] = {}
+        for citation in citations:
+            markers.setdefault(citation.municipality, []).append(citation.n)
+        named = [f"{place} " + "".join(f"[{n}]" for n in ns) for place, ns in markers.items()]
+        joiner = " and " if language == ENGLISH else " og "
+        return ", ".join(named[:-1]) + joiner + named[-1]
 
     def _lead_text(self, lead: Lead, language: Language) -> str:
         """The opening line in the user's language; the lead's own words are the item's.
@@ -541,7 +564,8 @@ def _with_facts(
 class Lead:
     """What the answer opens with, in the first cited item's words: the clauses stating the
     asked facts ("fact"), or the committee's decision ("decision") with, when the decision
-    only approves, the recommendation it approved."""
+    only approves, the recommendation it approved; for "Hvilke kommuner …?" the
+    municipalities quoted, with their citations ("places")."""
 
     kind: str
     text: str

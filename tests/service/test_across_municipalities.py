@@ -39,3 +39,15 @@ def test_which_municipalities_is_answered_with_each_one_that_has_it(
     assert "Lejre Kommune" in quoted and "Mariagerfjord Kommune" in quoted, answer.text
     places = [c.municipality for c in answer.citations if c.quote and f"[{c.n}]" in quoted]
     assert places == sorted(places, key=places.index), places  # each one's quotes together
+    # The municipalities are the answer, so the answer opens with them, each with its
+    # citations, in the order they are quoted.
+    opening = answer.text.partition("\n\n")[0]
+    assert opening.startswith("Kort svar: ") and answer.opening in opening
+    named = {c.municipality: c.n for c in answer.citations if f"[{c.n}]" in quoted}
+    assert len(named) > 1 and all(f"{place} [" in opening for place in named), opening
+    assert all(f"[{n}]" in opening for n in named.values()), opening
+    # A question that names the municipalities itself opens with no such list.
+    both = sample_assistant.ask(
+        "Hvad har Aabenraa og Næstved drøftet om fremtidens beskæftigelsesindsats?"
+    )
+    assert not both.opening and both.text.startswith("Ifølge ")
