@@ -751,9 +751,13 @@ class Assistant:
                 and (not roles or names_role_holder(chunks, roles))
             )
 
+        # The best items, and the one the answer quotes first wherever the retriever put it.
+        candidates = [*retrieval.hits[:NEAR_MISS_DEPTH]]
+        if all(hit is not best for hit in candidates):
+            candidates.append(best)
         fitting = [
             hit
-            for hit in retrieval.hits[:NEAR_MISS_DEPTH]
+            for hit in candidates
             if (hit is best or self.extractive.coverage(topic, hit) >= least) and fits(hit)
         ]
         if fitting:
@@ -786,10 +790,11 @@ class Assistant:
             )
         # The period, the kind and the group fit the best item, which does not fit: nobody
         # is named as the role asked about.
-        assert roles
-        return role_near_miss(
-            question, nearest.citations[0], roles[0], self.settings.prompts_dir, language
-        )
+        if roles:
+            return role_near_miss(
+                question, nearest.citations[0], roles[0], self.settings.prompts_dir, language
+            )
+        return retrieval  # nothing the best item lacks can be named: it answers as it is
 
     def _development_answer(
         self, question: str, retrieval: Retrieval, language: Language
