@@ -59,19 +59,23 @@ def _prints_word(text: str, roots: Sequence[str]) -> bool:
     return any(re.search(rf"{re.escape(root)}", text, re.IGNORECASE) for root in roots)
 
 
-def kind_near_miss(
+def near_miss_answer(
     question: str,
     nearest: Citation,
-    kind: str,
+    lacking: str,
     prompts_dir: Path,
     language: Language = DANISH,
+    **fields: str,
 ) -> Answer:
-    """The abstention for an item on the topic that prints no fact of the asked kind (no
-    amount for a "hvor mange penge", no figure for a "hvor mange borgere")."""
+    """The abstention for an item on the topic that lacks what is asked, with what the item
+    says cited as the nearest information. `lacking` names the template `near_miss_<lacking>`:
+    "amount" (no amount for a "hvor mange penge"), "count" (no figure for a "hvor mange
+    borgere"), "group" (no figure for the asked group, `group=`), "role" (nobody named as the
+    asked role, `role=`)."""
     return Answer(
         question=question,
-        text=load_prompt(prompts_dir, f"near_miss_{kind}", language).format(
-            **_item_fields(nearest, language)
+        text=load_prompt(prompts_dir, f"near_miss_{lacking}", language).format(
+            **_item_fields(nearest, language), **fields
         ),
         abstained=True,
         citations=(nearest,),
@@ -167,42 +171,6 @@ def names_role_holder(chunks: list[Chunk], roles: Sequence[str]) -> bool:
                 if any(abs(p - i) <= ROLE_BESIDE_WORDS for p in places for i in named):
                     return True
     return False
-
-
-def role_near_miss(
-    question: str,
-    nearest: Citation,
-    role: str,
-    prompts_dir: Path,
-    language: Language = DANISH,
-) -> Answer:
-    """The abstention for an item on the topic that names nobody as the asked role."""
-    return Answer(
-        question=question,
-        text=load_prompt(prompts_dir, "near_miss_role", language).format(
-            **_item_fields(nearest, language), role=role
-        ),
-        abstained=True,
-        citations=(nearest,),
-    )
-
-
-def group_near_miss(
-    question: str,
-    nearest: Citation,
-    group: str,
-    prompts_dir: Path,
-    language: Language = DANISH,
-) -> Answer:
-    """The abstention for an item on the topic that gives no figure for the asked group."""
-    return Answer(
-        question=question,
-        text=load_prompt(prompts_dir, "near_miss_group", language).format(
-            **_item_fields(nearest, language), group=group
-        ),
-        abstained=True,
-        citations=(nearest,),
-    )
 
 
 def _item_fields(nearest: Citation, language: Language) -> dict[str, object]:

@@ -40,14 +40,12 @@ from assistant.answer.near_miss import (
     GROUP_KINDS,
     asked_groups,
     asked_roles,
-    group_near_miss,
     item_years,
-    kind_near_miss,
     names_period,
     names_role_holder,
+    near_miss_answer,
     period_near_miss,
     prints_kind,
-    role_near_miss,
     unprinted_group,
 )
 from assistant.answer.prompts import load_prompt
@@ -780,19 +778,29 @@ class Assistant:
             )
         # No figure of the asked kind at all says more than none for the group.
         if kind is not None and not prints_kind(chunks, kind, measure=measure):
-            return kind_near_miss(
+            return near_miss_answer(
                 question, nearest.citations[0], kind, self.settings.prompts_dir, language
             )
         group = unprinted_group(question, chunks, group_kind) if group_kind else None
         if group is not None:
-            return group_near_miss(
-                question, nearest.citations[0], group, self.settings.prompts_dir, language
+            return near_miss_answer(
+                question,
+                nearest.citations[0],
+                "group",
+                self.settings.prompts_dir,
+                language,
+                group=group,
             )
         # The period, the kind and the group fit the best item, which does not fit: nobody
         # is named as the role asked about.
         if roles:
-            return role_near_miss(
-                question, nearest.citations[0], roles[0], self.settings.prompts_dir, language
+            return near_miss_answer(
+                question,
+                nearest.citations[0],
+                "role",
+                self.settings.prompts_dir,
+                language,
+                role=roles[0],
             )
         return retrieval  # nothing the best item lacks can be named: it answers as it is
 
