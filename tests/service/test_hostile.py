@@ -428,7 +428,7 @@ def test_cli_abstains_on_nonsense_and_frames_english_in_english(cli_index: Path)
         result = referat("ask", "--json", question, index=cli_index)
         assert result.returncode == 0, result.stderr
         payload = json.loads(result.stdout)
-        assert payload == {"answer": ABSTAIN_DA, "abstained": True, "citations": []}
+        assert payload == {"answer": ABSTAIN_DA, "abstained": True, "opening": "", "citations": []}
     result = referat("ask", NONSENSE[0], index=cli_index)
     assert result.returncode == 0 and result.stdout.strip() == ABSTAIN_DA
     result = referat("ask", "--json", UKRAINE_EN, index=cli_index)
