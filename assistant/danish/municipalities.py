@@ -144,21 +144,35 @@ def unindexed_municipality(question: str, known: set[str] | frozenset[str]) -> s
     that the minutes hold no meetings there, not another municipality's item."""
     if _named_in(question, known):
         return None
-    by_spelling = {v: name for name in NAMES if name not in known for v in spellings(name)}
-    if not by_spelling:
+    patterns = _unindexed_patterns(frozenset(known))
+    if patterns is None:
         return None
-    names = "|".join(re.escape(v) for v in sorted(by_spelling, key=len, reverse=True))
-    lowered = {v.lower(): name for v, name in by_spelling.items()}
-    matches = [
-        *re.finditer(AS_SUBJECT.format(names=names), question),
-        *re.finditer(AS_MUNICIPALITY.format(names=names), question, re.IGNORECASE),
-    ]
+    as_subject, as_municipality, lowered = patterns
+    matches = [*as_subject.finditer(question), *as_municipality.finditer(question)]
     for match in sorted(matches, key=lambda m: m.start()):
         if re.match(rf"\s+{INSTITUTIONS}", question[match.end() :], re.IGNORECASE):
             continue  # "Kolding Sygehus" is no municipality
         found = match.groupdict()
         return lowered[(found.get("after") or found["before"]).lower()]
     return None
+
+
+@cache
+def _unindexed_patterns(
+    known: frozenset[str],
+) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]] | None:
+    """The two patterns over every spelling of the municipalities the index does not hold,
+    and each spelling (lower case) to its name; built once per index vocabulary, since every
+    question is read with them. None when the index holds every municipality."""
+    by_spelling = {v: name for name in NAMES if name not in known for v in spellings(name)}
+    if not by_spelling:
+        return None
+    names = "|".join(re.escape(v) for v in sorted(by_spelling, key=len, reverse=True))
+    return (
+        re.compile(AS_SUBJECT.format(names=names)),
+        re.compile(AS_MUNICIPALITY.format(names=names), re.IGNORECASE),
+        {v.lower(): name for v, name in by_spelling.items()},
+    )
 
 
 def _named_in(question: str, known: set[str] | frozenset[str]) -> list[tuple[int, int, str]]:
