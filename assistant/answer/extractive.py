@@ -313,8 +313,7 @@ class ExtractiveAnswerer:
                     wanted = question_terms - ignore
                     lead = _lead(hit, sentences_of[index], facts, intents, wanted)
                 quoted.append((hit, chosen))
-        if len(listed) > 1 or ASKS_WHICH_PLACES.search(question):
-            # An answer per municipality has no one fact to open with.
+        if answers_per_place(question, places):
             lead = None
         if len({hit.best.municipality for hit, _ in quoted}) > 1:
             # Grouped per municipality: in the order the question names them, or else in
@@ -544,6 +543,13 @@ def _with_lists(chosen: set[int], sentences: list[Sentence], list_question: bool
     return result
 
 
+def answers_per_place(question: str, places: frozenset[str]) -> bool:
+    """Whether the answer goes municipality by municipality ("Hvad har Vejle og Lejre …?",
+    "Hvilke kommuner …?"): it then has no one fact to open with."""
+    listed = municipalities_in_question(question, places)
+    return len(listed) > 1 or bool(ASKS_WHICH_PLACES.search(question))
+
+
 def _place_order(listed: tuple[str, ...], municipality: str) -> int:
     return listed.index(municipality) if municipality in listed else len(listed)
 
@@ -582,7 +588,9 @@ def _lead(
     """The opening line for the first item: its asked facts, else its decision when the
     question asks for one. An agenda has no decision yet, and its paragraph says so."""
     if facts:
-        clauses = [fact_clause(sentences[f.index].text, f.kind, wanted) for f in facts]
+        clauses = [
+            fact_clause(sentences[f.index].text, f.kind, wanted, f.quantities) for f in facts
+        ]
         return Lead("fact", "; ".join(dict.fromkeys(clauses)))
     if "decision" not in intents or hit.best.agenda:
         return None

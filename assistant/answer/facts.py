@@ -56,9 +56,23 @@ SHARE_ASKED = {
 }
 # "Hvor mange borgere …", "hvor mange af de unge …": the word after says what is counted.
 COUNTED = {
-    DANISH: re.compile(r"\bhvor\s+mange\s+(?:af\s+)?(?:de\s+|dem\s+)?(\w+)", re.IGNORECASE),
-    ENGLISH: re.compile(r"\bhow\s+many\s+(?:of\s+)?(?:the\s+)?(\w+)", re.IGNORECASE),
+    DANISH: re.compile(
+        r"\bhvor\s+mange\s+(?:af\s+)?(?:de\s+|dem\s+)?(\w+)(?:\s+(\w+))?", re.IGNORECASE
+    ),
+    ENGLISH: re.compile(r"\bhow\s+many\s+(?:of\s+)?(?:the\s+)?(\w+)(?:\s+(\w+))?", re.IGNORECASE),
 }
+# An adjective in that place goes with the noun after it: "Hvor mange ukrainske flygtninge".
+# ("stemmeberettigede" is one used as the noun: the word after it is a verb.)
+COUNTED_ADJECTIVE = re.compile(r"(?:ske|ede|ige)$", re.IGNORECASE)
+# Words in that place that count nothing themselves: "Hvor mange nye blev startet", "og hvor
+# mange burde det være?".
+NOT_COUNTED = frozenset(
+    {
+        *("nye", "flere", "færre", "andre", "øvrige", "yderligere", "ekstra", "samlede"),
+        *("burde", "bør", "kunne", "skulle", "ville", "blev", "bliver", "fik", "får", "kom"),
+        *("more", "other", "new"),
+    }
+)
 # Capitalised runs that are bodies and places, not people: "Vejle Kommune", "IPS Center
 # Danmark", "Region Sjælland", "Arbejdsmarkedsudvalget Vejle".
 NOT_A_PERSON = re.compile(
@@ -82,9 +96,10 @@ TITLE = re.compile(
 AMOUNT_ASKED = {
     DANISH: re.compile(
         r"\bhvor\s+mange\s+(?:penge|kroner|kr\b|mio\b|millioner|milliarder|midler)"
-        r"|\bhvor\s+meget\b.{0,50}\b(?:kost\w*|betal\w*|penge|bevilg\w*|afsat|afsætte\w*"
-        r"|tilskud\w*|støtte\w*|spare\w*|sparet|bruge[st]?|brugt|anvend\w*|udgø\w*"
-        r"|udgjorde)\b"
+        # A grant as a compound too: "Hvor meget fik Greve i resultattilskud …".
+        r"|\bhvor\s+meget\b.{0,50}(?:\b(?:kost\w*|betal\w*|penge|bevilg\w*|afsat|afsætte\w*"
+        r"|spare\w*|sparet|bruge[st]?|brugt|anvend\w*|udgø\w*|udgjorde)|\w*(?:tilskud|støtte)"
+        r"\w*)\b"
         r"|\bhvad\s+(?:kost\w*|beløb\w*)\b"
         r"|\bhvor\s+st(?:or|ort|ore)\s+(?:et\s+|en\s+)?(?:beløb|budget\w*|tilskud\w*|bevilling\w*"
         r"|underskud\w*|overskud\w*|merforbrug\w*|mindreforbrug\w*|udgift\w*|pulje\w*)",
@@ -150,20 +165,106 @@ NOT_A_FIGURE = re.compile(
     r"|\b\d{1,2}[-./]\d{1,2}(?:[-./]\d{2,4})?\b"
     r"|\b\d{1,2}\.\s+(?=[a-zæøå])"
     r"|§+\s*\d+\w*|\bkl\.\s*\d{1,2}(?:[.:]\d{2})?"
-    r"|\b(?:punkt|pkt\.|sag|sagsnr\.?|sag\s+nr\.?|nr\.|kapitel|bilag|afsnit|side|fase|trin"
+    r"|\b(?:\w*punkt|pkt\.|sag|sagsnr\.?|sag\s+nr\.?|nr\.|kapitel|bilag|afsnit|side|fase|trin"
     r"|niveau)\s*\d+"
     r"|\b[A-Za-zÆØÅæøå]+-\d+"  # names with a number in them: "COVID-19", "Pulje-2"
+    # Addresses: "Lillevangsvej 88", "Gersager Allé 1", "2670 Greve".
+    r"|\b[A-ZÆØÅ][a-zæøå]*(?:vej|gade|allé|alle|vænge|plads|torv|stræde|park|have)\s+\d+\w?"
+    r"|\b[A-ZÆØÅ][a-zæøå]+\s+(?:Allé|Alle|Vej|Gade|Plads|Torv)\s+\d+\w?"
+    r"|\b\d{4}(?=\s+[A-ZÆØÅ][a-zæøå]+\b(?!\s+Kommune))"
     # A duration as an adjective, no count: "en 10-årig periode", "3-årige projektperiode".
     r"|\b\d+-(?:årig|dages|timers|ugers|måneders|sidet|mands)\w*",
     re.IGNORECASE,
 )
-# Counts written as words ("tre forløb", "halvdelen af de unge").
+# Counts written as words ("tre forløb", "halvdelen af de unge"). Not "flertal": "Et flertal
+# i Folketinget besluttede" is a majority, no count of anything.
 NUMBER_WORDS = re.compile(
     r"\b(?:to|tre|fire|fem|seks|syv|otte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten"
     r"|sytten|atten|nitten|tyve|tredive|fyrre|halvtreds|tres|halvfjerds|firs|halvfems|hundrede"
-    r"|tusind\w*|halvdelen|tredjedel\w*|fjerdedel\w*|flertal\w*)\b",
+    r"|tusind\w*|halvdelen|tredjedel\w*|fjerdedel\w*)\b",
     re.IGNORECASE,
 )
+# A figure asked for a duration or an age, in numbers ("efter 24 måneder", "ukrainere over 67
+# år", "de 18-24-årige"): the sentence stating it prints the same number with its unit.
+# "efter 52 uger, hvor 41,7 %" is the share after another time, "i alderen 16-66 år" another
+# group. A year or a date is a period, checked with the item's periods instead.
+ASKED_QUANTITY = re.compile(
+    r"(?:\b(?:over|under|efter|mindst|højst|cirka|ca\.|op\s+til|inden\s+for)\s+)?"
+    r"(?:\b\d{1,3}\s*[-–]\s*)?\b(?P<number>\d{1,3})\s*\+?\s*-?\s*(?P<unit>år(?:ige)?|måned\w*|mdr\.?|uge\w*|dage?|døgn|timer?)"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
+# The first number of an age or a duration range: "0-15 år".
+AGE_RANGE_START = re.compile(r"\s*[-–]\s*\d{1,3}\s*(?:år|måned|uge|dag)", re.IGNORECASE)
+# What stands between the numbers of a list: "6, 12 og 24".
+LISTED_BEFORE = re.compile(r"(?:[,\s]+\d+)*(?:,\s*|\s+(?:og|eller)\s+)")
+# How each unit is also printed: "24 mdr.", "67+ år", "67 år +", "30-årige".
+UNIT_PRINTED = {
+    "år": "år",
+    "mån": "(?:måned|mdr)",
+    "mdr": "(?:måned|mdr)",
+    "uge": "uge",
+    "dag": "dag",
+    "døg": "døgn",
+    "tim": "time",
+}
+
+
+@dataclass(frozen=True)
+class AskedQuantity:
+    """A duration or an age the figure is asked for: as the question writes it, and as a
+    sentence may print it."""
+
+    text: str
+    printed: re.Pattern[str]
+
+
+def asked_quantities(question: str) -> tuple[AskedQuantity, ...]:
+    """The durations and ages the question's own sentence asks a figure for (not those of
+    the earlier questions a follow-up is searched with)."""
+    own = question.partition("?")[0]
+    found = []
+    for match in ASKED_QUANTITY.finditer(own):
+        unit = UNIT_PRINTED[match.group("unit").lower()[:3]]
+        printed = re.compile(
+            rf"(?<![\d.,]){match.group('number')}\s*\+?\s*-?\s*{unit}", re.IGNORECASE
+        )
+        found.append(AskedQuantity(match.group(), printed))
+    return tuple(found)
+
+
+def stated_values(
+    sentence: str, kind: str, quantities: Sequence[AskedQuantity] = ()
+) -> list[tuple[int, int]]:
+    """The values of `kind` that `sentence` states for the asked durations and ages: none
+    when it does not print each of them, and never the duration or age itself ("efter 6, 12
+    og 24 måneder" states no figure after 24 months)."""
+    spans = value_spans(sentence, kind)
+    if not quantities:
+        return spans
+    printed = [m.span() for q in quantities for m in q.printed.finditer(sentence)]
+    if not all(q.printed.search(sentence) for q in quantities):
+        return []
+    durations = [m.span() for m in ASKED_QUANTITY.finditer(sentence)]
+    return [
+        (start, end)
+        for start, end in spans
+        if not any(start < q_end and q_start < end for q_start, q_end in printed)
+        # "6, 12 og 24 måneder", "børn (0-15 år)": durations and ages too, not the figure.
+        and not _listed_with(sentence, end, printed)
+        and not any(start < d_end and d_start < end for d_start, d_end in durations)
+        and not AGE_RANGE_START.match(sentence, end)
+    ]
+
+
+def _listed_with(sentence: str, end: int, printed: Sequence[tuple[int, int]]) -> bool:
+    """Whether the value ending at `end` is one of a list ("6, 12 og 24") that an asked
+    duration or age closes."""
+    return any(
+        q_start >= end and LISTED_BEFORE.fullmatch(sentence[end:q_start]) for q_start, _ in printed
+    )
+
+
 # A question asking two things at once: "…, og hvor mange var der faktisk?", "… og ud af
 # hvor mange kommuner?", "…, og hvilken dato kunne opstarten blive udskudt til?". Each part is
 # answered by a sentence of its own: the best sentence for the whole rarely states both.
@@ -299,7 +400,13 @@ def _root(word: str) -> str:
 def counted(question: str, language: Language = DANISH) -> frozenset[str]:
     """What a count question counts, stemmed: "Hvor mange borgere …" -> {"borg"}."""
     match = COUNTED[language].search(question)
-    return frozenset(terms(match.group(1))) if match else frozenset()
+    if not match:
+        return frozenset()
+    first, after = match.group(1), match.group(2)
+    words = [first]
+    if after and COUNTED_ADJECTIVE.search(first) and after.lower() not in STOPWORDS:
+        words.append(after)
+    return frozenset(terms(" ".join(w for w in words if w.lower() not in NOT_COUNTED)))
 
 
 def prints(text: str, kind: str) -> bool:
@@ -357,6 +464,8 @@ class Fact:
 
     kind: str  # the kind found, the finer one where it fell back ("day" for "date")
     index: int  # the sentence's place in the item's reading order
+    # The durations and ages asked for: printed in the sentence, and no value of the fact.
+    quantities: tuple[AskedQuantity, ...] = ()
 
 
 # The sentences the answerer already quotes, best first, weigh a little more: when they
@@ -371,7 +480,10 @@ MIN_TOPIC = 0.1
 # Finer kinds first: a day answers "hvornår" better than a year, a percentage "hvor stor en
 # andel" better than any number.
 # A sum in a table is often printed without "kr." ("Restance ultimo året i alt · 58,9"): a
-# figure on the topic answers "Hvor stor var restancen" when no amount does.
+# figure on the topic in a table row answers "Hvor stor var restancen" when no amount does.
+TABLE_CELL = " · "
+MAX_ENTRY_WORDS = 8
+LIST_ENTRY = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)])\s")
 FALLBACK = {
     "date": ("day", "month", "date"),
     "share": ("share", "count"),
@@ -384,6 +496,7 @@ FALLBACK = {
 # budget, not the price of one.
 BESIDE_BONUS = 0.5
 BESIDE_WORDS = 3
+MIN_SHARED_STEM = 5
 # What one part of a two-part question asks about ("og hvor mange var der faktisk?":
 # "faktisk") weighs as much as the topic: it tells that part's sentence from the other's.
 FOCUS_BONUS = 1.0
@@ -427,11 +540,15 @@ def find_fact(
     counts: Collection[str] = (),
     focus: Collection[str] = (),
     taken: Collection[int] = (),
+    quantities: Sequence[AskedQuantity] = (),
+    counts_named: bool = True,
 ) -> Fact | None:
     """The sentence stating a value of `kind` that is most about the topic (`topic`: the
     question's stemmed content words; `counts`: what a count question counts; `focus`: the
     words of the part of the question this fact answers; `taken`: sentences that already
-    answer another part).
+    answer another part; `quantities`: the durations and ages the figure is asked for, which
+    the sentence must print; `counts_named`: whether prose must name what a count counts,
+    which a question in another language than the minutes' cannot be held to).
 
     Each sentence stating such a value is scored by the topic words in it and, at half
     weight, in the sentences around it, plus a little when the answerer already quotes it.
@@ -449,7 +566,24 @@ def find_fact(
     for finer in FALLBACK.get(kind, (kind,)):
         best: tuple[float, int] | None = None
         for index, sentence in enumerate(sentences):
-            if index in taken or not prints(sentence, finer):
+            if index in taken or not stated_values(sentence, finer, quantities):
+                continue
+            if kind == "amount" and finer == "count" and TABLE_CELL not in sentence:
+                continue  # in prose a sum of money says "kr."; a bare figure counts something
+            if (
+                finer == "count"
+                and counts_named
+                and counted_as
+                and not _row_or_entry(sentence)
+                and not topic_words_in(counted_as, stems[index])
+                and not _value_beside(sentence, finer, counted_as | set(focus), loosely=True)
+            ):
+                # "Hvor mange medarbejdere …" is not answered by "de andre to mål": prose
+                # names what it counts, or the part's own words beside the figure
+                # ("renovering af 105 almene boliger" for "lejligheder skal renoveres"). A
+                # table row or a short list entry
+                # ("- Førtidspension (22)") may name it only in its header or the line
+                # before the list.
                 continue
             near = max(overlap[max(0, index - 1) : index + 2])
             if overlap[index] + near < MIN_TOPIC:
@@ -469,7 +603,7 @@ def find_fact(
             if best is None or score > best[0]:
                 best = (score, index)
         if best is not None:
-            return Fact(finer, best[1])
+            return Fact(finer, best[1], tuple(quantities))
     return None
 
 
@@ -511,20 +645,39 @@ def find_facts(
             counted(part, language),
             focus=focus,
             taken={f.index for f in facts},
+            quantities=asked_quantities(own),
+            counts_named=language == DANISH,
         )
         if fact is not None:
             facts.append(fact)
     return facts
 
 
-def _value_beside(sentence: str, kind: str, wanted: Collection[str]) -> bool:
+def _row_or_entry(sentence: str) -> bool:
+    """Whether the sentence is a table row or a short list entry ("- Fleksjob (13)"; a
+    numbered recommendation "16. at sidste frist …" is prose)."""
+    if TABLE_CELL in sentence:
+        return True
+    return bool(LIST_ENTRY.match(sentence)) and len(sentence.split()) <= MAX_ENTRY_WORDS
+
+
+def _value_beside(sentence: str, kind: str, wanted: Collection[str], loosely: bool = False) -> bool:
     """Whether a value of `kind` stands within BESIDE_WORDS words of a wanted (stemmed)
-    word in `sentence`."""
+    word in `sentence`. `loosely`: a stem that begins the other counts as well (the stemmer
+    gives "renoveres" "renov" and "renovering" "renover")."""
     if not wanted:
         return False
     for start, end in value_spans(sentence, kind):
         before = terms(" ".join(sentence[:start].split()[-BESIDE_WORDS:]))
         after = terms(" ".join(sentence[end:].split()[:BESIDE_WORDS]))
-        if topic_words_in(set(wanted), {*before, *after}):
+        near = {*before, *after}
+        if topic_words_in(set(wanted), near):
+            return True
+        if loosely and any(_one_begins_other(w, n) for w in wanted for n in near):
             return True
     return False
+
+
+def _one_begins_other(stem: str, other: str) -> bool:
+    shorter, longer = sorted((stem, other), key=len)
+    return len(shorter) >= MIN_SHARED_STEM and longer.startswith(shorter)

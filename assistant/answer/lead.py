@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from assistant.answer.facts import topic_words_in, value_spans
+from assistant.answer.facts import AskedQuantity, stated_values, topic_words_in
 from assistant.danish.text import terms
 
 # Where a sentence divides into clauses: a comma or semicolon before a space ("2,1" is a
@@ -26,6 +26,8 @@ MIN_CLAUSE_WORDS = 6
 # A longer line is cut to the words around the value, with "…" where it was cut.
 MAX_LEAD_WORDS = 20
 WORDS_BEFORE = 8
+# A line that must hold the asked duration or age as well may be this much longer.
+QUANTITY_WORDS = 10
 # What a value stands for is usually printed right beside it ("149 fordrevne", "Faktisk
 # antal · 2.107"): of several values in one sentence, the one nearest the asked words is it.
 BESIDE_WORDS = 4
@@ -42,13 +44,19 @@ ATTENDANCE = re.compile(
 ABBREVIATION_END = re.compile(r"\b[a-zæøå]{1,4}\.$")
 
 
-def fact_clause(sentence: str, kind: str, wanted: Collection[str] = ()) -> str:
+def fact_clause(
+    sentence: str,
+    kind: str,
+    wanted: Collection[str] = (),
+    quantities: Sequence[AskedQuantity] = (),
+) -> str:
     """The clause of `sentence` that states its value of `kind`, verbatim.
 
     `wanted`: the question's stemmed words (its topic, what it counts); of several values the
-    one printed beside most of them is the one stated. A sentence with no such value (the
-    fact finder fell back to a coarser kind) is returned whole, shortened."""
-    spans = value_spans(sentence, kind)
+    one printed beside most of them is the one stated. `quantities`: the durations and ages
+    asked for, never the value themselves. A sentence with no such value (the fact finder
+    fell back to a coarser kind) is returned whole, shortened."""
+    spans = stated_values(sentence, kind, quantities)
     if not spans:
         return shortened(sentence.strip())
     clauses = _clauses(sentence)
@@ -71,9 +79,15 @@ def fact_clause(sentence: str, kind: str, wanted: Collection[str] = ()) -> str:
         and _words(sentence, clauses[first - 1][0], clauses[last][1]) <= MAX_LEAD_WORDS
     ):
         first -= 1
+    # "Tilfredsheden ligger på 81% for borgere, der har sager med en varighed på under 26
+    # uger": the duration asked for belongs to the line, or it states another group's figure.
+    for quantity in quantities:
+        if printed := quantity.printed.search(sentence):
+            first = min(first, _clause_at(clauses, printed.start()))
+            last = max(last, _clause_at(clauses, printed.end() - 1))
     lead_start, lead_end = clauses[first][0], clauses[last][1]
     text = sentence[lead_start:lead_end].strip()
-    if len(text.split()) <= MAX_LEAD_WORDS:
+    if len(text.split()) <= MAX_LEAD_WORDS + (QUANTITY_WORDS if quantities else 0):
         return _without_end_punctuation(text)
     return _window(sentence, start, lead_start, lead_end)
 

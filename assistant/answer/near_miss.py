@@ -71,7 +71,8 @@ def near_miss_answer(
     says cited as the nearest information. `lacking` names the template `near_miss_<lacking>`:
     "amount" (no amount for a "hvor mange penge"), "count" (no figure for a "hvor mange
     borgere"), "group" (no figure for the asked group, `group=`), "role" (nobody named as the
-    asked role, `role=`)."""
+    asked role, `role=`), "unstated_amount" and "unstated_count" (figures, but no sentence
+    stating the asked one)."""
     return Answer(
         question=question,
         text=load_prompt(prompts_dir, f"near_miss_{lacking}", language).format(

@@ -18,11 +18,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assistant.answer.development import development_answer, development_question
-from assistant.answer.extractive import Answerer, ExtractiveAnswerer, question_intents
+from assistant.answer.extractive import (
+    Answerer,
+    ExtractiveAnswerer,
+    answers_per_place,
+    question_intents,
+)
 from assistant.answer.facts import (
     PERSON_NAME,
     asked_fact,
     asked_kind,
+    asked_quantities,
     measured,
     without_asking,
 )
@@ -106,6 +112,9 @@ log = logging.getLogger(__name__)
 # How many of the best items may answer a question about a period they name, before the
 # answer says that none of them prints the period (a near miss).
 NEAR_MISS_DEPTH = 3
+# The facts whose absence from the best item's sentences makes a near miss: a figure. A
+# person or a date the sentences do not state is often in a participant list or the header.
+STATED_KINDS = frozenset({"count", "amount", "share"})
 TOPICAL_SHARE = 0.8
 
 
@@ -604,6 +613,12 @@ class Assistant:
                 retrieval = checked
         if whole is None and development_question(question):
             whole = self._development_answer(question, retrieval, language)
+        if whole is None:
+            checked = self._unstated_fact(question, query, retrieval, language)
+            if isinstance(checked, Answer):
+                whole = checked
+            else:
+                retrieval = checked
         if whole is not None:
             # Paragraph by paragraph: a meeting's items, then the next meeting's.
             for number, paragraph in enumerate(whole.text.split("\n\n")):
@@ -803,6 +818,35 @@ class Assistant:
                 role=roles[0],
             )
         return retrieval  # nothing the best item lacks can be named: it answers as it is
+
+    def _unstated_fact(
+        self, question: str, query: str, retrieval: Retrieval, language: Language
+    ) -> Answer | Retrieval:
+        """A figure asked for must be stated by a sentence of the item quoted first, with
+        what it is asked for. "Hvor mange stemmeberettigede var der på Mosedeskolen …?" finds
+        the election item, and "… efter 24 måneder?" the evaluation that gives the share
+        after 52 weeks: both print figures, but no sentence states the asked one, so the
+        quotes would pass for an answer they are not. The answer says so, is marked
+        abstained, and shows the item as the nearest information. The retrieval comes back
+        with the answerer's evidence when the answer stands."""
+        kind = asked_fact(question, language)
+        if kind not in STATED_KINDS or not retrieval.hits:
+            return retrieval
+        if answers_per_place(question, frozenset(hit.best.municipality for hit in retrieval.hits)):
+            return retrieval  # a figure per municipality: no one sentence states them all
+        pinned = retrieval.where.names_item
+        evidence = retrieval.evidence or self.extractive.answer(
+            query, retrieval.hits, pinned, language
+        )
+        if evidence.abstained or evidence.opening or not evidence.citations:
+            return replace(retrieval, evidence=evidence)
+        prompts = self.settings.prompts_dir
+        nearest = evidence.citations[0]
+        if quantities := asked_quantities(question):
+            group = quantities[0].text
+            return near_miss_answer(question, nearest, "group", prompts, language, group=group)
+        lacking = "unstated_amount" if kind == "amount" else "unstated_count"
+        return near_miss_answer(question, nearest, lacking, prompts, language)
 
     def _development_answer(
         self, question: str, retrieval: Retrieval, language: Language

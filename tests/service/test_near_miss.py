@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.facts import asked_kind, measured, without_asking
+from assistant.answer.facts import (
+    asked_kind,
+    asked_quantities,
+    counted,
+    measured,
+    prints,
+    stated_values,
+    without_asking,
+)
 from assistant.answer.near_miss import asked_groups, asked_roles, describe_period
 from assistant.danish.language import answer_language
 from assistant.service.assistant import Assistant
@@ -82,6 +90,24 @@ ANOTHER_GROUP = (
 )  # fmt: skip
 
 
+# A figure asked for a duration or an age the item gives other figures for: the share of
+# "mindst 12 måneders" is no share of "mindst 6 måneders".
+ANOTHER_DURATION = (
+    ("Hvor stor en andel af ydelsesmodtagerne i Lejre med mindst 6 måneders anciennitet har "
+     "modtaget mindst 4 samtaler?", "Lejre", 3,
+     "nævner ikke noget tal for «mindst 6 måneders»"),
+    ("Hvor mange borgere deltog i Aabenraas Velfærdsaftale efter 26 uger?", "Aabenraa", 71,
+     "nævner ikke noget tal for «efter 26 uger»"),
+)  # fmt: skip
+# The item on the topic prints figures, but no sentence states the asked one: "de andre to
+# mål" counts no employees, and the STU item's "2 årlige statusmøder" no pupils.
+NOT_STATED = (
+    ("Hvor mange medarbejdere er ansat i Aabenraas jobcenter?", "Aabenraa", 74,
+     "nævner ikke det tal, der spørges om"),
+    ("Hvor mange elever går på STU i Lejre?", "Lejre", 4, "nævner ikke det tal, der spørges om"),
+)  # fmt: skip
+
+
 # A person asked by role, and the item on the topic names nobody as it.
 NOBODY_NAMED = (
     ("Hvem er de tre IPS-teamledere i det tværkommunale IPS-projekt for unge i Mariagerfjord, "
@@ -93,7 +119,13 @@ NOBODY_NAMED = (
 
 @pytest.mark.parametrize(
     ("question", "municipality", "item", "says"),
-    ANOTHER_YEAR + ANOTHER_KIND + NOT_PRINTED + ANOTHER_GROUP + NOBODY_NAMED,
+    ANOTHER_YEAR
+    + ANOTHER_KIND
+    + NOT_PRINTED
+    + ANOTHER_GROUP
+    + ANOTHER_DURATION
+    + NOT_STATED
+    + NOBODY_NAMED,
 )
 def test_a_fact_the_item_on_the_topic_does_not_print_is_a_near_miss(
     sample_assistant: Assistant, question: str, municipality: str, item: int, says: str
@@ -127,6 +159,68 @@ def test_a_figure_the_item_gives_for_the_asked_group_is_answered(
     answer = sample_assistant.ask(question)
     assert not answer.abstained, answer.text
     assert figure in answer.text.partition("\n\n")[0], answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "line"),
+    [
+        ("Hvor tilfredse er borgere med sager på over 2 år med jobcentret i Mariagerfjord?",
+         "Kort svar: Tilfredsheden for borgere med sager, der har en varighed på over 2 år, "
+         "ligger på 64% [1]"),
+        # The duration asked for is in the line with its figure, even where it ends the sentence.
+        ("Hvor tilfredse er borgere med sager på under 26 uger med jobcentret i Mariagerfjord?",
+         "Kort svar: Tilfredsheden ligger på 81% for borgere, der har sager med en varighed på "
+         "under 26 uger [1]"),
+        ("Hvor stor en andel af ydelsesmodtagerne i Lejre med mindst 12 måneders anciennitet har "
+         "modtaget mindst 4 samtaler?", "94,2 % af de ydelsesmodtagere, der har mindst 12 "
+         "måneders anciennitet [1]"),
+    ],
+)  # fmt: skip
+def test_a_figure_the_item_gives_for_the_asked_duration_is_answered(
+    sample_assistant: Assistant, question: str, line: str
+) -> None:
+    answer = sample_assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert line in answer.text.partition("\n\n")[0], answer.text
+
+
+def test_the_durations_and_ages_a_figure_is_asked_for() -> None:
+    asked = asked_quantities("Hvor stor en andel var i job efter 24 måneder, og over 67 år?")
+    assert [q.text for q in asked] == ["efter 24 måneder", "over 67 år"]
+    assert [q.text for q in asked_quantities("Hvor mange i alderen 16-66 år?")] == ["16-66 år"]
+    # A year is a period, not a duration; an earlier question after the "?" is not asked now.
+    assert asked_quantities("Hvor mange var der i 2023? Hvad med efter 6 måneder?") == ()
+
+
+def test_a_figure_for_a_duration_is_stated_beside_it_and_is_not_the_duration() -> None:
+    (months,) = asked_quantities("Hvor stor en andel var i arbejde efter 24 måneder?")
+    listed = "Evalueringen undersøgte andelen i arbejde efter 6, 12 og 24 måneder."
+    assert stated_values(listed, "count", [months]) == []  # the durations themselves
+    other = "Især efter 52 uger, hvor 41,7 % af deltagerne var i arbejde."
+    assert stated_values(other, "share", [months]) == []  # another time
+    stated = "Efter 24 mdr. var 30 % i arbejde."
+    assert [stated[a:b] for a, b in stated_values(stated, "share", [months])] == ["30 %"]
+    (age,) = asked_quantities("Hvor mange ukrainere over 67 år er i beskæftigelse?")
+    ages = "Færre børn (0-15 år) og ældre (67+ år) end i landet."
+    assert stated_values(ages, "count", [age]) == []
+    row = "67 år + · Greve Kommune · 19"
+    assert [row[a:b] for a, b in stated_values(row, "count", [age])] == ["19"]
+
+
+def test_digits_that_count_nothing_are_no_figure() -> None:
+    assert not prints("Til indstillingspunkt 11 præciseres det, at kommunen deltager.", "count")
+    assert not prints("Et flertal i Folketinget besluttede det.", "count")
+    assert not prints("- Greve Idrætscenter (GIC), Lillevangsvej 88", "count")
+    assert not prints("Tunehallen, 4030 Tune", "count")
+    assert prints("I alt 305 ukrainske flygtninge i Greve Kommune", "count")
+
+
+def test_what_a_count_question_counts() -> None:
+    assert counted("Hvor mange ukrainske flygtninge modtog Greve?") == {"ukrainsk", "flygtning"}
+    assert counted("Hvor mange stemmeberettigede var der?") == {"stemmeberettiged"}
+    # Words in that place that count nothing: the part's own words tell its sentence.
+    assert counted("og hvor mange nye blev startet?") == set()
+    assert counted("og hvor mange burde det være?") == set()
 
 
 @pytest.mark.parametrize(
