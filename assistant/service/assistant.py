@@ -112,6 +112,8 @@ log = logging.getLogger(__name__)
 # How many of the best items may answer a question about a period they name, before the
 # answer says that none of them prints the period (a near miss).
 NEAR_MISS_DEPTH = 3
+# A question about closed items as such: their titles answer it.
+ASKS_ABOUT_CLOSED = re.compile(r"\blukke(?:de|t)?\b|\bclosed\b", re.IGNORECASE)
 # The facts whose absence from the best item's sentences makes a near miss: a figure. A
 # person or a date the sentences do not state is often in a participant list or the header.
 STATED_KINDS = frozenset({"count", "amount", "share"})
@@ -606,6 +608,9 @@ class Assistant:
         )
         whole = self._meeting_answer(question, retrieval, language)
         if whole is None:
+            retrieval = self._with_evidence(query, retrieval, language)
+            whole = self._closed_item(question, retrieval, language)
+        if whole is None:
             checked = self._near_miss(question, retrieval, language)
             if isinstance(checked, Answer):
                 whole = checked
@@ -819,6 +824,31 @@ class Assistant:
             )
         return retrieval  # nothing the best item lacks can be named: it answers as it is
 
+    def _with_evidence(self, query: str, retrieval: Retrieval, language: Language) -> Retrieval:
+        """The retrieval with the extractive answer to its hits (what the answer quotes, and
+        in which order), computed once for the checks and the answerer."""
+        if retrieval.evidence is not None or not retrieval.hits:
+            return retrieval
+        pinned = retrieval.where.names_item
+        evidence = self.extractive.answer(query, retrieval.hits, pinned, language)
+        return replace(retrieval, evidence=evidence)
+
+    def _closed_item(
+        self, question: str, retrieval: Retrieval, language: Language
+    ) -> Answer | None:
+        """ "Hvilken leverandør valgte udvalget …?" is answered by a closed item, whose title
+        alone is public: quoting the title note would pass for an answer. The answer says
+        the item is closed and is marked abstained. A question about the closed items
+        themselves ("Hvilke lukkede punkter …?") is answered by their titles, as before."""
+        evidence = retrieval.evidence
+        if evidence is None or evidence.abstained or not evidence.citations:
+            return None
+        first = evidence.citations[0]
+        if not first.closed or retrieval.where.closed or ASKS_ABOUT_CLOSED.search(question):
+            return None
+        prompts = self.settings.prompts_dir
+        return near_miss_answer(question, first, "closed", prompts, language)
+
     def _unstated_fact(
         self, question: str, query: str, retrieval: Retrieval, language: Language
     ) -> Answer | Retrieval:
@@ -834,11 +864,8 @@ class Assistant:
             return retrieval
         if answers_per_place(question, frozenset(hit.best.municipality for hit in retrieval.hits)):
             return retrieval  # a figure per municipality: no one sentence states them all
-        pinned = retrieval.where.names_item
-        evidence = retrieval.evidence or self.extractive.answer(
-            query, retrieval.hits, pinned, language
-        )
-        if evidence.abstained or evidence.opening or not evidence.citations:
+        evidence = self._with_evidence(query, retrieval, language).evidence
+        if evidence is None or evidence.abstained or evidence.opening or not evidence.citations:
             return replace(retrieval, evidence=evidence)
         prompts = self.settings.prompts_dir
         nearest = evidence.citations[0]

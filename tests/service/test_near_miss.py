@@ -321,3 +321,33 @@ def test_the_topic_is_the_question_without_the_words_asking_for_a_figure() -> No
         without_asking("Hvor mange penge har Aabenraa afsat til Velfærdsaftalen?")
         == "har Aabenraa til Velfærdsaftalen?"
     )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvem skrev under på underskriftsarket i Mariagerfjord i januar 2024?",
+        "Hvad stod der på underskriftsarket i Mariagerfjord?",
+    ],
+)
+def test_a_question_only_a_closed_item_is_about_says_the_item_is_closed(
+    sample_assistant: Assistant, question: str
+) -> None:
+    answer = sample_assistant.ask(question)
+    assert answer.abstained
+    assert answer.text.startswith("Punktet om «Lukket: Underskriftsark» (Mariagerfjord Kommune")
+    assert "er lukket: referatet offentliggør hverken sagens indhold eller beslutningen" in (
+        answer.text
+    )
+    (cited,) = answer.citations
+    assert cited.closed and cited.item_number == 7
+
+
+def test_a_question_about_the_closed_items_is_answered_with_their_titles(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask(
+        "Hvilke lukkede punkter var der på mødet i Mariagerfjord den 4. januar 2024?"
+    )
+    assert not answer.abstained
+    assert answer.citations[0].closed and "Lukket: Underskriftsark" in answer.text
