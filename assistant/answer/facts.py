@@ -38,6 +38,7 @@ DAY_TEXT = re.compile(
     re.IGNORECASE,
 )
 MONTH_TEXT = re.compile(rf"\b(?:{_MONTHS})(?:\s+(?:19|20)\d{{2}})?\b", re.IGNORECASE)
+MONTH_NAMED = re.compile(rf"\b(?:{_MONTHS})\b", re.IGNORECASE)
 DATE_PATTERNS = {"day": DAY_TEXT, "month": MONTH_TEXT, "date": DATE_TEXT}
 # A share: "38 %", "94,2 procent", "halvdelen".
 SHARE_TEXT = re.compile(
@@ -57,7 +58,7 @@ SHARE_ASKED = {
 # "Hvor mange borgere …", "hvor mange af de unge …": the word after says what is counted.
 COUNTED = {
     DANISH: re.compile(
-        r"\bhvor\s+mange\s+(?:af\s+)?(?:de\s+|dem\s+)?(\w+)(?:\s+(\w+))?", re.IGNORECASE
+        r"\bhvor\s+mange\s+(?:af\s+)?(?:de\s+|dem\s+)?([\w-]+)(?:\s+(\w+))?", re.IGNORECASE
     ),
     ENGLISH: re.compile(r"\bhow\s+many\s+(?:of\s+)?(?:the\s+)?(\w+)(?:\s+(\w+))?", re.IGNORECASE),
 }
@@ -371,6 +372,10 @@ WORD_ENDING = re.compile(r"(?:erne|ene|en|et|er|e)$")
 MIN_ROOT = 4
 
 
+# A possessive before what it owns: "borgernes samlede …", "Beskæftigelses- og …".
+GENITIVE = re.compile(r"(?<=s)(?:\s+(?!(?:i|på|for|til|af|ved|med|om|blandt|er|var)\b)\w|-)")
+
+
 def measured(question: str, language: Language = DANISH) -> tuple[str, ...]:
     """What a Danish figure question measures, as the start of the word the minutes print
     with its figure: "Hvad var ledigheden …" -> "ledighed". The stemmer makes one stem
@@ -384,6 +389,10 @@ def measured(question: str, language: Language = DANISH) -> tuple[str, ...]:
     # subject ("Hvad var ledigheden …") must stand with its figure.
     match = STATUS_MEASURE.search(question) or MEASURE.search(question)
     words = [match[1]] if match else []
+    if match and GENITIVE.match(question, match.end(1)):
+        # "Hvor stor var borgernes samlede restance", "… Beskæftigelses- og
+        # Erhvervsudvalgets budget": whose it is, not what is measured.
+        words = []
     return tuple(
         _root(word.lower())
         for word in words
@@ -403,6 +412,8 @@ def counted(question: str, language: Language = DANISH) -> frozenset[str]:
     if not match:
         return frozenset()
     first, after = match.group(1), match.group(2)
+    # A compound's head is what it counts: "IPS-konsulenter" are konsulenter, not IPS.
+    first = first.rsplit("-", 1)[-1] if "-" in first else first
     words = [first]
     if after and COUNTED_ADJECTIVE.search(first) and after.lower() not in STOPWORDS:
         words.append(after)
@@ -497,6 +508,8 @@ FALLBACK = {
 BESIDE_BONUS = 0.5
 BESIDE_WORDS = 3
 MIN_SHARED_STEM = 5
+# How a figure's unit follows it: "2,1 procent", "3 mio. kr.", "5 pct.".
+UNITS = frozenset({"procent", "pct", "kr", "mio", "mia", "millioner", "milliarder", "tusind"})
 # What one part of a two-part question asks about ("og hvor mange var der faktisk?":
 # "faktisk") weighs as much as the topic: it tells that part's sentence from the other's.
 FOCUS_BONUS = 1.0
@@ -542,13 +555,17 @@ def find_fact(
     taken: Collection[int] = (),
     quantities: Sequence[AskedQuantity] = (),
     counts_named: bool = True,
+    months: Sequence[str] = (),
+    measure: Sequence[str] = (),
 ) -> Fact | None:
     """The sentence stating a value of `kind` that is most about the topic (`topic`: the
     question's stemmed content words; `counts`: what a count question counts; `focus`: the
     words of the part of the question this fact answers; `taken`: sentences that already
     answer another part; `quantities`: the durations and ages the figure is asked for, which
     the sentence must print; `counts_named`: whether prose must name what a count counts,
-    which a question in another language than the minutes' cannot be held to).
+    which a question in another language than the minutes' cannot be held to; `months` and
+    `measure`: the months the question names and what its figure measures, which the
+    sentence must print when the item prints them at all).
 
     Each sentence stating such a value is scored by the topic words in it and, at half
     weight, in the sentences around it, plus a little when the answerer already quotes it.
@@ -563,10 +580,22 @@ def find_fact(
     bonus = dict(zip(quoted, QUOTED_BONUS, strict=False))
     counted_as = set(counts).union(*(UNIT_SPELLINGS.get(c, ()) for c in counts))
     focus_weight = sum(idf(t) for t in focus)
+    # "Hvad var ledigheden i marts 2023?" is not answered by "I marts 2023 var 64 % af de
+    # fordrevne i beskæftigelse" nor by "I juni er ledigheden på 2,1%": where the item prints
+    # the measure (and the month), the sentence stating the figure prints them too. (A month
+    # the item names nowhere is the meeting's own, or the item's period check abstains.)
+    lowered = [sentence.lower() for sentence in sentences]
+    required = [word for word in measure if any(word in sentence for sentence in lowered)]
+    if required:
+        # A period is often stated once for a section ("fra 28. august 2022 til 28. august
+        # 2023"): only a measured figure is held to the month in its own sentence.
+        required += [m for m in months if any(m in sentence for sentence in lowered)]
     for finer in FALLBACK.get(kind, (kind,)):
         best: tuple[float, int] | None = None
         for index, sentence in enumerate(sentences):
             if index in taken or not stated_values(sentence, finer, quantities):
+                continue
+            if required and not all(word in lowered[index] for word in required):
                 continue
             if kind == "amount" and finer == "count" and TABLE_CELL not in sentence:
                 continue  # in prose a sum of money says "kr."; a bare figure counts something
@@ -575,15 +604,11 @@ def find_fact(
                 and counts_named
                 and counted_as
                 and not _row_or_entry(sentence)
-                and not topic_words_in(counted_as, stems[index])
-                and not _value_beside(sentence, finer, counted_as | set(focus), loosely=True)
+                and not _counts_asked(sentence, counted_as, set(focus))
             ):
-                # "Hvor mange medarbejdere …" is not answered by "de andre to mål": prose
-                # names what it counts, or the part's own words beside the figure
-                # ("renovering af 105 almene boliger" for "lejligheder skal renoveres"). A
-                # table row or a short list entry
-                # ("- Førtidspension (22)") may name it only in its header or the line
-                # before the list.
+                # "Hvor mange medarbejdere …" is not answered by "de andre to mål". A table
+                # row or a short list entry ("- Førtidspension (22)") may name what it counts
+                # only in its header or the line before the list.
                 continue
             near = max(overlap[max(0, index - 1) : index + 2])
             if overlap[index] + near < MIN_TOPIC:
@@ -647,10 +672,32 @@ def find_facts(
             taken={f.index for f in facts},
             quantities=asked_quantities(own),
             counts_named=language == DANISH,
+            months=tuple(m.lower() for m in MONTH_NAMED.findall(own)),
+            measure=measured(own, language) if kind in ("count", "share") else (),
         )
         if fact is not None:
             facts.append(fact)
     return facts
+
+
+def _counts_asked(sentence: str, counted_as: set[str], focus: set[str]) -> bool:
+    """Whether a figure in the prose `sentence` counts what is asked: what the question
+    counts, or the words of its part, stands beside it ("61 ressourceforløb", "renovering af
+    105 almene boliger" for "lejligheder skal renoveres"), or it ends its clause in a
+    sentence naming what is counted ("Antallet af ledige … var i alt 2.107"). "de tre
+    kommuners sårbarhed …, at der er IPS-konsulenter" counts municipalities."""
+    if _value_beside(sentence, "count", counted_as | focus, loosely=True):
+        return True
+    if not topic_words_in(counted_as, set(terms(sentence))):
+        return False
+    return any(not _content_word_after(sentence, end) for _, end in value_spans(sentence, "count"))
+
+
+def _content_word_after(sentence: str, end: int) -> bool:
+    """Whether a word that could be counted follows the value ending at `end` in its
+    clause ("tre kommuners"; not "i alt 2.107.", "2.107, og …", "64 % af")."""
+    rest = re.match(r"\s*([A-Za-zÆØÅæøå][\wæøå-]*)", sentence[end:])
+    return bool(rest) and rest.group(1).lower() not in STOPWORDS and rest.group(1) not in UNITS
 
 
 def _row_or_entry(sentence: str) -> bool:

@@ -105,6 +105,14 @@ NOT_STATED = (
     ("Hvor mange medarbejdere er ansat i Aabenraas jobcenter?", "Aabenraa", 74,
      "nævner ikke det tal, der spørges om"),
     ("Hvor mange elever går på STU i Lejre?", "Lejre", 4, "nævner ikke det tal, der spørges om"),
+    # "de tre kommuners sårbarhed …, at der er IPS-konsulenter": the figure counts the
+    # municipalities, in a sentence that names the consultants.
+    ("Hvor mange IPS-konsulenter ansætter Mariagerfjord for midlerne fra puljen IPS for unge?",
+     "Mariagerfjord", 2, "nævner ikke det tal, der spørges om"),
+    # The item prints March 2023 (for the refugees in work) and the unemployment (for June),
+    # never together: no unemployment rate for March.
+    ("Hvad var ledigheden i Lejre Kommune i marts 2023?", "Lejre", 3,
+     "nævner ikke det tal, der spørges om"),
 )  # fmt: skip
 
 
@@ -217,6 +225,7 @@ def test_digits_that_count_nothing_are_no_figure() -> None:
 
 def test_what_a_count_question_counts() -> None:
     assert counted("Hvor mange ukrainske flygtninge modtog Greve?") == {"ukrainsk", "flygtning"}
+    assert counted("Hvor mange IPS-konsulenter ansætter de?") == {"konsulent"}  # the head
     assert counted("Hvor mange stemmeberettigede var der?") == {"stemmeberettiged"}
     # Words in that place that count nothing: the part's own words tell its sentence.
     assert counted("og hvor mange nye blev startet?") == set()
@@ -251,6 +260,8 @@ def test_what_a_figure_question_measures() -> None:
     assert measured("Hvad er status på ledigheden i Vejle?") == ("ledighed",)
     assert measured("Hvor stor er diæten for møder under fire timer?") == ("diæt",)
     assert measured("Hvor stor var den samlede restance ultimo 2024?") == ("restanc",)
+    # Whose it is, not what is measured.
+    assert measured("Hvor stor var borgernes samlede restance ultimo 2024?") == ()
     # A count's noun is often not printed with it (a table row), and a unit is no measure.
     assert measured("Hvor mange stemmeberettigede var der?") == ()
     assert measured("Hvor mange penge har Mariagerfjord fået?") == ()
