@@ -40,6 +40,13 @@ ATTENDANCE = re.compile(
     r"^\s*(?:fraværende|afbud|deltog\s+ikke|ikke\s+til\s+stede)\b|\bvar\s+fraværende\b",
     re.IGNORECASE,
 )
+# The decision's own heading in some systems' minutes: the body and the date it decided
+# ("Beskæftigelses- og Uddannelsesudvalget, 28.09.2021 Godkendt.").
+DECISION_HEADING = re.compile(
+    r"^\s*[A-ZÆØÅ][^.!?]{0,80}?,\s*\d{1,2}\.\d{1,2}\.\d{2,4}\s+(?=[A-ZÆØÅ])"
+)
+# Where a decision's first sentence ends.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 # "1.609.500 kr." keeps its dot: an abbreviation's, not the sentence's.
 ABBREVIATION_END = re.compile(r"\b[a-zæøå]{1,4}\.$")
 
@@ -96,14 +103,17 @@ def decision_lead(decision: Sequence[str]) -> str:
     """The decision as its item prints it, without the attendance lines that share its
     section ("Fraværende: …"); empty when nothing else is there."""
     lines = [line for line in decision if not _attendance(line)]
-    return shortened(" ".join(lines), MAX_DECISION_WORDS) if lines else ""
+    text = DECISION_HEADING.sub("", " ".join(lines), count=1)
+    return shortened(text, MAX_DECISION_WORDS) if text.strip() else ""
 
 
 def only_approves(decision: str) -> bool:
     """Whether the decision says no more than that it approves ("Godkendt.", "Indstillingen
     tiltrådt.", "Som indstillet."): what it approved is then the recommendation. "Oplæg blev
-    drøftet." is short too, but says what happened."""
-    return 0 < len(decision.split()) <= APPROVAL_WORDS and bool(APPROVAL.search(decision))
+    drøftet." is short too, but says what happened. A note after it ("Jette Leth Buhl kunne
+    ikke støtte udvalgets beslutning …") leaves what was approved unsaid."""
+    first = SENTENCE_END.split(decision.strip(), maxsplit=1)[0]
+    return 0 < len(first.split()) <= APPROVAL_WORDS and bool(APPROVAL.search(first))
 
 
 def shortened(text: str, limit: int = MAX_LEAD_WORDS) -> str:

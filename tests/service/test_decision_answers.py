@@ -70,3 +70,19 @@ def test_a_bare_approval_opens_with_what_it_approved(sample_assistant: Assistant
     assert only_approves(decision_lead(["Godkendt.", "Fraværende: Per Kragelund (V)"]))
     assert not only_approves("Oplæg blev drøftet.")
     assert not only_approves("Udvalget godkendte planen med en tilføjelse om en årlig status.")
+
+
+def test_a_decision_under_its_own_heading_opens_without_it(sample_assistant: Assistant) -> None:
+    # Næstved's minutes head each decision with the body and the date ("Beskæftigelses- og
+    # Uddannelsesudvalget, 28.09.2021"), and a dissent follows the approval.
+    answer = sample_assistant.ask(
+        "Hvad besluttede udvalget i Næstved om ansøgningen til investeringspuljen?"
+    )
+    opening = answer.text.partition("\n\n")[0]
+    assert opening.startswith("Beslutning: Godkendt. Jette Leth Buhl kunne ikke støtte")
+    assert "(indstillingen: Administrationen indstiller, at udvalget godkender" in opening
+    assert "driftsmidler" in opening
+    assert decision_lead(["Beskæftigelses- og Uddannelsesudvalget, 28.09.2021 Drøftet."]) == (
+        "Drøftet."
+    )
+    assert only_approves("Godkendt. Jette Leth Buhl kunne ikke støtte udvalgets beslutning.")
