@@ -108,10 +108,10 @@ def decision_lead(decision: Sequence[str]) -> str:
 
 
 def only_approves(decision: str) -> bool:
-    """Whether the decision says no more than that it approves ("Godkendt.", "Indstillingen
-    tiltrådt.", "Som indstillet."): what it approved is then the recommendation. "Oplæg blev
-    drøftet." is short too, but says what happened. A note after it ("Jette Leth Buhl kunne
-    ikke støtte udvalgets beslutning …") leaves what was approved unsaid."""
+    """Whether the decision's first sentence says no more than that it approves
+    ("Godkendt.", "Indstillingen tiltrådt.", "Som indstillet."): what it approved is then the
+    recommendation, whatever follows ("Jette Leth Buhl kunne ikke støtte …", "Udvalget ønsker
+    en opfølgning …"). "Oplæg blev drøftet." is short too, but says what happened."""
     first = SENTENCE_END.split(decision.strip(), maxsplit=1)[0]
     return 0 < len(first.split()) <= APPROVAL_WORDS and bool(APPROVAL.search(first))
 

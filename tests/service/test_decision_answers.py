@@ -39,9 +39,12 @@ def test_a_decision_question_opens_with_the_decision(sample_assistant: Assistant
         "udsatte unge?"
     )
     opening = answer.text.partition("\n\n")[0]
+    # What "Godkendt." approved comes with it, before what the committee added.
     assert opening == (
         "Beslutning: Godkendt. Arbejdsmarkedsudvalget ønsker en opfølgning på projektet i "
-        "1. kvartal 2025. [1]"
+        "1. kvartal 2025. (indstillingen: Jobcenter og Borgerservice indstiller, at evalueringen "
+        "og justeringen af aftalen godkendes, således at mindre motiverede unge også inkluderes "
+        "som målgruppe for projektet.) [1]"
     )
     assert "Godkendt. Arbejdsmarkedsudvalget ønsker en opfølgning" in answer.citations[0].quote
 
