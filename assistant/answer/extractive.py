@@ -18,6 +18,7 @@ from assistant.answer.facts import (
     DATE_TEXT,
     FIGURE,
     PERSON_NAME,
+    TABLE_ROW,
     Fact,
     find_facts,
 )
@@ -77,11 +78,10 @@ ASKS_WHICH_MUNICIPALITIES = re.compile(
     r"|\bwhich\s+(?:of\s+the\s+)?(?:municipalities|councils)\b",
     re.IGNORECASE,
 )
-# A bullet or a numbered entry opening a line of a list ("- Sikker drift", "2. Orientering").
+# A bullet or a numbered entry opening a line of a list ("- Sikker drift", "2. Orientering");
+# a table row (TABLE_ROW) is a list's entry too.
 LIST_ENTRY = re.compile(r"^(?:[-–•*·▪]\s*|\d{1,2}[.)]\s+)")
 MAX_LIST_LINES = 15
-# A table row as the readers write it ("Bygge og anlæg · Antal · 31"): a list's entry too.
-TABLE_ROW = re.compile(r"\S\s·\s\S")
 # A sentence announcing a list without a colon: "inden for følgende brancher", "består af fire
 # pejlemærker" (the next sentence or the rows after it name them).
 ANNOUNCES_LIST = re.compile(

@@ -243,9 +243,9 @@ def stated_values(
     spans = value_spans(sentence, kind)
     if not quantities:
         return spans
-    printed = [m.span() for q in quantities for m in q.printed.finditer(sentence)]
     if not all(q.printed.search(sentence) for q in quantities):
         return []
+    printed = [m.span() for q in quantities for m in q.printed.finditer(sentence)]
     durations = [m.span() for m in ASKED_QUANTITY.finditer(sentence)]
     return [
         (start, end)
@@ -488,13 +488,16 @@ COUNTED_BONUS = 1.0
 # of the question's weight) and its value belongs to another matter: on the real-world set
 # such sentences were mostly wrong, a date or count from a sentence that shares one word.
 MIN_TOPIC = 0.1
+# A table row as the readers write it ("Bygge og anlæg · Antal · 31").
+TABLE_ROW = re.compile(r"\S\s·\s\S")
+# A short list entry ("- Fleksjob (13)"), which names what it counts in the line before the
+# list. The bullet is followed by a space: "-5 %" is a figure, no entry.
+MAX_ENTRY_WORDS = 8
+ENTRY_START = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)])\s")
 # Finer kinds first: a day answers "hvornår" better than a year, a percentage "hvor stor en
 # andel" better than any number.
 # A sum in a table is often printed without "kr." ("Restance ultimo året i alt · 58,9"): a
 # figure on the topic in a table row answers "Hvor stor var restancen" when no amount does.
-TABLE_CELL = " · "
-MAX_ENTRY_WORDS = 8
-LIST_ENTRY = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)])\s")
 FALLBACK = {
     "date": ("day", "month", "date"),
     "share": ("share", "count"),
@@ -597,7 +600,7 @@ def find_fact(
                 continue
             if required and not all(word in lowered[index] for word in required):
                 continue
-            if kind == "amount" and finer == "count" and TABLE_CELL not in sentence:
+            if kind == "amount" and finer == "count" and not TABLE_ROW.search(sentence):
                 continue  # in prose a sum of money says "kr."; a bare figure counts something
             if (
                 finer == "count"
@@ -703,9 +706,9 @@ def _content_word_after(sentence: str, end: int) -> bool:
 def _row_or_entry(sentence: str) -> bool:
     """Whether the sentence is a table row or a short list entry ("- Fleksjob (13)"; a
     numbered recommendation "16. at sidste frist …" is prose)."""
-    if TABLE_CELL in sentence:
+    if TABLE_ROW.search(sentence):
         return True
-    return bool(LIST_ENTRY.match(sentence)) and len(sentence.split()) <= MAX_ENTRY_WORDS
+    return bool(ENTRY_START.match(sentence)) and len(sentence.split()) <= MAX_ENTRY_WORDS
 
 
 def _value_beside(sentence: str, kind: str, wanted: Collection[str], loosely: bool = False) -> bool:
