@@ -82,6 +82,10 @@ ASKS_WHICH_MUNICIPALITIES = re.compile(
 # a table row (TABLE_ROW) is a list's entry too.
 LIST_ENTRY = re.compile(r"^(?:[-–•*·▪]\s*|\d{1,2}[.)]\s+)")
 MAX_LIST_LINES = 15
+# The intents whose answer is one stated fact; a question with none of them is answered by
+# the passage around the best sentences (`_with_paragraphs`).
+FACT_INTENTS = frozenset({"figure", "money", "person", "date", "decision", "absence"})
+MAX_PARAGRAPH_SENTENCES = 4
 # A sentence announcing a list without a colon: "inden for følgende brancher", "består af fire
 # pejlemærker" (the next sentence or the rows after it name them).
 ANNOUNCES_LIST = re.compile(
@@ -143,19 +147,22 @@ class Sentence:
     text: str
     section: str
     chunk: Chunk
+    paragraph: int = 0  # the running number of its line among the item's lines
 
 
 def split_sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
     """Sentences of an item's chunks in reading order, each with the section it stands in."""
     sentences: list[Sentence] = []
     seen: set[str] = set()
+    paragraph = 0
     for chunk in chunks:
         for section, line in section_lines([chunk]):
+            paragraph += 1
             for piece in SENTENCE_END.split(line):
                 piece = piece.strip()
                 if piece and piece not in seen:
                     seen.add(piece)
-                    sentences.append(Sentence(piece, section, chunk))
+                    sentences.append(Sentence(piece, section, chunk, paragraph))
     return sentences
 
 
@@ -306,7 +313,9 @@ class ExtractiveAnswerer:
             if evidence:
                 owed.discard(hit.best.municipality)
             if index == 0 or (strong and len(quoted) < 3) or owed_here:
-                chosen = self._select(scored, sentences_of[index], intents)
+                # The first item answers; the passage around its sentences is for it alone,
+                # so that an answer across five municipalities stays readable.
+                chosen = self._select(scored, sentences_of[index], intents, passage=not quoted)
                 if not quoted:
                     facts = self._facts(question, language, ignore, scored, sentences_of[index])
                     chosen = _with_facts(chosen, sentences_of[index], facts)
@@ -408,7 +417,10 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _select(
-        scored: list[tuple[float, Sentence]], sentences: list[Sentence], intents: set[str]
+        scored: list[tuple[float, Sentence]],
+        sentences: list[Sentence],
+        intents: set[str],
+        passage: bool = False,
     ) -> list[Sentence]:
         if "decision" in intents:
             decision = [s for s in sentences if s.section == "Beslutning"]
@@ -424,6 +436,8 @@ class ExtractiveAnswerer:
         best_score = scored[0][0]
         chosen_texts = {s.text for score, s in scored[:3] if score >= 0.75 * best_score}
         chosen = {i for i, s in enumerate(sentences) if s.text in chosen_texts}
+        if passage and not intents & FACT_INTENTS:
+            chosen = _with_paragraphs(chosen, sentences)
         chosen = _with_lists(chosen, sentences, "list" in intents)
         # Quote in reading order so the sentences make sense together.
         return [sentences[i] for i in sorted(chosen)]
@@ -498,6 +512,24 @@ class ExtractiveAnswerer:
     def _abstain(self, question: str, language: Language = DANISH) -> Answer:
         text = load_prompt(self._settings.prompts_dir, "abstain", language)
         return Answer(question=question, text=text, abstained=True)
+
+
+def _with_paragraphs(chosen: set[int], sentences: list[Sentence]) -> set[int]:
+    """`chosen` plus the rest of each chosen sentence's paragraph, when it is short.
+
+    A question with no fact to find ("Hvorfor …", "Hvordan …", "Hvor skal … foregå?") is
+    answered by a passage, and one sentence torn out of it often leans on the one before:
+    "Ved for eksempel at placere dele af undervisningen i Nørremarkscenteret …" follows
+    "… jobskolen ikke får en fast lokation". A long paragraph is not quoted whole."""
+    members: dict[int, list[int]] = {}
+    for i, sentence in enumerate(sentences):
+        members.setdefault(sentence.paragraph, []).append(i)
+    result = set(chosen)
+    for i in chosen:
+        paragraph = members[sentences[i].paragraph]
+        if len(paragraph) <= MAX_PARAGRAPH_SENTENCES:
+            result.update(paragraph)
+    return result
 
 
 def _with_lists(chosen: set[int], sentences: list[Sentence], list_question: bool) -> set[int]:
