@@ -17,6 +17,7 @@ from assistant.answer.facts import (
     AMOUNT,
     DATE_TEXT,
     FIGURE,
+    FREQUENCY_TEXT,
     PERSON_NAME,
     TABLE_ROW,
     Fact,
@@ -56,6 +57,8 @@ INTENTS = {
         r"|(?:udvalg\w*|byråd\w*|kommunalbestyrelsen)\s+anbefal\w*"
         r"|\bafstemning(?:en)?\b|\bstemte\b|\blagde\b.{0,40}\bvægt\s+på\b"
     ),
+    # "Hvor tit skal jobcentret tale med …?", "Hvor ofte mødes styregruppen?"
+    "frequency": re.compile(r"\bhvor\s+(?:tit|ofte|hyppigt)\b|\bhvor\s+mange\s+gange\b"),
     "absence": re.compile(
         r"\bfravær\w*|\bafbud\b|\bdeltog ikke|\bikke til stede|\bmanglede"
         r"|\bikke\s+(?:deltog|deltaget|mødt)\b"
@@ -411,6 +414,8 @@ class ExtractiveAnswerer:
             score += 0.8
         if "absence" in intents and ABSENCE_TEXT.search(text):
             score += 1.0
+        if "frequency" in intents and FREQUENCY_TEXT.search(text):
+            score += 0.5
         if len(text.split()) < 4 and not ({"decision", "absence"} & intents):
             score -= 0.3  # headings and fragments answer little on their own
         return score

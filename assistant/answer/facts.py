@@ -150,6 +150,18 @@ PERSON_ASKED = {
         re.IGNORECASE,
     ),
 }
+# How often, stated: "hvert andet år", "hver 14. dag", "to gange om året", "månedligt".
+FREQUENCY_TEXT = re.compile(
+    r"\bhver(?:t|e)?\s+(?:\w+\.?\s+)?(?:dag|uge|måned|år|kvartal|halvår)\w*"
+    r"|\b(?:dagligt|ugentligt|månedligt|årligt|kvartalsvis|halvårligt)\b"
+    r"|\bgange?\s+(?:om|pr\.?|per|i)\s+(?:dagen|ugen|måneden|året|kvartalet|halvåret|\w+et)\b"
+    r"|\bløbende\b",
+    re.IGNORECASE,
+)
+FREQUENCY_ASKED = {
+    DANISH: re.compile(r"\bhvor\s+(?:tit|ofte|hyppigt)\b", re.IGNORECASE),
+    ENGLISH: re.compile(r"\bhow\s+(?:often|frequently)\b", re.IGNORECASE),
+}
 DATE_ASKED = {
     DANISH: re.compile(
         r"\bhvornår\b|\bhvilken\s+(?:dato|dag)\b|\bdatoen\b|\bpå\s+hvilken\s+dato\b",
@@ -317,14 +329,15 @@ def asked_kind(question: str, language: Language = DANISH) -> str | None:
 
 
 def asked_fact(question: str, language: Language = DANISH) -> str | None:
-    """The kind of fact the question asks for: "amount", "share", "count", "person", "date"
-    or None (a decision, a list, a description)."""
+    """The kind of fact the question asks for: "amount", "share", "count", "person", "date",
+    "frequency" or None (a decision, a list, a description)."""
     kinds = {
         "amount": AMOUNT_ASKED,
         "share": SHARE_ASKED,
         "count": COUNT_ASKED,
         "person": PERSON_ASKED,
         "date": DATE_ASKED,
+        "frequency": FREQUENCY_ASKED,
     }
     return _first_asked(question, kinds, language)
 
@@ -432,6 +445,8 @@ def value_spans(text: str, kind: str) -> list[tuple[int, int]]:
         return [m.span() for m in AMOUNT.finditer(text)]
     if kind == "share":
         return [m.span() for m in SHARE_TEXT.finditer(text)]
+    if kind == "frequency":
+        return [m.span() for m in FREQUENCY_TEXT.finditer(text)]
     if kind == "person":
         return [span for span in map(_person_span, PERSON_NAME.finditer(text)) if span]
     if kind in DATE_PATTERNS:

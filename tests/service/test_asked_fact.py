@@ -39,6 +39,10 @@ ANSWERS = (
      "udvalget?", ("Vejle", 81), "23. november 2023"),
     ("Hvornår godkendte byrådet i Mariagerfjord handicapstrategien?", ("Mariagerfjord", 3),
      "22. juni 2023"),
+    # How often: the frequency, not the "5 års ophold" or the "31. december hvert år" of
+    # the description that is approved.
+    ("Hvor ofte skal borgere vejledes om repatriering i Aabenraa?", ("Aabenraa", 73),
+     "hvert andet år"),
 )  # fmt: skip
 
 
@@ -128,6 +132,35 @@ def test_the_clause_that_states_the_value(
     sentence: str, kind: str, wanted: str, clause: str
 ) -> None:
     assert fact_clause(sentence, kind, set(terms(wanted))) == clause
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hvor tit mødes styregruppen?", "frequency"),
+        ("Hvor ofte skal borgerne vejledes?", "frequency"),
+        ("How often are the refugees advised?", "frequency"),
+        ("Hvor mange gange om året mødes styregruppen?", "count"),
+    ],
+)
+def test_how_often_asks_a_frequency(question: str, kind: str) -> None:
+    language = "en" if question.startswith("How") else "da"
+    assert asked_fact(question, language) == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "frequency"),
+    [
+        ("skal de vejledes hvert andet år ved en samtale", "hvert andet år"),
+        ("Styregruppen mødes hver 14. dag.", "hver 14. dag"),
+        ("Der afholdes møder to gange om året.", "gange om året"),
+        ("Status gives kvartalsvis til udvalget.", "kvartalsvis"),
+    ],
+)
+def test_a_stated_frequency(sentence: str, frequency: str) -> None:
+    spans = value_spans(sentence, "frequency")
+    assert [sentence[start:end] for start, end in spans] == [frequency]
+    assert value_spans("Udvalget godkendte planen den 4. marts.", "frequency") == []
 
 
 def test_a_follow_up_asks_its_own_kind_of_fact(sample_assistant: Assistant) -> None:
