@@ -23,7 +23,7 @@ from assistant.answer.facts import (
     Fact,
     find_facts,
 )
-from assistant.answer.lead import decision_lead, fact_clause, only_approves
+from assistant.answer.lead import decision_lead, fact_clause, only_approves, shortened
 from assistant.answer.prompts import load_prompt
 from assistant.answer.stream import AnswerStream
 from assistant.core.chunk_format import SENTENCE_END, section_lines
@@ -100,6 +100,16 @@ ANNOUNCES_LIST = re.compile(
 SHORT_DECISION_WORDS = 12
 MAX_RECOMMENDATION_SENTENCES = 6
 ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke|ikke til stede", re.IGNORECASE)
+# A person's name as minutes and questions print it: "Claus Behrendsen", "Anne B. Hansen".
+NAMED_PERSON = r"[A-ZÆØÅ][\w\-]+(?:\s+(?:[A-ZÆØÅ]\.|[A-ZÆØÅ][\w\-]+))+"
+# "Var Claus Behrendsen med, da …?", "Deltog Anne Hansen i mødet?": whether one person took
+# part is asked by who was absent. Case matters for the name.
+PRESENCE_QUESTION = re.compile(
+    rf"^\s*(?:(?i:deltog)\s+{NAMED_PERSON}"
+    rf"|(?i:var)\s+{NAMED_PERSON}\s+(?i:med|til\s+stede)\b"
+    rf"|(?i:was)\s+{NAMED_PERSON}\s+(?i:present|there)\b"
+    rf"|(?i:did)\s+{NAMED_PERSON}\s+(?i:attend|take\s+part)\b)"
+)
 # The same kinds of question asked in English; the minutes they are answered from are Danish,
 # so only the question side is translated.
 ENGLISH_INTENTS = {
@@ -173,6 +183,8 @@ def question_intents(question: str, language: Language = DANISH) -> set[str]:
     lowered = question.lower()
     patterns = ENGLISH_INTENTS if language == ENGLISH else INTENTS
     intents = {name for name, pattern in patterns.items() if pattern.search(lowered)}
+    if PRESENCE_QUESTION.search(question):
+        intents.add("absence")
     if "date" in intents:
         # "Hvornår godkendte byrådet strategien?" asks for the day of the approval, which the
         # item's background prints; the committee's own decision line rarely holds it.
@@ -629,6 +641,11 @@ def _lead(
             fact_clause(sentences[f.index].text, f.kind, wanted, f.quantities) for f in facts
         ]
         return Lead("fact", "; ".join(dict.fromkeys(clauses)))
+    if "absence" in intents:
+        # "Var Claus Behrendsen med, da …?": the item's attendance line answers it.
+        line = next((s.text for s in sentences if ABSENCE_TEXT.search(s.text)), "")
+        if line:
+            return Lead("fact", shortened(line))
     if "decision" not in intents or hit.best.agenda:
         return None
     decision = decision_lead([s.text for s in sentences if s.section == "Beslutning"])

@@ -650,6 +650,38 @@ def find_fact(
     return None
 
 
+# "Hvem deltog under punktet …?", "Hvilke medarbejdere var med …?": who took part, which
+# minutes often print only as a list of names under a line such as "I mødet deltager:",
+# "Deltagere:" or "Til stede under punktet:".
+PARTICIPATION_ASKED = re.compile(
+    r"\bdelt(?:og|ager|aget|agere)\b|\bvar\s+med\b|\btil\s+stede\b|\bgæst\w*|\binviteret\b"
+    r"|\b(?:attended|took\s+part|participated|present)\b",
+    re.IGNORECASE,
+)
+PARTICIPANTS_INTRO = re.compile(
+    r"(?:\bdeltag\w*|\bdeltog\b|\btil\s+stede\b|\bgæst\w*|\binviteret\b|\bfremmødt\w*)"
+    r"[^:.]{0,60}:$",
+    re.IGNORECASE,
+)
+MAX_PARTICIPANT_WORDS = 10
+
+
+def participant_lines(sentences: Sequence[str]) -> list[int]:
+    """The lines naming one participant each under a line announcing them ("I mødet
+    deltager:" then "Partner Andreas Nikolajsen, Deloitte", "Flemming Larsen, chefkonsulent
+    i CAM"), in order; the run ends at the first line that names no one."""
+    found: list[int] = []
+    for index, sentence in enumerate(sentences):
+        if not PARTICIPANTS_INTRO.search(sentence.strip()):
+            continue
+        for line in range(index + 1, len(sentences)):
+            text = sentences[line]
+            if len(text.split()) > MAX_PARTICIPANT_WORDS or not value_spans(text, "person"):
+                break
+            found.append(line)
+    return found
+
+
 def find_facts(
     sentences: Sequence[str],
     question: str,
@@ -662,6 +694,10 @@ def find_facts(
     two things ("…, og hvor mange var der faktisk?"), each a different sentence. `ignore`:
     words every item's header holds (the municipality), no topic of the question."""
     whole = asked_fact(question, language)
+    # All who took part are the answer, not the one name nearest the topic's words.
+    participation = whole == "person" and PARTICIPATION_ASKED.search(without_asking(question))
+    if participation and (lines := participant_lines(sentences)):
+        return [Fact("person", line) for line in lines]
     parts = asked_parts(question, language)
     topic = set(terms(without_asking(question))) - set(ignore)
     # A follow-up comes with the earlier questions after it ("Og hvor meget bruges der på

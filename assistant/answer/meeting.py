@@ -17,7 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.answer.extractive import ABSENCE_TEXT, ENGLISH_FUNCTION_TERMS, split_sentences
+from assistant.answer.extractive import (
+    ABSENCE_TEXT,
+    ENGLISH_FUNCTION_TERMS,
+    NAMED_PERSON,
+    PRESENCE_QUESTION,
+    split_sentences,
+)
 from assistant.answer.prompts import load_prompt
 from assistant.core.types import Answer, Chunk, Citation
 from assistant.danish.dates import DANISH_MONTHS, ENGLISH_MONTHS, format_date
@@ -79,16 +85,15 @@ ABSENCE_QUESTION = re.compile(
 # A substitute as the minutes print one: "Afbud: Torben Hoffmann (Stedfortræder: Conni
 # Bergendorff)", "Suppleant: Anne Hansen", "Conni Bergendorff (stedfortræder for Torben
 # Hoffmann)", "Anne Hansen deltog som suppleant".
-_NAME = r"[A-ZÆØÅ][\w\-]+(?:\s+(?:[A-ZÆØÅ]\.|[A-ZÆØÅ][\w\-]+))+"
 # Case matters for the names (IGNORECASE would make "[A-ZÆØÅ]" take any word), not for the
 # words around them.
 SUBSTITUTE = re.compile(
     r"\b(?i:stedfortræder|suppleant)(?i:e|en|er|ne)?(?:\s+(?i:for)\s+[^:()]+?)?\s*:"
     r"\s*(?P<after>[^()\n;]+)"
-    rf"|(?P<before>{_NAME})\s*\(\s*(?i:stedfortræder|suppleant)\s+(?i:for)\b"
-    rf"|(?P<as>{_NAME})\s+(?i:deltog|mødte)\s+(?i:som)\s+(?i:stedfortræder|suppleant)"
+    rf"|(?P<before>{NAMED_PERSON})\s*\(\s*(?i:stedfortræder|suppleant)\s+(?i:for)\b"
+    rf"|(?P<as>{NAMED_PERSON})\s+(?i:deltog|mødte)\s+(?i:som)\s+(?i:stedfortræder|suppleant)"
     # "Afbud fra Benthe Viola Holm stedfortræder Anders Liltorp" (Hvidovre's pages)
-    rf"|\b(?i:stedfortræder|suppleant)\s+(?P<plain>{_NAME})"
+    rf"|\b(?i:stedfortræder|suppleant)\s+(?P<plain>{NAMED_PERSON})"
 )
 # Sections that record an earlier body's treatment ("Tidligere beslutninger"): their
 # "Afbud:" lines are that meeting's attendance, not this one's.
@@ -129,15 +134,26 @@ def meeting_question(question: str, topic_names: Sequence[str] = ()) -> str | No
     choosing the meeting, not a topic."""
     if ABSENCE_QUESTION.search(question):
         return "absence"
+    if presence := PRESENCE_QUESTION.search(question):
+        # "Deltog Per Kragelund i mødet den 4. januar?" is the meeting's attendance; "Var
+        # Per Kragelund med, da udvalget blev orienteret om borgerundersøgelsen?" one item's,
+        # which the item answerer quotes with its attendance line.
+        rest = question[: presence.start()] + " " + question[presence.end() :]
+        return "absence" if not _topic_words(rest, topic_names) else None
     if not (OVERVIEW.search(question) or (TREATED.search(question) and MEETING.search(question))):
         return None
     rest = TREATED.sub(" ", OVERVIEW.sub(" ", question))
-    rest = MEETING_FILLER.sub(" ", rest)
+    return "overview" if not _topic_words(rest, topic_names) else None
+
+
+def _topic_words(text: str, topic_names: Sequence[str]) -> list[str]:
+    """The words of `text` that name a topic, not a meeting: what is left without the
+    meeting words, months, days and the municipality and committee names."""
+    rest = MEETING_FILLER.sub(" ", text)
     rest = MEETING_WORDS.sub(" ", rest)
     rest = MONTH_WORDS.sub(" ", rest)
     named = set(terms(" ".join(topic_names))) | ENGLISH_FUNCTION_TERMS
-    leftover = [t for t in terms(rest) if t not in named and not t.isdigit()]
-    return "overview" if not leftover else None
+    return [t for t in terms(rest) if t not in named and not t.isdigit()]
 
 
 def item_attendance(question: str) -> bool:

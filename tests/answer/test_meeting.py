@@ -67,10 +67,28 @@ def test_questions_with_a_topic_are_not_about_the_whole_meeting(question: str) -
         "Var der nogen fra Økonomiudvalget, der ikke deltog i mødet den 8. maj 2024?",
         "Hvilke udvalgsmøder har Brigitte Klintskov Jerkel ikke deltaget i?",
         "Who was absent at the meeting?",
+        # Whether one person took part in a meeting is asked by who was absent.
+        "Deltog Per Kragelund i mødet den 4. januar 2024?",
+        "Was Per Kragelund present at the meeting?",
     ],
 )
 def test_absence_questions(question: str) -> None:
     assert meeting_question(question, NAMES) == "absence"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Var der et oplæg om IPS på mødet?",  # no person named
+        "Var budgettet med i drøftelsen?",
+        "Deltog udvalget i inspirationsturen til Hjørring?",
+        # One item's attendance: the item answerer quotes its attendance line.
+        "Var Claus Behrendsen med, da udvalget fik status på Ret til tidlig pension?",
+        "Deltog Per Kragelund i mødet om handicapstrategien?",
+    ],
+)
+def test_no_meeting_absence_question(question: str) -> None:
+    assert meeting_question(question, NAMES) is None
 
 
 def test_a_substitute_as_a_topic_is_no_absence_question() -> None:

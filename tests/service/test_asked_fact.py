@@ -17,6 +17,7 @@ from assistant.answer.facts import (
     counted,
     find_fact,
     find_facts,
+    participant_lines,
     value_spans,
 )
 from assistant.answer.lead import fact_clause
@@ -161,6 +162,25 @@ def test_a_stated_frequency(sentence: str, frequency: str) -> None:
     spans = value_spans(sentence, "frequency")
     assert [sentence[start:end] for start, end in spans] == [frequency]
     assert value_spans("Udvalget godkendte planen den 4. marts.", "frequency") == []
+
+
+def test_participant_lines() -> None:
+    sentences = [
+        "På mødet vil udvalget blive præsenteret for følgende oplæg:",
+        "- Det virtuelle jobunivers.",
+        "I mødet deltager:",
+        "Partner Andreas Nikolajsen, Deloitte",
+        "Flemming Larsen, chefkonsulent i CAM",
+        "Økonomi",
+        "Deltagere:",
+        "Anne Hansen (A)",
+    ]
+    # "følgende oplæg:" announces no participants; a heading ends the run.
+    assert participant_lines(sentences) == [3, 4, 7]
+    question = "Hvem deltog under punktet om den digitale beskæftigelsesindsats?"
+    assert [f.index for f in find_facts(sentences, question)] == [3, 4, 7]
+    # Who presented is not who took part: the list is not the answer to it.
+    assert [f.index for f in find_facts(sentences, "Hvem holdt oplæg?")] != [3, 4, 7]
 
 
 def test_a_follow_up_asks_its_own_kind_of_fact(sample_assistant: Assistant) -> None:

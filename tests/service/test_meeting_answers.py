@@ -107,6 +107,40 @@ def test_absence_during_one_item(sample_assistant: Assistant) -> None:
     assert answer.text.startswith("Fraværende under punkt 80 på mødet i Arbejdsmarkedsudvalget")
 
 
+def test_whether_one_person_took_part_is_answered_by_their_absence(
+    sample_assistant: Assistant,
+) -> None:
+    answer = sample_assistant.ask(
+        "Var Claus Behrendsen med, da Sarah Gaarde gav Vejles arbejdsmarkedsudvalg status på "
+        "Ret til tidlig pension?"
+    )
+    # The item asked about (80, Ret til tidlig pension) answers with its attendance line.
+    assert not answer.abstained
+    assert _cited_items(answer)[0] == 80
+    assert answer.text.startswith("Kort svar: Claus Behrendsen var fraværende under dette punkt")
+    _quotes_are_printed(sample_assistant, answer)
+
+
+def test_whether_one_person_took_part_in_a_meeting(sample_assistant: Assistant) -> None:
+    answer = sample_assistant.ask("Deltog Per Kragelund i mødet i Mariagerfjord 4. januar 2024?")
+    assert answer.text.startswith("Per Kragelund (V) er registreret som fraværende ved:")
+    assert "4. januar 2024" in answer.text
+    _quotes_are_printed(sample_assistant, answer)
+
+
+def test_who_took_part_in_an_item_is_its_participant_list(sample_assistant: Assistant) -> None:
+    # Næstved punkt 95 prints its guests only as lines under "I mødet deltager:".
+    answer = sample_assistant.ask(
+        "Hvem deltog udefra under punktet om fremtidens digitale beskæftigelsesindsats i Næstved?"
+    )
+    assert _cited_items(answer)[0] == 95
+    opening = answer.text.partition("\n\n")[0]
+    for name in ("Andreas Nikolajsen", "Kristina Bendixen", "Brith Manhart Purup",
+                 "Flemming Larsen"):  # fmt: skip
+        assert name in opening and name in answer.citations[0].quote, name
+    assert "Økonomi" not in opening  # the heading after the list is no participant
+
+
 def test_minutes_that_record_no_absence_say_so(sample_assistant: Assistant) -> None:
     answer = sample_assistant.ask("Hvem var fraværende på mødet i Næstved?")
     assert answer.abstained
