@@ -98,6 +98,7 @@ ANNOUNCES_LIST = re.compile(
 # "Godkendt.", "Indstillingen tiltrådt. Afbud: Per Hansen (V)": a decision this short approves
 # the recommendation and says nothing about its content.
 SHORT_DECISION_WORDS = 12
+RECOMMENDATION_INTRO = re.compile(r"^(?:\S+\s+){0,4}\S*indstille[rs]?\s*[,:]?$", re.IGNORECASE)
 MAX_RECOMMENDATION_SENTENCES = 6
 ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke|ikke til stede", re.IGNORECASE)
 # A person's name as minutes and questions print it: "Claus Behrendsen", "Anne B. Hansen".
@@ -444,7 +445,9 @@ class ExtractiveAnswerer:
             if decision:
                 # The decision verbatim, not a fragment of it. "Godkendt." alone does not say
                 # what was approved: a short decision brings the recommendation it settles.
-                if sum(len(s.text.split()) for s in decision) <= SHORT_DECISION_WORDS:
+                # An attendance line under it ("Afbud: …") is no part of what was decided.
+                decided = [s for s in decision if not ABSENCE_TEXT.search(s.text)]
+                if sum(len(s.text.split()) for s in decided) <= SHORT_DECISION_WORDS:
                     decision += [s for s in sentences if s.section == "Indstilling"][
                         :MAX_RECOMMENDATION_SENTENCES
                     ]
@@ -652,6 +655,9 @@ def _lead(
     if not decision:
         return None
     recommendation = [s.text for s in sentences if s.section == "Indstilling"]
+    # "Administrationen indstiller," announces the recommendation; its entries are it.
+    if recommendation and len(recommendation) > 1 and RECOMMENDATION_INTRO.match(recommendation[0]):
+        recommendation = recommendation[1:]
     if only_approves(decision) and recommendation:
         return Lead("decision", decision, decision_lead(recommendation[:2]))
     return Lead("decision", decision)

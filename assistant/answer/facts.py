@@ -80,6 +80,9 @@ NOT_A_PERSON = re.compile(
     r"kommune|udvalg|center|centret|region|styrelse|danmark|universitet|ministeri|forvaltning"
     r"|byråd|fond\b|forening|sekretariat|afdeling|jobcenter|gruppe|netværk|skole|akademi"
     r"|projekt|plan\b|aftale|strategi|politik|indsats|pulje"
+    # The government and the parties: "Regeringen og SF, Radikale Venstre, Liberal Alliance"
+    r"|regering|venstre\b|folkeparti|alliance\b|enhedslist|socialdemokrat|moderatern"
+    r"|danmarksdemokrat|alternativet|borgerlige\b|konservative\b"
     # Nouns capitalised in a heading or a table ("Forløbsstatus Varighed"): names do not end so.
     r"|\w(?:hed|heder|else|ning|tion|skab|status|ende)\b",
     re.IGNORECASE,

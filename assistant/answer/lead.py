@@ -33,7 +33,11 @@ QUANTITY_WORDS = 10
 BESIDE_WORDS = 4
 MAX_DECISION_WORDS = 45
 APPROVAL_WORDS = 4
-APPROVAL = re.compile(r"godkend|tiltr[åa]d|vedt[ao]g|anbefal|indstill|bifald", re.IGNORECASE)
+APPROVAL = re.compile(
+    r"godkend|tiltr[åa]d|vedt[ao]g|anbefal|indstill|bifald|til\s+efterretning", re.IGNORECASE
+)
+ENTRY_NUMBER = re.compile(r"\d{1,2}[.)]")
+ENTRY_START = re.compile(r"^\d{1,2}[.)]\s+")
 # Attendance lines stand in a decision's section ("Fraværende: Per Kragelund (V)", "Claus
 # Behrends var fraværende under dette punkt"): they are no part of what was decided.
 ATTENDANCE = re.compile(
@@ -103,8 +107,9 @@ def decision_lead(decision: Sequence[str]) -> str:
     """The decision as its item prints it, without the attendance lines that share its
     section ("Fraværende: …"); empty when nothing else is there."""
     lines = [line for line in decision if not _attendance(line)]
-    text = DECISION_HEADING.sub("", " ".join(lines), count=1)
-    return shortened(text, MAX_DECISION_WORDS) if text.strip() else ""
+    # A recommendation's entry may end on the ";" that joined it to the next one.
+    text = DECISION_HEADING.sub("", " ".join(lines), count=1).strip().rstrip(";,")
+    return shortened(text, MAX_DECISION_WORDS) if text else ""
 
 
 def only_approves(decision: str) -> bool:
@@ -112,8 +117,11 @@ def only_approves(decision: str) -> bool:
     ("Godkendt.", "Indstillingen tiltrådt.", "Som indstillet."): what it approved is then the
     recommendation, whatever follows ("Jette Leth Buhl kunne ikke støtte …", "Udvalget ønsker
     en opfølgning …"). "Oplæg blev drøftet." is short too, but says what happened."""
-    first = SENTENCE_END.split(decision.strip(), maxsplit=1)[0]
-    return 0 < len(first.split()) <= APPROVAL_WORDS and bool(APPROVAL.search(first))
+    # "1. Blev taget til efterretning. 2. Godkendt.": each entry settles the
+    # recommendation's entry of its number.
+    first = SENTENCE_END.split(ENTRY_START.sub("", decision.strip()), maxsplit=1)[0]
+    words = [word for word in first.split() if not ENTRY_NUMBER.fullmatch(word)]
+    return 0 < len(words) <= APPROVAL_WORDS and bool(APPROVAL.search(first))
 
 
 def shortened(text: str, limit: int = MAX_LEAD_WORDS) -> str:

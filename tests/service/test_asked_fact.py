@@ -164,6 +164,19 @@ def test_a_stated_frequency(sentence: str, frequency: str) -> None:
     assert value_spans("Udvalget godkendte planen den 4. marts.", "frequency") == []
 
 
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        # eval/realworld r091: a political agreement's parties are no person who answers.
+        ("Regeringen og SF, Radikale Venstre, Liberal Alliance, Det Konservative Folkeparti og "
+         "Dansk Folkeparti har indgået en aftale.", []),
+        ("Ligeledes deltager Maja Kolstrup, som er ansat som IPS-ambassadør.", ["Maja Kolstrup"]),
+    ],
+)  # fmt: skip
+def test_a_person_is_named(sentence: str, names: list[str]) -> None:
+    assert [sentence[a:b] for a, b in value_spans(sentence, "person")] == names
+
+
 def test_participant_lines() -> None:
     sentences = [
         "På mødet vil udvalget blive præsenteret for følgende oplæg:",

@@ -4,8 +4,14 @@ settles, so the answer says what was approved."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assistant.answer.lead import decision_lead, only_approves
+from assistant.core.config import PROJECT_ROOT, Settings
 from assistant.service.assistant import Assistant
+from assistant.service.wiring import build_assistant
+
+GREVE = PROJECT_ROOT / "eval" / "realworld" / "greve" / "firstagenda-json"
 
 
 def test_a_bare_approval_is_quoted_with_the_recommendation_it_approves(
@@ -39,12 +45,12 @@ def test_a_decision_question_opens_with_the_decision(sample_assistant: Assistant
         "udsatte unge?"
     )
     opening = answer.text.partition("\n\n")[0]
-    # What "Godkendt." approved comes with it, before what the committee added.
+    # What "Godkendt." approved comes with it, before what the committee added; the line
+    # announcing the recommendation ("Jobcenter og Borgerservice indstiller,") is left out.
     assert opening == (
         "Beslutning: Godkendt. Arbejdsmarkedsudvalget ønsker en opfølgning på projektet i "
-        "1. kvartal 2025. (indstillingen: Jobcenter og Borgerservice indstiller, at evalueringen "
-        "og justeringen af aftalen godkendes, således at mindre motiverede unge også inkluderes "
-        "som målgruppe for projektet.) [1]"
+        "1. kvartal 2025. (indstillingen: at evalueringen og justeringen af aftalen godkendes, "
+        "således at mindre motiverede unge også inkluderes som målgruppe for projektet.) [1]"
     )
     assert "Godkendt. Arbejdsmarkedsudvalget ønsker en opfølgning" in answer.citations[0].quote
 
@@ -67,8 +73,8 @@ def test_a_bare_approval_opens_with_what_it_approved(sample_assistant: Assistant
         "Hvad besluttede Aabenraa om beskrivelsen af arbejdet med repatriering?"
     )
     assert answer.text.partition("\n\n")[0] == (
-        "Beslutning: Godkendt. (indstillingen: Jobcenter og Borgerservice indstiller, at "
-        "beskrivelsen af Aabenraa Kommunes arbejde med rådgivning og repatriering godkendes.) [1]"
+        "Beslutning: Godkendt. (indstillingen: at beskrivelsen af Aabenraa Kommunes arbejde med "
+        "rådgivning og repatriering godkendes.) [1]"
     )
     assert only_approves(decision_lead(["Godkendt.", "Fraværende: Per Kragelund (V)"]))
     assert not only_approves("Oplæg blev drøftet.")
@@ -89,3 +95,25 @@ def test_a_decision_under_its_own_heading_opens_without_it(sample_assistant: Ass
         "Drøftet."
     )
     assert only_approves("Godkendt. Jette Leth Buhl kunne ikke støtte udvalgets beslutning.")
+
+
+def test_a_numbered_decision_settles_the_numbered_recommendation(tmp_path: Path) -> None:
+    """Greve's "1. Blev taget til efterretning. 2. Godkendt." (with "Afbud: …" under it)
+    settles the recommendation's entries 1 and 2: the answer opens with them and quotes the
+    ambitions entry 2 approves (eval/realworld r062)."""
+    assert only_approves("1. Blev taget til efterretning. 2. Godkendt.")
+    assert decision_lead(["2. at udvalget godkender ambitionerne;"]) == (
+        "2. at udvalget godkender ambitionerne"
+    )
+    assistant = build_assistant(Settings(index_dir=tmp_path / "index"))
+    assistant.ingest([GREVE / "2024-11-18_beskaeftigelses-og-erhvervsudvalget.json"])
+    answer = assistant.ask(
+        "Hvilke ambitioner for de kommende benchmarkingperioder godkendte udvalget på "
+        "a-dagpenge-, sygedagpenge- og kontanthjælpsområdet?"
+    )
+    opening = answer.text.partition("\n\n")[0]
+    assert opening.startswith("Beslutning: 1. Blev taget til efterretning. 2. Godkendt.")
+    assert "2. at udvalget godkender de opstillede ambitioner" in opening
+    assert "Administrationen indstiller" not in opening  # the entries, not their announcement
+    for ambition in ("40-50", "15-25", "11-18"):
+        assert ambition in answer.citations[0].quote, ambition
