@@ -165,6 +165,23 @@ FREQUENCY_ASKED = {
     DANISH: re.compile(r"\bhvor\s+(?:tit|ofte|hyppigt)\b", re.IGNORECASE),
     ENGLISH: re.compile(r"\bhow\s+(?:often|frequently)\b", re.IGNORECASE),
 }
+# The days of the week and the hours something happens: "På hvilke dage og tidspunkter …",
+# "Hvad er åbningstiden …", "Hvornår på dagen …".
+TIME_ASKED = {
+    DANISH: re.compile(
+        # Asked, not only named: "Hvorfor blev åbningstiden skåret ned?" asks a reason.
+        r"\bhvilke[nt]?\s+(?:dage|ugedage?|tidspunkt\w*)\b|\bklokken\s+hvad\b|\bhvad\s+tid\b"
+        r"|\bhvornår\s+på\s+dagen\b|\bhvad\s+er\s+(?:åbningstid\w*|tidspunkt\w*)",
+        re.IGNORECASE,
+    ),
+    ENGLISH: re.compile(r"\bwhat\s+time\b|\bwhich\s+days\b|\bopening\s+hours\b", re.IGNORECASE),
+}
+TIME_TEXT = re.compile(
+    r"\b(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)(?:e|en|ene)?\b"
+    r"|\bkl\.\s*\d{1,2}(?:[.:]\d{2})?(?:\s*[-–]\s*\d{1,2}(?:[.:]\d{2})?)?"
+    r"|\b\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}\b",
+    re.IGNORECASE,
+)
 DATE_ASKED = {
     DANISH: re.compile(
         r"\bhvornår\b|\bhvilken\s+(?:dato|dag)\b|\bdatoen\b|\bpå\s+hvilken\s+dato\b",
@@ -332,13 +349,15 @@ def asked_kind(question: str, language: Language = DANISH) -> str | None:
 
 
 def asked_fact(question: str, language: Language = DANISH) -> str | None:
-    """The kind of fact the question asks for: "amount", "share", "count", "person", "date",
-    "frequency" or None (a decision, a list, a description)."""
+    """The kind of fact the question asks for: "amount", "share", "count", "person", "time"
+    (weekdays and hours), "date", "frequency" or None (a decision, a list, a description)."""
     kinds = {
         "amount": AMOUNT_ASKED,
         "share": SHARE_ASKED,
         "count": COUNT_ASKED,
         "person": PERSON_ASKED,
+        # Before the date: "Hvornår på dagen …" asks the hour, not the day.
+        "time": TIME_ASKED,
         "date": DATE_ASKED,
         "frequency": FREQUENCY_ASKED,
     }
@@ -450,6 +469,8 @@ def value_spans(text: str, kind: str) -> list[tuple[int, int]]:
         return [m.span() for m in SHARE_TEXT.finditer(text)]
     if kind == "frequency":
         return [m.span() for m in FREQUENCY_TEXT.finditer(text)]
+    if kind == "time":
+        return [m.span() for m in TIME_TEXT.finditer(text)]
     if kind == "person":
         return [span for span in map(_person_span, PERSON_NAME.finditer(text)) if span]
     if kind in DATE_PATTERNS:
@@ -518,6 +539,7 @@ ENTRY_START = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)])\s")
 # figure on the topic in a table row answers "Hvor stor var restancen" when no amount does.
 FALLBACK = {
     "date": ("day", "month", "date"),
+    "time": ("time", "day"),
     "share": ("share", "count"),
     "amount": ("amount", "count"),
 }

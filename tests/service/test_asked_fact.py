@@ -141,12 +141,31 @@ def test_the_clause_that_states_the_value(
         ("Hvor tit mødes styregruppen?", "frequency"),
         ("Hvor ofte skal borgerne vejledes?", "frequency"),
         ("How often are the refugees advised?", "frequency"),
+        ("På hvilke dage og tidspunkter skal vagterne være på gaden?", "time"),
+        ("Hvornår på dagen er borgerservice åben?", "time"),
+        ("Hvornår åbner borgerservice igen?", "date"),
+        ("Hvad er åbningstiden på hovedbiblioteket?", "time"),
+        # eval/realworld r093: a reason is asked, the opening hours only named.
+        ("Hvorfor har man skåret ned på den ubemandede åbningstid på hovedbiblioteket?", None),
         ("Hvor mange gange om året mødes styregruppen?", "count"),
     ],
 )
-def test_how_often_asks_a_frequency(question: str, kind: str) -> None:
-    language = "en" if question.startswith("How") else "da"
+def test_how_often_and_at_what_time(question: str, kind: str | None) -> None:
+    language = "en" if question.startswith(("How", "What")) else "da"
     assert asked_fact(question, language) == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "times"),
+    [
+        ("Det vil sige torsdag, fredag og lørdag indenfor tidsrummet 15.00-24.00.",
+         ["torsdag", "fredag", "lørdag", "15.00-24.00"]),
+        ("at der lukkes for selvbetjening mandag til fredag kl. 17-21", ["mandag", "fredag",
+         "kl. 17-21"]),
+    ],
+)  # fmt: skip
+def test_stated_days_and_hours(sentence: str, times: list[str]) -> None:
+    assert [sentence[a:b] for a, b in value_spans(sentence, "time")] == times
 
 
 @pytest.mark.parametrize(
@@ -311,7 +330,7 @@ def test_a_table_row_answers_in_its_own_words() -> None:
     ],
 )  # fmt: skip
 def test_the_parts_a_question_asks(question: str, parts: list[str]) -> None:
-    language = "en" if question.startswith("How") else "da"
+    language = "en" if question.startswith(("How", "What")) else "da"
     assert asked_parts(question, language) == parts
 
 

@@ -38,3 +38,12 @@ def test_a_list_announced_without_a_colon_brings_the_sentence_naming_it(greve: A
     quote = answer.citations[0].quote
     assert "består af fire pejlemærker" in quote
     assert "rammevilkår, arbejdskraft, grøn vækst og iværksætteri" in quote
+
+
+def test_days_and_hours_open_the_answer(greve: Assistant) -> None:
+    # eval/realworld r081, asked on its own: the weekdays and the hours, not a date.
+    answer = greve.ask("På hvilke dage og tidspunkter skal tryghedsvagterne i Greve være på gaden?")
+    opening = answer.text.partition("\n\n")[0]
+    assert opening.startswith("Kort svar: ") and opening.endswith("[1]"), answer.text
+    assert "torsdag, fredag og lørdag" in opening and "15.00-24.00" in opening
+    assert "15.00-24.00" in answer.citations[0].quote
