@@ -182,6 +182,23 @@ TIME_TEXT = re.compile(
     r"|\b\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2}\b",
     re.IGNORECASE,
 )
+# A period: "Over hvilken periode …", "I hvilken periode kan man søge …", "I hvilket tidsrum".
+PERIOD_ASKED = {
+    DANISH: re.compile(
+        r"\bhvilke[nt]?\s+(?:periode|tidsrum|tidsperiode)\b|\bhvor\s+længe\s+løber\b",
+        re.IGNORECASE,
+    ),
+    ENGLISH: re.compile(r"\bwhat\s+period\b|\bwhich\s+period\b", re.IGNORECASE),
+}
+# "fra 2026 frem mod 2030", "fra den 15. oktober til den 15. december", "2024-2027", "i
+# perioden 2023-2025": held to a date or a year inside it (`value_spans`), so "fra ledighed
+# til job" is no period.
+PERIOD_TEXT = re.compile(
+    r"\bfra\s+(?:den\s+)?[\w.]+(?:\s+[\w.]+){0,3}?\s+(?:til|frem\s+mod|og\s+frem\s+til)"
+    rf"\s+(?:den\s+)?[\w.]+(?:\s+(?:19|20)\d{{2}}|\s+(?:{_MONTHS}))?"
+    r"|\b(?:19|20)\d{2}\s*[-–]\s*(?:19|20)?\d{2}\b",
+    re.IGNORECASE,
+)
 DATE_ASKED = {
     DANISH: re.compile(
         r"\bhvornår\b|\bhvilken\s+(?:dato|dag)\b|\bdatoen\b|\bpå\s+hvilken\s+dato\b",
@@ -350,7 +367,8 @@ def asked_kind(question: str, language: Language = DANISH) -> str | None:
 
 def asked_fact(question: str, language: Language = DANISH) -> str | None:
     """The kind of fact the question asks for: "amount", "share", "count", "person", "time"
-    (weekdays and hours), "date", "frequency" or None (a decision, a list, a description)."""
+    (weekdays and hours), "period", "date", "frequency" or None (a decision, a list, a
+    description)."""
     kinds = {
         "amount": AMOUNT_ASKED,
         "share": SHARE_ASKED,
@@ -358,6 +376,7 @@ def asked_fact(question: str, language: Language = DANISH) -> str | None:
         "person": PERSON_ASKED,
         # Before the date: "Hvornår på dagen …" asks the hour, not the day.
         "time": TIME_ASKED,
+        "period": PERIOD_ASKED,
         "date": DATE_ASKED,
         "frequency": FREQUENCY_ASKED,
     }
@@ -471,6 +490,8 @@ def value_spans(text: str, kind: str) -> list[tuple[int, int]]:
         return [m.span() for m in FREQUENCY_TEXT.finditer(text)]
     if kind == "time":
         return [m.span() for m in TIME_TEXT.finditer(text)]
+    if kind == "period":
+        return [m.span() for m in PERIOD_TEXT.finditer(text) if DATE_TEXT.search(m.group())]
     if kind == "person":
         return [span for span in map(_person_span, PERSON_NAME.finditer(text)) if span]
     if kind in DATE_PATTERNS:
@@ -540,6 +561,7 @@ ENTRY_START = re.compile(r"\s*(?:[-•*–]|\d{1,2}[.)])\s")
 FALLBACK = {
     "date": ("day", "month", "date"),
     "time": ("time", "day"),
+    "period": ("period", "day", "month", "date"),
     "share": ("share", "count"),
     "amount": ("amount", "count"),
 }

@@ -44,6 +44,11 @@ ANSWERS = (
     # the description that is approved.
     ("Hvor ofte skal borgere vejledes om repatriering i Aabenraa?", ("Aabenraa", 73),
      "hvert andet år"),
+    # A period: from when to when, not one of its dates.
+    ("Over hvilken periode løber det tværkommunale IPS-projekt for unge?", ("Mariagerfjord", 2),
+     "fra ultimo 2023 til ultimo 2026"),
+    ("Over hvilken periode foreslår ekspertgruppen, at besparelserne i fremtidens "
+     "beskæftigelsesindsats indfases?", ("Aabenraa", 70), "fra 2026 frem mod 2030"),
 )  # fmt: skip
 
 
@@ -145,6 +150,7 @@ def test_the_clause_that_states_the_value(
         ("Hvornår på dagen er borgerservice åben?", "time"),
         ("Hvornår åbner borgerservice igen?", "date"),
         ("Hvad er åbningstiden på hovedbiblioteket?", "time"),
+        ("I hvilken periode kan virksomhederne søge om CSR-mærket?", "period"),
         # eval/realworld r093: a reason is asked, the opening hours only named.
         ("Hvorfor har man skåret ned på den ubemandede åbningstid på hovedbiblioteket?", None),
         ("Hvor mange gange om året mødes styregruppen?", "count"),
@@ -194,6 +200,14 @@ def test_a_stated_frequency(sentence: str, frequency: str) -> None:
 )  # fmt: skip
 def test_a_person_is_named(sentence: str, names: list[str]) -> None:
     assert [sentence[a:b] for a, b in value_spans(sentence, "person")] == names
+
+
+def test_a_stated_period() -> None:
+    sentence = "Ansøgningsperioden løber fra den 15. oktober til den 15. december i år."
+    spans = value_spans(sentence, "period")
+    assert [sentence[a:b] for a, b in spans] == ["fra den 15. oktober til den 15. december"]
+    assert value_spans("Strategien for 2024-2027 er vedtaget.", "period") != []
+    assert value_spans("vejen fra ledighed til job", "period") == []  # no date in it
 
 
 def test_participant_lines() -> None:
