@@ -40,6 +40,10 @@ DEVELOPMENT_WORDS = re.compile(
     re.IGNORECASE,
 )
 FIGURE_KINDS = ("count", "share", "amount")
+REFERS_BACK = re.compile(
+    r"(?:Antallet|Andelen|Tallet|Niveauet|Heraf|Herefter|Derefter|Dette|Det|Den|De|Samtidig"
+    r"|Siden)\b"
+)
 MAX_FIGURES_PER_ITEM = 4
 MAX_ITEMS = 6
 MAX_LINE_WORDS = 60
@@ -72,12 +76,28 @@ def development_answer(
         return None
     found: list[tuple[Chunk, list[str]]] = []
     for chunks in items[: MAX_ITEMS * 2]:
-        figures = [
-            s.text
-            for s in split_sentences(chunks)
-            if any(prints(s.text, kind) for kind in FIGURE_KINDS)
+        sentences = split_sentences(chunks)
+        stated = [any(prints(s.text, kind) for kind in FIGURE_KINDS) for s in sentences]
+        on_topic = {
+            i
+            for i, s in enumerate(sentences)
+            if stated[i]
             and sum(idf(t) for t in _topic_in(topic, set(terms(s.text)))) / weight >= MIN_TOPIC
-        ]
+        }
+        # "… omkring 1.000 samtaler hver måned i første kvartal. Antallet falder i april og
+        # maj til lige under 800 …": a figure that follows in the paragraph and refers back
+        # continues the development without naming its topic again.
+        for i in sorted(on_topic):
+            after = i + 1
+            while (
+                after < len(sentences)
+                and sentences[after].paragraph == sentences[i].paragraph
+                and stated[after]
+                and REFERS_BACK.match(sentences[after].text)
+            ):
+                on_topic.add(after)
+                after += 1
+        figures = [sentences[i].text for i in sorted(on_topic)]
         if figures:
             found.append((chunks[0], figures[:MAX_FIGURES_PER_ITEM]))
     if not found:

@@ -88,3 +88,19 @@ def test_no_figure_on_the_topic_is_no_development_answer(sample_assistant: Assis
 )
 def test_questions_about_a_development(question: str, asks: bool) -> None:
     assert development_question(question) == asks
+
+
+def test_a_development_within_one_paragraph_keeps_the_figures_that_refer_back(
+    sample_assistant: Assistant,
+) -> None:
+    # Lejre's quarterly report: "… omkring 1.000 samtaler hver måned i første kvartal af
+    # 2023. Antallet falder i april og maj til lige under 800 …": the second figure names
+    # no "samtaler", but "Antallet" continues the first.
+    answer = sample_assistant.ask(
+        "Hvordan har antallet af gennemførte samtaler i jobcentret i Lejre svinget hen over "
+        "første halvår 2023?"
+    )
+    quote = answer.citations[0].quote
+    assert "1.000 samtaler hver måned" in quote
+    assert "Antallet falder i april og maj til lige under 800" in quote
+    assert "1.000" in answer.text and "under 800" in answer.text
