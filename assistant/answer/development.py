@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.answer.extractive import split_sentences
-from assistant.answer.facts import MIN_COMPOUND_PART, prints, without_asking
+from assistant.answer.facts import prints, starts_compound, without_asking
 from assistant.answer.lead import shortened
 from assistant.answer.prompts import load_prompt
 from assistant.core.types import Answer, Chunk, Citation
@@ -132,6 +132,5 @@ def _topic_in(topic: set[str], found: set[str]) -> set[str]:
     return {
         word
         for word in topic
-        if word in found
-        or any(len(other) >= MIN_COMPOUND_PART and word.startswith(other) for other in found)
+        if word in found or any(starts_compound(word, other) for other in found)
     }

@@ -570,6 +570,20 @@ def _with_lists(chosen: set[int], sentences: list[Sentence], list_question: bool
     for i in sorted(chosen):
         section = sentences[i].section
         opens = sentences[i].text.endswith(":")
+        if not list_question and LIST_ENTRY.match(sentences[i].text):
+            # "- 1 er repatrieret." says nothing without "De 11 afsluttede sager fordeler sig
+            # på:": an entry brings the line that opens its list.
+            start = i - 1
+            while (
+                start > 0 and LIST_ENTRY.match(sentences[start].text) and i - start < MAX_LIST_LINES
+            ):
+                start -= 1
+            if (
+                start >= 0
+                and sentences[start].section == section
+                and sentences[start].text.endswith(":")
+            ):
+                result.add(start)
         if list_question:
             start = i
             while start > 0 and LIST_ENTRY.match(sentences[i].text) and entry(start - 1, section):

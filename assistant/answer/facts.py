@@ -592,6 +592,7 @@ UNIT_SPELLINGS = {
 # "Administration" in a table row, "kvadratmeterfordeling" in a caption is "kvadratmeter".
 # Parts shorter than this are too common to count ("skole" would match every "skolebus").
 MIN_COMPOUND_PART = 7
+MIN_VERBAL_STEM = 4
 
 
 def topic_words_in(wanted: set[str], found: set[str]) -> set[str]:
@@ -601,12 +602,18 @@ def topic_words_in(wanted: set[str], found: set[str]) -> set[str]:
     for word in wanted - matched:
         if len(word) < MIN_COMPOUND_PART:
             continue
-        if any(
-            (len(other) >= MIN_COMPOUND_PART and word.startswith(other)) or other.startswith(word)
-            for other in found
-        ):
+        if any(starts_compound(word, other) or other.startswith(word) for other in found):
             matched.add(word)
     return matched
+
+
+def starts_compound(word: str, part: str) -> bool:
+    """Whether the stem `part` is the first part of the compound `word`: a long stem, or a
+    verbal noun's stem with its "-ering" ("invest" of "investeringer" in
+    "investeringspulj"), which `terms` cuts off the noun but not from the compound."""
+    return (len(part) >= MIN_COMPOUND_PART and word.startswith(part)) or (
+        len(part) >= MIN_VERBAL_STEM and word.startswith(f"{part}ering")
+    )
 
 
 def find_fact(

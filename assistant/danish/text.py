@@ -52,4 +52,14 @@ def tokens(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """Stemmed content words, in order, with repeats: the unit BM25 and the answerer count."""
     words = [w for w in tokens(text) if w not in STOPWORDS]
-    return _stemmer().stemWords(words)
+    return [_verbal_noun_stem(stem) for stem in _stemmer().stemWords(words)]
+
+
+# Danish Snowball keeps the "-ering" of a verbal noun but cuts the verb's ending: without this
+# "repatriering" (the question's word) and "repatrieret" (the minutes') share no stem, nor do
+# "evaluering" and "evalueres", "finansiering" and "finansieret".
+VERBAL_NOUN = re.compile(r"(?<=\w{4})ering$")
+
+
+def _verbal_noun_stem(stem: str) -> str:
+    return VERBAL_NOUN.sub("", stem)

@@ -85,3 +85,15 @@ def test_a_long_paragraph_is_not_quoted_whole() -> None:
     first_long = next(i for i, s in enumerate(sentences) if s.text.startswith("Sætning nummer"))
     assert _with_paragraphs({0}, sentences) == {0, 1}
     assert _with_paragraphs({first_long}, sentences) == {first_long}
+
+
+def test_a_list_entry_brings_the_line_that_opens_its_list() -> None:
+    body = (
+        "Aktuelt er der 63 aktive sager.\nDe 11 afsluttede sager fordeler sig på:\n"
+        "- 5 er gået i uddannelse\n- 2 er gået i job\n- 1 er repatrieret.\nNæste afsnit her."
+    )
+    sentences = split_sentences([_chunk(body)])
+    entry = next(i for i, s in enumerate(sentences) if s.text == "- 1 er repatrieret.")
+    scored = [(1.0, sentences[entry])] + [(0.0, s) for s in sentences if s is not sentences[entry]]
+    chosen = [s.text for s in ExtractiveAnswerer._select(scored, sentences, {"figure"})]
+    assert chosen == ["De 11 afsluttede sager fordeler sig på:", "- 1 er repatrieret."]
