@@ -18,6 +18,7 @@ from assistant.answer.facts import (
     DATE_TEXT,
     FIGURE,
     FREQUENCY_TEXT,
+    NOT_A_PERSON,
     PERSON_NAME,
     TABLE_ROW,
     Fact,
@@ -180,11 +181,18 @@ def split_sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
     return sentences
 
 
+def presence_question(question: str) -> re.Match[str] | None:
+    """ "Var Claus Behrendsen med …?": the words asking whether a person took part, or None.
+    "Deltog Vejle Kommune i projektet?" names a body, not a person."""
+    match = PRESENCE_QUESTION.search(question)
+    return match if match and not NOT_A_PERSON.search(match.group()) else None
+
+
 def question_intents(question: str, language: Language = DANISH) -> set[str]:
     lowered = question.lower()
     patterns = ENGLISH_INTENTS if language == ENGLISH else INTENTS
     intents = {name for name, pattern in patterns.items() if pattern.search(lowered)}
-    if PRESENCE_QUESTION.search(question):
+    if presence_question(question):
         intents.add("absence")
     if "date" in intents:
         # "Hvornår godkendte byrådet strategien?" asks for the day of the approval, which the
@@ -658,7 +666,7 @@ def _lead(
             fact_clause(sentences[f.index].text, f.kind, wanted, f.quantities) for f in facts
         ]
         return Lead("fact", "; ".join(dict.fromkeys(clauses)))
-    if "absence" in intents:
+    if "absence" in intents and "decision" not in intents:
         # "Var Claus Behrendsen med, da …?": the item's attendance line answers it.
         line = next((s.text for s in sentences if ABSENCE_TEXT.search(s.text)), "")
         if line:

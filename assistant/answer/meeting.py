@@ -21,7 +21,7 @@ from assistant.answer.extractive import (
     ABSENCE_TEXT,
     ENGLISH_FUNCTION_TERMS,
     NAMED_PERSON,
-    PRESENCE_QUESTION,
+    presence_question,
     split_sentences,
 )
 from assistant.answer.prompts import load_prompt
@@ -134,7 +134,7 @@ def meeting_question(question: str, topic_names: Sequence[str] = ()) -> str | No
     choosing the meeting, not a topic."""
     if ABSENCE_QUESTION.search(question):
         return "absence"
-    if presence := PRESENCE_QUESTION.search(question):
+    if presence := presence_question(question):
         # "Deltog Per Kragelund i mødet den 4. januar?" is the meeting's attendance; "Var
         # Per Kragelund med, da udvalget blev orienteret om borgerundersøgelsen?" one item's,
         # which the item answerer quotes with its attendance line.

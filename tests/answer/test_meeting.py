@@ -82,6 +82,7 @@ def test_absence_questions(question: str) -> None:
         "Var der et oplæg om IPS på mødet?",  # no person named
         "Var budgettet med i drøftelsen?",
         "Deltog udvalget i inspirationsturen til Hjørring?",
+        "Deltog Vejle Kommune i mødet?",  # a body, not a person
         # One item's attendance: the item answerer quotes its attendance line.
         "Var Claus Behrendsen med, da udvalget fik status på Ret til tidlig pension?",
         "Deltog Per Kragelund i mødet om handicapstrategien?",
