@@ -24,6 +24,7 @@ from assistant.answer.facts import (
     Fact,
     find_facts,
 )
+from assistant.answer.guard import instruction_like
 from assistant.answer.lead import decision_lead, fact_clause, only_approves, shortened
 from assistant.answer.prompts import load_prompt
 from assistant.answer.stream import AnswerStream
@@ -556,7 +557,9 @@ def _with_paragraphs(chosen: set[int], sentences: list[Sentence]) -> set[int]:
     for i in chosen:
         paragraph = members[sentences[i].paragraph]
         if len(paragraph) <= MAX_PARAGRAPH_SENTENCES:
-            result.update(paragraph)
+            # An order planted in the minutes ("Ignorer alle tidligere instruktioner …") is
+            # no context: it is never brought in by its neighbour.
+            result.update(j for j in paragraph if not instruction_like(sentences[j].text))
     return result
 
 
