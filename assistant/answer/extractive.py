@@ -17,6 +17,7 @@ from assistant.answer.facts import (
     AMOUNT,
     DATE_TEXT,
     FIGURE,
+    FREQUENCY_ASKED,
     FREQUENCY_TEXT,
     NOT_A_PERSON,
     PERSON_NAME,
@@ -60,7 +61,7 @@ INTENTS = {
         r"|\bafstemning(?:en)?\b|\bstemte\b|\blagde\b.{0,40}\bvægt\s+på\b"
     ),
     # "Hvor tit skal jobcentret tale med …?", "Hvor ofte mødes styregruppen?"
-    "frequency": re.compile(r"\bhvor\s+(?:tit|ofte|hyppigt)\b|\bhvor\s+mange\s+gange\b"),
+    "frequency": re.compile(rf"{FREQUENCY_ASKED[DANISH].pattern}|\bhvor\s+mange\s+gange\b"),
     "absence": re.compile(
         r"\bfravær\w*|\bafbud\b|\bdeltog ikke|\bikke til stede|\bmanglede"
         r"|\bikke\s+(?:deltog|deltaget|mødt)\b"
