@@ -542,6 +542,8 @@ class Fact:
 # The sentences the answerer already quotes, best first, weigh a little more: when they
 # state the fact as well as another sentence does, the quote needs no other sentence.
 QUOTED_BONUS = (0.3, 0.2, 0.1)
+# A sentence that adds to the one before: "Derudover vil Maja Kolstrup …".
+MORE_PEOPLE = re.compile(r"(?:derudover|desuden|endvidere|ligeledes|herudover|også)\b", re.I)
 # What a count question counts ("borgere") in the sentence weighs as much as its topic.
 COUNTED_BONUS = 1.0
 # Less of the topic than this around a sentence (own words plus its neighbours', as shares
@@ -785,6 +787,13 @@ def find_facts(
         )
         if fact is not None:
             facts.append(fact)
+    if whole == "person" and len(facts) == 1:
+        # "På mødet vil der være oplæg fra Lasse Buchwald Mortensen … Derudover vil Maja
+        # Kolstrup fortælle …": the sentence going on from the one found names the others.
+        after = facts[0].index + 1
+        following = sentences[after] if after < len(sentences) else ""
+        if MORE_PEOPLE.match(following) and value_spans(following, "person"):
+            facts.append(Fact("person", after))
     return facts
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.answer.facts import prints, topic_words_in, value_spans
@@ -21,6 +21,7 @@ from assistant.core.types import Answer, Chunk, Citation
 from assistant.danish.dates import (
     DANISH_MONTHS,
     ENGLISH_MONTHS,
+    dates_in,
     format_date,
     mentions_period,
     month_span,
@@ -72,7 +73,8 @@ def near_miss_answer(
     "amount" (no amount for a "hvor mange penge"), "count" (no figure for a "hvor mange
     borgere"), "group" (no figure for the asked group, `group=`), "role" (nobody named as the
     asked role, `role=`), "unstated_amount" and "unstated_count" (figures, but no sentence
-    stating the asked one)."""
+    stating the asked one), "pending" (the outcome is still to come) and "planned" (only the
+    meeting that is to deal with it, `planned=`)."""
     return Answer(
         question=question,
         text=load_prompt(prompts_dir, f"near_miss_{lacking}", language).format(
@@ -172,6 +174,100 @@ def names_role_holder(chunks: list[Chunk], roles: Sequence[str]) -> bool:
                 if any(abs(p - i) <= ROLE_BESIDE_WORDS for p in places for i in named):
                     return True
     return False
+
+
+# "Hvad viste VIVEs endelige evaluering?", "Hvordan endte byretssagen?", "Hvad blev udfaldet
+# af forhandlingerne?": the outcome of something the committee was told about. Minutes often
+# say only that it is awaited ("Projektet afventer endelig evaluering af VIVE", "resultatet
+# fremlægges for udvalget på mødet den 8. november"): quoted, that passes for the outcome.
+OUTCOME_ASKED = re.compile(
+    r"\bhvordan\s+endte\b|\bhvad\s+(?:blev|var)\s+(?:resultatet|udfaldet|konklusionen"
+    r"|udkommet)\b|\bhvad\s+viste\b|\bhvad\s+kom\s+der\s+ud\s+af\b|\bhvad\s+fandt\b"
+    r"|\bwhat\s+was\s+the\s+(?:outcome|result)\b|\bhow\s+did\b.{0,80}\bend\b"
+    r"|\bwhat\s+did\b.{0,80}\b(?:show|find)\b",
+    re.IGNORECASE,
+)
+# The committee's own handling ("Hvad blev udfaldet, da udvalget behandlede …", "Hvad kom der
+# ud af drøftelsen?"): its decision is the outcome, and the decision answer quotes it.
+OWN_TREATMENT = re.compile(
+    r"\bda\b.{0,60}(?:udvalg|byråd|kommunalbestyrelse)\w*|\bbehandling(?:en)?\b"
+    r"|\bdrøftelse(?:n)?\b|\bwhen\s+the\s+(?:committee|council)\b",
+    re.IGNORECASE,
+)
+# The words that say a thing is still to come: awaited, to be presented, to be dealt with at
+# a later meeting, expected. The Danish present passive ("fremlægges", "gennemføres") speaks
+# of what is planned.
+PENDING = re.compile(
+    r"\bafvent\w*|\bkommende\b|\bendnu\s+ikke\b|\bforventes\b|\bsenere\b"
+    r"|\bvil\s+(?:\w+\s+){0,3}(?:indgå|blive|ske|komme|foreligge)\b"
+    r"|\b(?:fremlægges|forelægges|gennemføres|afholdes|sendes|behandles|udarbejdes"
+    r"|evalueres|afgøres|afsluttes)\b|\bskal\s+(?:\w+\s+){0,3}(?:behandles|godkendes"
+    r"|vedtages|fremlægges|forelægges|drøftes|afgøres)\b"
+    # An agenda entry that only names what the committee is told about: "1. Orientering om
+    # byretsdom i sag fra Kontrolgruppen" gives no verdict.
+    r"|^(?:\d{1,2}[.)]\s*)?orientering\s+(?:om|fra)\b",
+    re.IGNORECASE,
+)
+# A sentence is on the asked thing when it holds this share of the best sentence's topic
+# words (rare words weigh most); only when every such sentence speaks of what is to come is
+# the outcome missing, so a result printed beside "den endelige evaluering forventes i 2025"
+# still answers.
+ON_THING_SHARE = 0.8
+MIN_ON_THING = 0.3
+OUTCOME_WORDS = re.compile(
+    r"\b(?:resultat\w*|udfald\w*|konklusion\w*|udkomme\w*|endte|viste|fandt|outcome"
+    r"|result|show|find|end)\b",
+    re.IGNORECASE,
+)
+
+
+def pending_outcome(
+    question: str, chunks: list[Chunk], idf: Callable[[str], float], ignore: frozenset[str]
+) -> str | None:
+    """The sentence saying the outcome the question asks about is still to come, when every
+    sentence of the item on the asked thing says so; None when the question asks no outcome
+    of another body's work, or the item may give it."""
+    if not OUTCOME_ASKED.search(question) or OWN_TREATMENT.search(question):
+        return None
+    wanted = set(terms(OUTCOME_WORDS.sub(" ", question))) - ignore
+    weight = sum(idf(t) for t in wanted)
+    if not weight:
+        return None
+    sentences = [
+        piece.strip()
+        for line in _body(chunks).split("\n")[1:]  # the title says what, never how it went
+        for piece in SENTENCE_END.split(line)
+        if piece.strip()
+    ]
+    share = {s: sum(idf(t) for t in wanted & set(terms(s))) / weight for s in sentences}
+    top = max(share.values(), default=0.0)
+    if top < MIN_ON_THING:
+        return None
+    on_thing = [s for s in sentences if share[s] >= ON_THING_SHARE * top]
+    if all(PENDING.search(s) for s in on_thing):
+        # The sentence that names the outcome itself ("resultatet fremlægges …") says most.
+        return max(on_thing, key=lambda s: (bool(OUTCOME_WORDS.search(s)), share[s]))
+    return None
+
+
+# "Hvornår godkendte byrådet strategien?" asks when it happened. An item dated before it
+# names only the meeting that is to deal with it ("På møde i udvalget den 23. november 2023
+# er der 2. behandling af strategien"): a plan, not the day it was approved.
+PAST_EVENT_DATE = re.compile(
+    r"\bhvornår\s+(?:godkendte|vedtog|besluttede|underskrev|indgik|blev\b.{0,80}\b"
+    r"(?:godkendt|vedtaget|besluttet|underskrevet))\b"
+    r"|\bwhen\s+(?:did|was)\b.{0,80}\b(?:approv|adopt|decid|sign)\w*",
+    re.IGNORECASE,
+)
+
+
+def planned_dates(question: str, opening: str, meeting_date: dt.date) -> list[dt.date]:
+    """The dates of an answer's opening line when the question asks when something was done
+    and each of them lies after the meeting the line is quoted from; else []."""
+    if not PAST_EVENT_DATE.search(question):
+        return []
+    days = dates_in(opening)
+    return days if days and all(day > meeting_date for day in days) else []
 
 
 def _item_fields(nearest: Citation, language: Language) -> dict[str, object]:

@@ -57,6 +57,12 @@ def parse_danish_date(text: str) -> dt.date | None:
     return None
 
 
+def dates_in(text: str) -> list[dt.date]:
+    """Every valid date `text` writes, in the order `parse_danish_date` tries them."""
+    found = (_safe_date(year, month, day) for _w, year, month, day, _p in _date_shapes(text))
+    return [day for day in found if day is not None]
+
+
 def impossible_date(text: str) -> str | None:
     """The first date in `text` as written when it names no day of the calendar ("31.
     februar 2024", "30-02-2023"), else None: a day and month in range (1-31, 1-12) that

@@ -50,7 +50,9 @@ from assistant.answer.near_miss import (
     names_period,
     names_role_holder,
     near_miss_answer,
+    pending_outcome,
     period_near_miss,
+    planned_dates,
     prints_kind,
     unprinted_group,
 )
@@ -616,6 +618,9 @@ class Assistant:
                 whole = checked
             else:
                 retrieval = checked
+        if whole is None:
+            retrieval = self._with_evidence(query, retrieval, language)
+            whole = self._outcome_to_come(question, retrieval, language)
         if whole is None and development_question(question):
             whole = self._development_answer(question, retrieval, language)
         if whole is None:
@@ -851,6 +856,40 @@ class Assistant:
         prompts = self.settings.prompts_dir
         return near_miss_answer(question, first, "closed", prompts, language)
 
+    def _outcome_to_come(
+        self, question: str, retrieval: Retrieval, language: Language
+    ) -> Answer | None:
+        """ "Hvad viste den endelige evaluering?" found in an item that says the evaluation is
+        awaited, or "Hvornår godkendte byrådet strategien?" in one that names only the meeting
+        to come: the outcome is not in the minutes yet. The answer says so, is marked
+        abstained, and quotes what the item says of it."""
+        evidence = retrieval.evidence
+        if evidence is None or evidence.abstained or not evidence.citations:
+            return None
+        nearest = evidence.citations[0]
+        prompts = self.settings.prompts_dir
+        day = dt.date.fromisoformat(nearest.meeting_date)
+        if planned := planned_dates(question, evidence.opening, day):
+            return near_miss_answer(
+                question,
+                replace(nearest, quote=evidence.opening),
+                "planned",
+                prompts,
+                language,
+                planned=", ".join(format_date(d, language) for d in planned),
+            )
+        hit = next((h for h in retrieval.hits if _cites(nearest, h.best)), None)
+        if hit is None:
+            return None
+        ignore = frozenset(terms(f"{nearest.municipality} kommune udvalg"))
+        chunks = self.retriever.item_chunks(hit)
+        awaited = pending_outcome(question, chunks, self.retriever.idf, ignore)
+        if awaited is None:
+            return None
+        return near_miss_answer(
+            question, replace(nearest, quote=awaited), "pending", prompts, language
+        )
+
     def _unstated_fact(
         self, question: str, query: str, retrieval: Retrieval, language: Language
     ) -> Answer | Retrieval:
@@ -990,6 +1029,15 @@ def _group_meetings(chunks: Iterable[Chunk]) -> list[MeetingItems]:
     for chunk in chunks:
         by_meeting.setdefault(chunk.meeting_id, []).append(chunk)
     return [MeetingItems.of(group) for group in by_meeting.values()]
+
+
+def _cites(citation: Citation, chunk: Chunk) -> bool:
+    """Whether `citation` points at the item `chunk` belongs to."""
+    return (citation.municipality, citation.meeting_date, citation.item_number) == (
+        chunk.municipality,
+        chunk.meeting_date,
+        chunk.item_number,
+    )
 
 
 def _distinct_meetings(chunks: Iterable[Chunk]) -> list[Chunk]:

@@ -229,6 +229,21 @@ def test_participant_lines() -> None:
     assert [f.index for f in find_facts(sentences, "Hvem holdt oplæg?")] != [3, 4, 7]
 
 
+def test_the_sentence_going_on_from_a_named_presenter_names_the_others() -> None:
+    # Vejle's theme item: the second presenter is named in the sentence after the first.
+    sentences = [
+        "På mødet vil der være oplæg fra Lasse Buchwald Mortensen fra Kvickly Vejle, som vil "
+        "fortælle om IPS-indsatsen fra et virksomhedsperspektiv.",
+        "Derudover vil Maja Kolstrup som er ansat som IPS-ambassadør ved Region Syddanmark "
+        "fortælle mere om IPS-indsatsen generelt.",
+        "Mødet holdes på rådhuset, hvor Per Hansen byder velkommen.",
+    ]
+    question = "Hvem holdt oplæg om IPS-indsatsen fra et virksomhedsperspektiv?"
+    assert [f.index for f in find_facts(sentences, question)] == [0, 1]
+    # A sentence that does not go on from it is another matter.
+    assert [f.index for f in find_facts([sentences[0], sentences[2]], question)] == [0]
+
+
 def test_a_follow_up_asks_its_own_kind_of_fact(sample_assistant: Assistant) -> None:
     """ "Og hvor mange aktive sager …?" after a question about an amount asks for a count,
     so the amount the earlier question asked for is not brought in as its fact."""
