@@ -631,6 +631,7 @@ def find_fact(
     counts_named: bool = True,
     months: Sequence[str] = (),
     measure: Sequence[str] = (),
+    per_unit: bool = False,
 ) -> Fact | None:
     """The sentence stating a value of `kind` that is most about the topic (`topic`: the
     question's stemmed content words; `counts`: what a count question counts; `focus`: the
@@ -639,7 +640,8 @@ def find_fact(
     the sentence must print; `counts_named`: whether prose must name what a count counts,
     which a question in another language than the minutes' cannot be held to; `months` and
     `measure`: the months the question names and what its figure measures, which the
-    sentence must print when the item prints them at all).
+    sentence must print when the item prints them at all; `per_unit`: the price of one is
+    asked, which a yearly or overall sum is not).
 
     Each sentence stating such a value is scored by the topic words in it and, at half
     weight, in the sentences around it, plus a little when the answerer already quotes it.
@@ -673,6 +675,8 @@ def find_fact(
                 continue
             if kind == "amount" and finer == "count" and not TABLE_ROW.search(sentence):
                 continue  # in prose a sum of money says "kr."; a bare figure counts something
+            if per_unit and _only_totals(sentence):
+                continue  # "Der bruges årligt op mod 1,5 millioner kr." is no price of one
             if (
                 finer == "count"
                 and counts_named
@@ -784,6 +788,7 @@ def find_facts(
             counts_named=language == DANISH,
             months=tuple(m.lower() for m in MONTH_NAMED.findall(own)),
             measure=measured(own, language) if kind in ("count", "share") else (),
+            per_unit=kind == "amount" and bool(UNIT_PRICE_ASKED.search(own)),
         )
         if fact is not None:
             facts.append(fact)
@@ -795,6 +800,34 @@ def find_facts(
         if MORE_PEOPLE.match(following) and value_spans(following, "person"):
             facts.append(Fact("person", after))
     return facts
+
+
+# "Hvad koster en enkelt speciallægeerklæring?" asks the price of one; "Der bruges årligt op
+# mod 1,5 millioner kr. til … speciallægeerklæringer" is what all of them cost in a year.
+UNIT_PRICE_ASKED = re.compile(
+    r"\b(?:en|et)\s+enkelt\b|\bstykpris\w*|\benhedspris\w*|\bpr\.?\s+(?:stk|styk)\w*"
+    r"|\b(?:a\s+single|per\s+unit|unit\s+(?:price|cost))\b",
+    re.IGNORECASE,
+)
+TOTAL_TEXT = re.compile(
+    r"\b(?:årligt|årlige|om\s+året|hvert\s+år|pr\.?\s+år|i\s+alt|samlet|samlede|total\w*)\b",
+    re.IGNORECASE,
+)
+TOTAL_BESIDE_WORDS = 6
+MILLIONS = re.compile(r"\b(?:mio|mia|mill|million|milliard)\w*", re.IGNORECASE)
+
+
+def _only_totals(sentence: str) -> bool:
+    """Whether every amount in `sentence` is a yearly or overall sum: counted in millions (no
+    price of one thing an agenda item deals with), or a word saying so stands within a few
+    words of it."""
+    spans = value_spans(sentence, "amount")
+    return bool(spans) and all(
+        MILLIONS.search(sentence[start:end])
+        or TOTAL_TEXT.search(" ".join(sentence[:start].split()[-TOTAL_BESIDE_WORDS:]))
+        or TOTAL_TEXT.search(" ".join(sentence[end:].split()[:TOTAL_BESIDE_WORDS]))
+        for start, end in spans
+    )
 
 
 def _counts_asked(sentence: str, counted_as: set[str], focus: set[str]) -> bool:

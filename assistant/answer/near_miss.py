@@ -108,14 +108,48 @@ def asked_groups(question: str) -> list[str]:
     return [m.group() for m in sorted(found, key=lambda m: m.start())]
 
 
+# What the group's figure is to count them in: "Hvor mange ukrainere over 67 år er i ordinær
+# beskæftigelse?" is not answered by the age table's "67 år + · Greve Kommune · 19", which
+# counts all of them, while the item prints "i ordinær beskæftigelse" for another age.
+STATE_NOUN = (
+    r"(?:beskæftigelse|job|arbejde|uddannelse|praktik|fleksjob|flexjob|ressourceforløb"
+    r"|aktivering|tilbud)\w*"
+)
+STATE_ASKED = re.compile(
+    r"\b(?:er|var|blev|kom|kommer|står|stod)\s+(?:kommet\s+)?i\s+"
+    rf"((?:[a-zæøå]+\s+){{0,2}}?{STATE_NOUN}(?:\s+eller\s+{STATE_NOUN})?)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_state(question: str) -> str:
+    """The state a group's figure is asked in, as written ("ordinær beskæftigelse"), or ""."""
+    match = STATE_ASKED.search(question)
+    return match[1] if match else ""
+
+
 def unprinted_group(question: str, chunks: list[Chunk], kind: str) -> str | None:
     """The first group the question asks a figure of `kind` for that no sentence of the item
     gives one for: the group's words (or its age) and a figure of that kind in one sentence.
-    "aktivitetsparate borgere (under og over 30 år)" names the age, but no figure for it."""
+    "aktivitetsparate borgere (under og over 30 år)" names the age, but no figure for it.
+    When the question asks them in a state the item prints ("i ordinær beskæftigelse"), the
+    sentence prints it too; the answer then names the group with it."""
     sentences = [piece for line in _body(chunks).split("\n") for piece in SENTENCE_END.split(line)]
+    state = asked_state(question)
+    # "i arbejde eller uddannelse": either will do.
+    alternatives = [set(terms(part)) for part in re.split(r"\s+eller\s+", state) if terms(part)]
+
+    def in_state(sentence: str) -> bool:
+        found = set(terms(sentence))
+        return any(topic_words_in(wanted, found) == wanted for wanted in alternatives)
+
+    held = bool(alternatives) and any(in_state(sentence) for sentence in sentences)
     for group in asked_groups(question):
-        if not any(_gives_figure_for(group, sentence, kind) for sentence in sentences):
-            return group
+        if not any(
+            _gives_figure_for(group, sentence, kind) and (not held or in_state(sentence))
+            for sentence in sentences
+        ):
+            return f"{group} i {state}" if held else group
     return None
 
 

@@ -244,6 +244,25 @@ def test_the_sentence_going_on_from_a_named_presenter_names_the_others() -> None
     assert [f.index for f in find_facts([sentences[0], sentences[2]], question)] == [0]
 
 
+def test_the_price_of_one_is_no_yearly_or_overall_sum() -> None:
+    # Real Greve minutes (18 November 2024, item 5), in their order.
+    sentences = [
+        "Der bruges årligt op mod 1,5 millioner kr. til afholdelse af rehabiliteringsmøder "
+        "samt indhentning af lægeerklæringer.",
+        "For 2025 og frem forventer administrationen, at der vil være en mindreudgift på ca. "
+        "0,5 mio. kr. til lægeerklæringer og rehabiliteringsteamet.",
+        "Priserne for de indhentede lægeerklæringer ligger mellem 498 og 1.938 kr., mens "
+        "journaloplysninger fra sygehusene er gratis.",
+    ]
+    (fact,) = find_facts(
+        sentences, "Hvad koster en enkelt lægeerklæring, som jobcentret indhenter?"
+    )
+    assert fact.index == 2
+    # Asked what they cost in all, the yearly sum is an answer.
+    (fact,) = find_facts(sentences, "Hvor mange penge bruges der på lægeerklæringer?")
+    assert fact.index in (0, 1)
+
+
 def test_a_follow_up_asks_its_own_kind_of_fact(sample_assistant: Assistant) -> None:
     """ "Og hvor mange aktive sager …?" after a question about an amount asks for a count,
     so the amount the earlier question asked for is not brought in as its fact."""

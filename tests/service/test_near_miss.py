@@ -6,6 +6,7 @@ what the item says as the nearest information, cited."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -21,10 +22,15 @@ from assistant.answer.facts import (
 from assistant.answer.near_miss import (
     asked_groups,
     asked_roles,
+    asked_state,
     describe_period,
     planned_dates,
+    unprinted_group,
 )
+from assistant.core.types import Chunk
 from assistant.danish.language import answer_language
+from assistant.ingest.chunk import chunk_meeting
+from assistant.ingest.parse import parse_file
 from assistant.service.assistant import Assistant
 
 # "ultimo 2021", "ved udgangen af 2019": the time a figure counts, no meeting filter, so the
@@ -55,8 +61,6 @@ def test_a_figure_for_a_period_the_item_prints_is_answered(
 
 
 def test_the_period_is_named_as_asked() -> None:
-    import datetime as dt
-
     assert describe_period(dt.date(2018, 1, 1), dt.date(2018, 12, 31)) == "2018"
     assert describe_period(dt.date(2025, 2, 1), dt.date(2025, 2, 28)) == "februar 2025"
     assert describe_period(dt.date(2025, 2, 4), dt.date(2025, 2, 4)) == "4. februar 2025"
@@ -91,7 +95,8 @@ ANOTHER_GROUP = (
      "Vejle", 79, "nævner ikke noget tal for «Syrien»"),
     # "aktivitetsparate borgere (under og over 30 år)" names the age, with no figure for it.
     ("Hvor mange af de unge under 30 år i Næstveds projekt 'På vej til arbejde' kom i arbejde "
-     "eller uddannelse?", "Næstved", 98, "nævner ikke noget tal for «under 30 år»"),
+     "eller uddannelse?", "Næstved", 98,
+     "nævner ikke noget tal for «under 30 år i arbejde eller uddannelse»"),
     ("How many of the displaced people from Ukraine in Lejre are women (kvinder)?", "Lejre", 3,
      "give no figure for “kvinder”"),
 )  # fmt: skip
@@ -193,6 +198,35 @@ def test_an_outcome_the_item_prints_is_answered(
     answer = sample_assistant.ask(question)
     assert not answer.abstained
     assert printed in answer.text
+
+
+GREVE_UKRAINE = (
+    Path(__file__).parents[2]
+    / "eval/realworld/greve/firstagenda-json/2025-03-25_plan-og-tryghedsudvalget.json"
+)
+
+
+def _item(path: Path, title: str) -> list[Chunk]:
+    """The chunks of the item titled `title` of a real minutes file, as ingest makes them."""
+    chunks = chunk_meeting(parse_file(path, source=path.name))
+    return [chunk for chunk in chunks if chunk.item_title == title]
+
+
+def test_a_group_asked_in_a_state_needs_a_figure_for_both() -> None:
+    # Greve's status on Ukrainian refugees: the age table counts everyone over 67 ("67 år + ·
+    # Greve Kommune · 19"), and employment is printed for the 16-66-year-olds only.
+    item = _item(GREVE_UKRAINE, "Ukrainske flygtninge i Greve Kommune, status")
+    assert item
+    asked = "Hvor mange ukrainere over 67 år er i ordinær beskæftigelse i Greve Kommune?"
+    assert asked_state(asked) == "ordinær beskæftigelse"
+    assert unprinted_group(asked, item, "count") == "over 67 år i ordinær beskæftigelse"
+    employed = "Hvor mange ukrainere i alderen 16-66 år er i ordinær beskæftigelse i Greve?"
+    assert unprinted_group(employed, item, "count") is None
+    # Asked without the state, the age table answers.
+    assert (
+        unprinted_group("Hvor mange ukrainere over 67 år har Greve modtaget?", item, "count")
+        is None
+    )
 
 
 def test_only_dates_after_the_meeting_are_a_plan() -> None:
