@@ -632,6 +632,7 @@ def find_fact(
     months: Sequence[str] = (),
     measure: Sequence[str] = (),
     per_unit: bool = False,
+    overall: bool = False,
 ) -> Fact | None:
     """The sentence stating a value of `kind` that is most about the topic (`topic`: the
     question's stemmed content words; `counts`: what a count question counts; `focus`: the
@@ -641,7 +642,8 @@ def find_fact(
     which a question in another language than the minutes' cannot be held to; `months` and
     `measure`: the months the question names and what its figure measures, which the
     sentence must print when the item prints them at all; `per_unit`: the price of one is
-    asked, which a yearly or overall sum is not).
+    asked, which a yearly or overall sum is not; `overall`: the whole sum is asked, which a
+    sentence saying "i alt" states first).
 
     Each sentence stating such a value is scored by the topic words in it and, at half
     weight, in the sentences around it, plus a little when the answerer already quotes it.
@@ -698,6 +700,8 @@ def find_fact(
                 found = topic_words_in(set(focus), stems[index])
                 score += FOCUS_BONUS * sum(idf(t) for t in found) / focus_weight
             if finer == "count" and _value_beside(sentence, finer, counted_as | set(focus)):
+                score += BESIDE_BONUS
+            if overall and _states_overall(sentence):
                 score += BESIDE_BONUS
             # "Projektleder Camilla Kjærager deltager under punktet": the asked role (a
             # topic word) stands right before the name.
@@ -789,6 +793,7 @@ def find_facts(
             months=tuple(m.lower() for m in MONTH_NAMED.findall(own)),
             measure=measured(own, language) if kind in ("count", "share") else (),
             per_unit=kind == "amount" and bool(UNIT_PRICE_ASKED.search(own)),
+            overall=kind == "amount" and bool(OVERALL_ASKED.search(own)),
         )
         if fact is not None:
             facts.append(fact)
@@ -809,10 +814,13 @@ UNIT_PRICE_ASKED = re.compile(
     r"|\b(?:a\s+single|per\s+unit|unit\s+(?:price|cost))\b",
     re.IGNORECASE,
 )
+OVERALL = r"i\s+alt|samlet|samlede|total\w*"
 TOTAL_TEXT = re.compile(
-    r"\b(?:årligt|årlige|om\s+året|hvert\s+år|pr\.?\s+år|i\s+alt|samlet|samlede|total\w*)\b",
-    re.IGNORECASE,
+    rf"\b(?:årligt|årlige|om\s+året|hvert\s+år|pr\.?\s+år|{OVERALL})\b", re.IGNORECASE
 )
+# "Hvor mange penge er der i alt i puljen?" is answered by "… til i alt 10 mio. kr.", not by
+# the amounts per year in the sentence before it.
+OVERALL_ASKED = re.compile(rf"\b(?:{OVERALL})\b", re.IGNORECASE)
 TOTAL_BESIDE_WORDS = 6
 MILLIONS = re.compile(r"\b(?:mio|mia|mill|million|milliard)\w*", re.IGNORECASE)
 
@@ -823,11 +831,23 @@ def _only_totals(sentence: str) -> bool:
     words of it."""
     spans = value_spans(sentence, "amount")
     return bool(spans) and all(
-        MILLIONS.search(sentence[start:end])
-        or TOTAL_TEXT.search(" ".join(sentence[:start].split()[-TOTAL_BESIDE_WORDS:]))
-        or TOTAL_TEXT.search(" ".join(sentence[end:].split()[:TOTAL_BESIDE_WORDS]))
+        MILLIONS.search(sentence[start:end]) or _said_beside(sentence, start, end, TOTAL_TEXT)
         for start, end in spans
     )
+
+
+def _states_overall(sentence: str) -> bool:
+    """Whether an amount in `sentence` is said to be the whole ("i alt 10 mio. kr.")."""
+    return any(
+        _said_beside(sentence, start, end, OVERALL_ASKED)
+        for start, end in value_spans(sentence, "amount")
+    )
+
+
+def _said_beside(sentence: str, start: int, end: int, words: re.Pattern[str]) -> bool:
+    before = " ".join(sentence[:start].split()[-TOTAL_BESIDE_WORDS:])
+    after = " ".join(sentence[end:].split()[:TOTAL_BESIDE_WORDS])
+    return bool(words.search(before) or words.search(after))
 
 
 def _counts_asked(sentence: str, counted_as: set[str], focus: set[str]) -> bool:

@@ -263,6 +263,19 @@ def test_the_price_of_one_is_no_yearly_or_overall_sum() -> None:
     assert fact.index in (0, 1)
 
 
+def test_the_whole_sum_asked_is_the_one_said_to_be_the_whole() -> None:
+    # Næstved, 28 September 2021, item 96: the yearly amounts, then the pool's new total.
+    sentences = [
+        "Det kan bekræftes, at der i budgetforliget for 2021 og 2022 er afsat en pulje til "
+        "investeringer på tværs af kommunen på 2 mio. kr. i 2021, 6 mio. kr. i 2022 og 8 mio. "
+        "kr. årligt fra 2023.",
+        "Økonomiudvalget har den 23. august 2021 besluttet at forøge beløbet i puljen "
+        "yderligere til i alt 10 mio. kr. fra 2022.",
+    ]
+    (fact,) = find_facts(sentences, "Hvor mange penge er der i alt i puljen fra 2022?")
+    assert fact.index == 1
+
+
 def test_a_follow_up_asks_its_own_kind_of_fact(sample_assistant: Assistant) -> None:
     """ "Og hvor mange aktive sager …?" after a question about an amount asks for a count,
     so the amount the earlier question asked for is not brought in as its fact."""
