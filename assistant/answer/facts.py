@@ -633,6 +633,7 @@ def find_fact(
     measure: Sequence[str] = (),
     per_unit: bool = False,
     overall: bool = False,
+    years: Sequence[str] = (),
 ) -> Fact | None:
     """The sentence stating a value of `kind` that is most about the topic (`topic`: the
     question's stemmed content words; `counts`: what a count question counts; `focus`: the
@@ -643,7 +644,8 @@ def find_fact(
     `measure`: the months the question names and what its figure measures, which the
     sentence must print when the item prints them at all; `per_unit`: the price of one is
     asked, which a yearly or overall sum is not; `overall`: the whole sum is asked, which a
-    sentence saying "i alt" states first).
+    sentence saying "i alt" states first; `years`: the years the question names, which a
+    sentence printing them is likelier to answer for).
 
     Each sentence stating such a value is scored by the topic words in it and, at half
     weight, in the sentences around it, plus a little when the answerer already quotes it.
@@ -655,6 +657,13 @@ def find_fact(
         return None
     stems = [set(terms(s)) for s in sentences]
     overlap = [sum(idf(t) for t in topic_words_in(wanted, found)) / weight for found in stems]
+    # Whether a sentence holds the topic beside the years and months it names (a table row:
+    # the prose before its table does), so that the year alone does not make it the answer.
+    undated_topic = {t for t in wanted if not re.fullmatch(rf"\d+|{_MONTHS}", t)}
+    on_topic_undated = [bool(topic_words_in(undated_topic, found)) for found in stems]
+    for index, sentence in enumerate(sentences):
+        if TABLE_ROW.search(sentence) and not on_topic_undated[index]:
+            on_topic_undated[index] = any(on_topic_undated[_intro(index, sentences)])
     bonus = dict(zip(quoted, QUOTED_BONUS, strict=False))
     counted_as = set(counts).union(*(UNIT_SPELLINGS.get(c, ()) for c in counts))
     focus_weight = sum(idf(t) for t in focus)
@@ -669,48 +678,60 @@ def find_fact(
         # 2023"): only a measured figure is held to the month in its own sentence.
         required += [m for m in months if any(m in sentence for sentence in lowered)]
     for finer in FALLBACK.get(kind, (kind,)):
-        best: tuple[float, int] | None = None
-        for index, sentence in enumerate(sentences):
-            if index in taken or not stated_values(sentence, finer, quantities):
-                continue
-            if required and not all(word in lowered[index] for word in required):
-                continue
-            if kind == "amount" and finer == "count" and not TABLE_ROW.search(sentence):
-                continue  # in prose a sum of money says "kr."; a bare figure counts something
-            if per_unit and _only_totals(sentence):
-                continue  # "Der bruges årligt op mod 1,5 millioner kr." is no price of one
-            if (
-                finer == "count"
-                and counts_named
-                and counted_as
-                and not _row_or_entry(sentence)
-                and not _counts_asked(sentence, counted_as, set(focus))
-            ):
-                # "Hvor mange medarbejdere …" is not answered by "de andre to mål". A table
-                # row or a short list entry ("- Førtidspension (22)") may name what it counts
-                # only in its header or the line before the list.
-                continue
-            near = max(overlap[max(0, index - 1) : index + 2])
-            if overlap[index] + near < MIN_TOPIC:
-                continue
-            score = overlap[index] + NEIGHBOUR_WEIGHT * near + bonus.get(index, 0.0)
-            if topic_words_in(counted_as, stems[index]):
-                score += COUNTED_BONUS
-            if focus_weight:
-                found = topic_words_in(set(focus), stems[index])
-                score += FOCUS_BONUS * sum(idf(t) for t in found) / focus_weight
-            if finer == "count" and _value_beside(sentence, finer, counted_as | set(focus)):
-                score += BESIDE_BONUS
-            if overall and _states_overall(sentence):
-                score += BESIDE_BONUS
-            # "Projektleder Camilla Kjærager deltager under punktet": the asked role (a
-            # topic word) stands right before the name.
-            if finer == "person" and _value_beside(sentence, finer, wanted):
-                score += BESIDE_BONUS
-            if best is None or score > best[0]:
-                best = (score, index)
-        if best is not None:
-            return Fact(finer, best[1], tuple(quantities))
+        # "i løbet af 2024" is told by the row for 2024 where one prints it, not by
+        # "Siden marts 2022 … 305" beside it: the sentences naming the year go first.
+        for dated in (True, False) if years else (False,):
+            best: tuple[float, int] | None = None
+            for index, sentence in enumerate(sentences):
+                if index in taken or not stated_values(sentence, finer, quantities):
+                    continue
+                if dated and not (
+                    _names_year(lowered[index], years, months) and on_topic_undated[index]
+                ):
+                    continue
+                if required and not all(word in lowered[index] for word in required):
+                    continue
+                if kind == "amount" and finer == "count" and not TABLE_ROW.search(sentence):
+                    continue  # in prose a sum of money says "kr."; a bare figure counts something
+                if per_unit and _only_totals(sentence):
+                    continue  # "Der bruges årligt op mod 1,5 millioner kr." is no price of one
+                if (
+                    finer == "count"
+                    and counts_named
+                    and counted_as
+                    and not _row_or_entry(sentence)
+                    and not _counts_asked(sentence, counted_as, set(focus))
+                ):
+                    # "Hvor mange medarbejdere …" is not answered by "de andre to mål". A table
+                    # row or a short list entry ("- Førtidspension (22)") may name what it counts
+                    # only in its header or the line before the list.
+                    continue
+                near = max(overlap[max(0, index - 1) : index + 2])
+                if TABLE_ROW.search(sentence):
+                    # A table's rows are about what the prose before the table says: "Siden marts
+                    # 2022 har Greve Kommune modtaget 305 ukrainske flygtninge." heads the rows
+                    # "Januar – december 2024 · Antal · 69".
+                    near = max([near, *overlap[_intro(index, sentences)]])
+                if overlap[index] + near < MIN_TOPIC:
+                    continue
+                score = overlap[index] + NEIGHBOUR_WEIGHT * near + bonus.get(index, 0.0)
+                if topic_words_in(counted_as, stems[index]):
+                    score += COUNTED_BONUS
+                if focus_weight:
+                    found = topic_words_in(set(focus), stems[index])
+                    score += FOCUS_BONUS * sum(idf(t) for t in found) / focus_weight
+                if finer == "count" and _value_beside(sentence, finer, counted_as | set(focus)):
+                    score += BESIDE_BONUS
+                if overall and _states_overall(sentence):
+                    score += BESIDE_BONUS
+                # "Projektleder Camilla Kjærager deltager under punktet": the asked role (a
+                # topic word) stands right before the name.
+                if finer == "person" and _value_beside(sentence, finer, wanted):
+                    score += BESIDE_BONUS
+                if best is None or score > best[0]:
+                    best = (score, index)
+            if best is not None:
+                return Fact(finer, best[1], tuple(quantities))
     return None
 
 
@@ -794,6 +815,7 @@ def find_facts(
             measure=measured(own, language) if kind in ("count", "share") else (),
             per_unit=kind == "amount" and bool(UNIT_PRICE_ASKED.search(own)),
             overall=kind == "amount" and bool(OVERALL_ASKED.search(own)),
+            years=tuple(YEAR_NAMED.findall(own)) if kind in FIGURE_KINDS else (),
         )
         if fact is not None:
             facts.append(fact)
@@ -848,6 +870,32 @@ def _said_beside(sentence: str, start: int, end: int, words: re.Pattern[str]) ->
     before = " ".join(sentence[:start].split()[-TOTAL_BESIDE_WORDS:])
     after = " ".join(sentence[end:].split()[:TOTAL_BESIDE_WORDS])
     return bool(words.search(before) or words.search(after))
+
+
+YEAR_NAMED = re.compile(r"\b(?:19|20)\d{2}\b")
+FIGURE_KINDS = frozenset({"count", "amount", "share"})
+
+
+def _names_year(lowered: str, years: Sequence[str], months: Sequence[str]) -> bool:
+    """Whether the (lower-case) sentence names an asked year, and not only another month of
+    it: "januar 2025 · antal · 9" tells nothing of February 2025."""
+    if not any(year in lowered for year in years):
+        return False
+    named = MONTH_NAMED.findall(lowered)
+    return not (months and named and not any(month in named for month in months))
+
+
+# How far back from a table row its heading prose may stand: the sentences just before the
+# run of rows.
+INTRO_SENTENCES = 2
+
+
+def _intro(index: int, sentences: Sequence[str]) -> slice:
+    """Where the prose just before the run of table rows `index` is in stands."""
+    start = index
+    while start > 0 and TABLE_ROW.search(sentences[start - 1]):
+        start -= 1
+    return slice(max(0, start - INTRO_SENTENCES), start)
 
 
 def _counts_asked(sentence: str, counted_as: set[str], focus: set[str]) -> bool:

@@ -23,6 +23,7 @@ from assistant.danish.municipalities import (
     municipalities_in_question,
     unindexed_municipality,
 )
+from assistant.danish.text import terms
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,10 @@ def filters_in_question(
     )
     item = ITEM_NUMBER.search(question)
     return SearchFilter(
-        committee=committee_in_question(question, vocabulary.committees),
+        # "Hvad valgte Børne- og Skoleudvalget …" with none of its meetings indexed: a scope
+        # without meetings, as for a municipality the index does not hold.
+        committee=committee_in_question(question, vocabulary.committees)
+        or unindexed_committee(question, vocabulary.committees),
         date_from=date_from,
         date_to=date_to,
         case_key=case_key,
@@ -271,6 +275,37 @@ def committee_in_question(question: str, committees: frozenset[str]) -> str | No
         if re.search(rf"\b{re.escape(stem)}(?:et|en|ets|ens|s)?\b", folded):
             return name
     return None
+
+
+# A committee named as the minutes name one: capitalised, ending in "udvalget" ("Børne- og
+# Skoleudvalget", "Skole-, Børne- og Ungeudvalget"), or "Udvalget for Børn og Unge". A lower-
+# case "arbejdsmarkedsudvalget" is how staff speak of whichever committee it is.
+COMMITTEE_NAME = re.compile(
+    r"\b(?:[A-ZÆØÅ][a-zæøå]*-,?\s+(?:[A-Za-zÆØÅæøå][a-zæøå]*-,?\s+)*og\s+)?"
+    r"[A-ZÆØÅ][a-zæøå]*udvalg(?:et|ets)\b"
+    r"|\bUdvalget\s+for\s+[A-ZÆØÅ][a-zæøå]*(?:,?\s+(?:og\s+)?[A-ZÆØÅ][a-zæøå]*)*"
+)
+
+
+def unindexed_committee(question: str, committees: frozenset[str]) -> str | None:
+    """A committee the question names that shares no word with any committee the index
+    holds ("Børne- og Skoleudvalget" among labour-market committees), as written; None when
+    it names an indexed one, or one whose words an indexed committee has (it may be that
+    one, loosely named: "Arbejdsmarkedsudvalget" for "Udvalget for Arbejdsmarked og
+    Uddannelse")."""
+    if not committees or committee_in_question(question, committees):
+        return None
+    known = set().union(*(_committee_words(name) for name in committees))
+    for match in COMMITTEE_NAME.finditer(question):
+        words = _committee_words(match[0])
+        if words and not words & known:
+            return re.sub(r"udvalgets$", "udvalget", match[0])
+    return None
+
+
+def _committee_words(name: str) -> set[str]:
+    """The stemmed words naming what a committee is for ("børn", "skol")."""
+    return set(terms(re.sub(r"udvalg\w*", " ", name, flags=re.IGNORECASE)))
 
 
 def dates_in_question(

@@ -530,6 +530,22 @@ class Assistant:
             naming = [hit for hit in topical if any(_names(c.text, unindexed) for c in hit.chunks)]
             if naming and naming[0] is topical[0]:
                 return Retrieval(query=query, where=elsewhere, hits=tuple(naming))
+        committee = where.committee
+        if (
+            empty_scope
+            and committee
+            and committee not in self.retriever.vocabulary.committees
+            and not explicit.committee
+        ):
+            # A committee with no meetings here may be retold by one that has them ("Økonomi-
+            # udvalget har den 23. august 2021 besluttet …"): the best item on the topic
+            # answers when it names that committee.
+            elsewhere = explicit.merged_over(replace(where, committee=None))
+            topical = self.retriever.search(query, mode=mode, top_items=candidates, where=elsewhere)
+            named = re.sub(r"(?:et|en)$", "", committee).lower()
+            naming = [hit for hit in topical if any(named in c.text.lower() for c in hit.chunks)]
+            if naming and naming[0] is topical[0]:
+                return Retrieval(query=query, where=elsewhere, hits=tuple(naming))
         for relaxed in (undated, explicit):
             if hits or relaxed == where:
                 continue

@@ -21,7 +21,12 @@ from assistant.core.errors import ConfigError, InvalidDate, InvalidQuestion, Unk
 from assistant.core.types import Chunk, ItemHit
 from assistant.danish.language import ENGLISH
 from assistant.danish.municipalities import unindexed_municipality
-from assistant.search.filters import IndexVocabulary, SearchFilter, filters_in_question
+from assistant.search.filters import (
+    IndexVocabulary,
+    SearchFilter,
+    filters_in_question,
+    unindexed_committee,
+)
 from assistant.search.hybrid import HybridRetriever
 from assistant.search.rerank import EmbeddingReranker, build_reranker
 from assistant.service.assistant import Assistant
@@ -552,6 +557,52 @@ def test_a_municipality_the_minutes_talk_about_is_answered(sample_assistant: Ass
     assert not answer.abstained, answer.text
     assert _cited(answer)[0] == ("Mariagerfjord", "2024-01-04", 2)
     assert "Ann Frederiksen" in answer.text.partition("\n\n")[0]
+
+
+def test_a_committee_without_minutes_here_is_an_empty_scope(sample_assistant: Assistant) -> None:
+    # Mariagerfjord's labour-market committee chose the themes; no Børne- og Skoleudvalget
+    # meeting is indexed, so its choice is not in the minutes.
+    answer = sample_assistant.ask(
+        "Hvilke temaer fra handicapstrategien valgte Børne- og Skoleudvalget i Mariagerfjord at "
+        "fokusere på i januar 2024?"
+    )
+    assert answer.abstained and not answer.citations
+    assert answer.text.startswith(
+        "Referaterne har ingen møder for Mariagerfjord Kommune, Børne- og Skoleudvalget"
+    )
+    assert "Nærmeste møder i referaterne: Mariagerfjord" in answer.text
+
+
+def test_a_committee_the_minutes_retell_is_answered(sample_assistant: Assistant) -> None:
+    # No Økonomiudvalget meeting is indexed, but Næstved's item 96 retells its decision.
+    answer = sample_assistant.ask("Hvad har Økonomiudvalget i Næstved besluttet om puljen?")
+    assert not answer.abstained, answer.text
+    assert _cited(answer)[0] == ("Næstved", "2021-09-28", 96)
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Hvilke temaer valgte Børne- og Skoleudvalget?", "Børne- og Skoleudvalget"),
+        ("Hvad har Skole-, Børne- og Ungeudvalgets møde handlet om?",
+         "Skole-, Børne- og Ungeudvalget"),
+        ("Hvad sagde Udvalget for Børn og Unge?", "Udvalget for Børn og Unge"),
+        # Loosely named indexed committees, an acronym, and staff's lower-case usage.
+        ("Hvad besluttede Arbejdsmarkedsudvalget i Mariagerfjord?", None),
+        ("Hvad fik JAI-udvalget i Lejre at vide?", None),
+        ("Hvad besluttede børne- og skoleudvalget?", None),
+    ],
+)  # fmt: skip
+def test_a_committee_the_index_does_not_hold(question: str, named: str | None) -> None:
+    known = frozenset(
+        {
+            "Udvalget for Arbejdsmarked og Uddannelse",
+            "Udvalget for Job, Arbejdsmarked og Integration",
+            "Arbejdsmarkedsudvalget",
+            "Beskæftigelses- og Uddannelsesudvalget",
+        }
+    )
+    assert unindexed_committee(question, known) == named
 
 
 @pytest.mark.parametrize(

@@ -276,6 +276,29 @@ def test_the_whole_sum_asked_is_the_one_said_to_be_the_whole() -> None:
     assert fact.index == 1
 
 
+def test_the_row_for_the_asked_year_answers_for_that_year() -> None:
+    # Greve, 25 March 2025: the total since 2022, then a row per year under it.
+    sentences = [
+        "Siden marts 2022 har Greve Kommune modtaget 305 ukrainske flygtninge.",
+        "I dette tal indgår ikke udrejste som er rejst tilbage til Ukraine.",
+        "Marts – december 2022 · Antal · 174",
+        "Januar – december 2023 · Antal · 53",
+        "Januar – december 2024 · Antal · 69",
+        "Januar 2025 · Antal · 9",
+        "Den 4. februar 2025 meddelte Udlændingestyrelsen, at de har visiteret cirka 50.000 "
+        "ukrainere til kommunerne under særloven.",
+    ]
+    ignore = set(terms("Greve Kommune"))
+    asked = "Hvor mange ukrainske flygtninge tog Greve Kommune imod i løbet af 2024?"
+    assert [f.index for f in find_facts(sentences, asked, ignore=ignore)] == [4]
+    # Another month of the asked year is no answer for the month asked.
+    february = "Hvor mange ukrainske flygtninge modtog Greve Kommune i februar 2025?"
+    assert [f.index for f in find_facts(sentences, february, ignore=ignore)] != [5]
+    # Without a year, the total answers.
+    plain = "Hvor mange ukrainske flygtninge har Greve Kommune modtaget?"
+    assert [f.index for f in find_facts(sentences, plain, ignore=ignore)] == [0]
+
+
 def test_a_follow_up_asks_its_own_kind_of_fact(sample_assistant: Assistant) -> None:
     """ "Og hvor mange aktive sager …?" after a question about an amount asks for a count,
     so the amount the earlier question asked for is not brought in as its fact."""
