@@ -66,6 +66,9 @@ INTENTS = {
         r"\bfravær\w*|\bafbud\b|\bdeltog ikke|\bikke til stede|\bmanglede"
         r"|\bikke\s+(?:deltog|deltaget|mødt)\b"
     ),
+    # "Hvad må tryghedsvagterne gøre?", "Hvad skal styregruppen?": what someone may or must
+    # do, which minutes list under a line such as "Tryghedsvagterne kan:".
+    "powers": re.compile(r"\bhvad\s+(?:må|kan|skal)\b"),
     "list": re.compile(
         r"\bhvilke\b|\bnævn\w*|\bhvad\s+(?:går|gik)\b.*\bud\s+på\b|\borienteret\s+om\b"
         r"|\bhvad\s+er\s+der\s+blevet\s+af\b|\bpunkter\b|\btemaer\b|\bprincipper\b"
@@ -103,6 +106,7 @@ ANNOUNCES_LIST = re.compile(
 SHORT_DECISION_WORDS = 12
 RECOMMENDATION_INTRO = re.compile(r"^(?:\S+\s+){0,4}\S*indstille[rs]?\s*[,:]?$", re.IGNORECASE)
 MAX_RECOMMENDATION_SENTENCES = 6
+MODAL = re.compile(r"\b(?:må|kan|skal|have\s+mulighed\s+for)\b", re.IGNORECASE)
 ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke|ikke til stede", re.IGNORECASE)
 # A person's name as minutes and questions print it: "Claus Behrendsen", "Anne B. Hansen".
 NAMED_PERSON = r"[A-ZÆØÅ][\w\-]+(?:\s+(?:[A-ZÆØÅ]\.|[A-ZÆØÅ][\w\-]+))+"
@@ -439,8 +443,13 @@ class ExtractiveAnswerer:
             score += 1.0
         if "frequency" in intents and FREQUENCY_TEXT.search(text):
             score += 0.5
-        if len(text.split()) < 4 and not ({"decision", "absence"} & intents):
-            score -= 0.3  # headings and fragments answer little on their own
+        if "powers" in intents and text.endswith(":") and MODAL.search(text):
+            score += 0.5  # "Tryghedsvagterne kan:" opens the list of what they may do
+        # Headings and fragments answer little on their own; a line opening a list
+        # ("Tryghedsvagterne kan:") is quoted with its entries (`_with_lists`).
+        short = len(text.split()) < 4 and not text.endswith(":")
+        if short and not ({"decision", "absence"} & intents):
+            score -= 0.3
         return score
 
     @staticmethod
