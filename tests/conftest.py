@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 
 from assistant.core.config import PROJECT_ROOT, Settings
+from assistant.core.types import Chunk
 from assistant.evaluation.evaluate import below_floors, load_floors
+from assistant.ingest.chunk import chunk_meeting
+from assistant.ingest.parse import parse_file
 from assistant.service.assistant import Assistant
 from assistant.service.wiring import build_assistant
 from tests.llm_support import llama_server, model_path  # noqa: F401  (session fixtures)
@@ -36,6 +39,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 MINUTES_DIR = PROJECT_ROOT / "eval" / "minutes"
 QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
 REFERAT = Path(sys.executable).with_name("referat")
+
+
+GREVE_JSON = PROJECT_ROOT / "eval/realworld/greve/firstagenda-json"
+
+
+def real_item(path: Path, title: str) -> list[Chunk]:
+    """The chunks of the item titled `title` of a real minutes file, as ingest makes them:
+    for tests of one answer on one real item, with no index to build."""
+    chunks = [
+        chunk
+        for chunk in chunk_meeting(parse_file(path, source=path.name))
+        if chunk.item_title == title
+    ]
+    assert chunks, f"{path.name} has no item {title!r}"
+    return chunks
 
 
 def referat(

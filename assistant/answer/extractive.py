@@ -37,6 +37,8 @@ from assistant.danish.language import DANISH, ENGLISH, ENGLISH_WORDS, Language
 from assistant.danish.municipalities import municipalities_in_question
 from assistant.danish.text import terms
 
+_COMMITTEE = r"(?:\w*udvalg\w*|byråd\w*|kommunalbestyrelse\w*)"
+_WISHED = r"(?:bad|ønsked\w*|efterspurgt\w*)"
 INTENTS = {
     "figure": re.compile(
         r"\bhvor\s+(?:mange|meget|stor|store|høj|højt|lav|lavt)\b|\bantal\w*|\bbeløb|\bkost"
@@ -59,6 +61,9 @@ INTENTS = {
         r"|\banbefal(?:ede|er)\b(?=.{0,60}(?:udvalg|byråd|kommunalbestyrelse))"
         r"|(?:udvalg\w*|byråd\w*|kommunalbestyrelsen)\s+anbefal\w*"
         r"|\bafstemning(?:en)?\b|\bstemte\b|\blagde\b.{0,40}\bvægt\s+på\b"
+        # What the committee asked for: "Hvilke sager bad udvalget om at få fremlagt?",
+        # "Hvad ønskede udvalget …?" (its decision: "Udvalget ønsker, at der fremlægges …").
+        rf"|\b{_COMMITTEE}\b.{{0,40}}\b{_WISHED}\b|\b{_WISHED}\b.{{0,40}}\b{_COMMITTEE}"
     ),
     # "Hvor tit skal jobcentret tale med …?", "Hvor ofte mødes styregruppen?"
     "frequency": re.compile(rf"{FREQUENCY_ASKED[DANISH].pattern}|\bhvor\s+mange\s+gange\b"),

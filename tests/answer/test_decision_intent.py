@@ -20,6 +20,9 @@ ASKS_FOR_THE_DECISION = (
     "Hvordan faldt afstemningen, da Byrådet behandlede budgettet?",
     "Hvad lagde udvalget vægt på, da det drøftede udkastet?",
     "Tiltrådte udvalget indstillingen om kvartalsbogen?",
+    # what the committee asked for is in its decision ("Udvalget ønsker, at der fremlægges …")
+    "Hvilke sager bad Beskæftigelses- og Erhvervsudvalget om at få fremlagt?",
+    "Hvad ønskede udvalget skulle stå tydeligere i handlingsplanen?",
 )
 
 ASKS_FOR_SOMETHING_ELSE = (
@@ -29,6 +32,10 @@ ASKS_FOR_SOMETHING_ELSE = (
     "Hvor mange stemmeberettigede var der på afstemningsstedet i Greve Idrætscenter?",
     # the day of an approval is printed in the background, not in the decision line
     "Hvornår godkendte byrådet strategien?",
+    # what citizens asked for is no committee's decision
+    "Hvad bad borgerne om på mødet?",
+    # the day the committee wished for is printed where the visit is planned
+    "Hvilken dato ønskede udvalget virksomhedsbesøget planlagt til?",
 )
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.answer.lead import decision_lead, only_approves
 from assistant.core.config import PROJECT_ROOT, Settings
+from assistant.core.types import ItemHit
 from assistant.service.assistant import Assistant
 from assistant.service.wiring import build_assistant
+from tests.conftest import GREVE_JSON, real_item
 
 GREVE = PROJECT_ROOT / "eval" / "realworld" / "greve" / "firstagenda-json"
 
@@ -117,3 +120,21 @@ def test_a_numbered_decision_settles_the_numbered_recommendation(tmp_path: Path)
     assert "Administrationen indstiller" not in opening  # the entries, not their announcement
     for ambition in ("40-50", "15-25", "11-18"):
         assert ambition in answer.citations[0].quote, ambition
+
+
+def test_what_the_committee_asked_for_is_its_decision_with_its_list() -> None:
+    # Greve, 18 November 2024, item 4: the decision asks for two cases, listed under a line
+    # that ends in ";".
+    chunks = real_item(
+        GREVE_JSON / "2024-11-18_beskaeftigelses-og-erhvervsudvalget.json",
+        "Midtvejsstatus på politikker 2024, Beskæftigelsespolitikken 2023-2026",
+    )
+    answerer = ExtractiveAnswerer(Settings().answer, lambda hit: list(hit.chunks))
+    answer = answerer.answer(
+        "Hvilke sager bad Beskæftigelses- og Erhvervsudvalget om at få fremlagt efter "
+        "midtvejsstatus på beskæftigelsespolitikken?",
+        [ItemHit(tuple(chunks), 1.0, 0.9)],
+    )
+    opening = answer.text.partition("\n\n")[0]
+    assert "Udvalget ønsker, at der fremlægges sager om" in opening
+    assert "unge der står uden for arbejdsmarkedet" in opening and "KLAP-job" in opening

@@ -6,7 +6,6 @@ what the item says as the nearest information, cited."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -27,11 +26,9 @@ from assistant.answer.near_miss import (
     planned_dates,
     unprinted_group,
 )
-from assistant.core.types import Chunk
 from assistant.danish.language import answer_language
-from assistant.ingest.chunk import chunk_meeting
-from assistant.ingest.parse import parse_file
 from assistant.service.assistant import Assistant
+from tests.conftest import GREVE_JSON, real_item
 
 # "ultimo 2021", "ved udgangen af 2019": the time a figure counts, no meeting filter, so the
 # item on the topic is found and checked. (A period in which the municipality held no
@@ -200,23 +197,13 @@ def test_an_outcome_the_item_prints_is_answered(
     assert printed in answer.text
 
 
-GREVE_UKRAINE = (
-    Path(__file__).parents[2]
-    / "eval/realworld/greve/firstagenda-json/2025-03-25_plan-og-tryghedsudvalget.json"
-)
-
-
-def _item(path: Path, title: str) -> list[Chunk]:
-    """The chunks of the item titled `title` of a real minutes file, as ingest makes them."""
-    chunks = chunk_meeting(parse_file(path, source=path.name))
-    return [chunk for chunk in chunks if chunk.item_title == title]
+GREVE_UKRAINE = GREVE_JSON / "2025-03-25_plan-og-tryghedsudvalget.json"
 
 
 def test_a_group_asked_in_a_state_needs_a_figure_for_both() -> None:
     # Greve's status on Ukrainian refugees: the age table counts everyone over 67 ("67 år + ·
     # Greve Kommune · 19"), and employment is printed for the 16-66-year-olds only.
-    item = _item(GREVE_UKRAINE, "Ukrainske flygtninge i Greve Kommune, status")
-    assert item
+    item = real_item(GREVE_UKRAINE, "Ukrainske flygtninge i Greve Kommune, status")
     asked = "Hvor mange ukrainere over 67 år er i ordinær beskæftigelse i Greve Kommune?"
     assert asked_state(asked) == "ordinær beskæftigelse"
     assert unprinted_group(asked, item, "count") == "over 67 år i ordinær beskæftigelse"
