@@ -348,11 +348,14 @@ def dates_in_question(
         return start, end
     if match := YEAR.search(question):
         year = int(match["year"])
+        # "handlingsplanen for 2025", "byggesagsgebyrerne for 2024": a plan or a budget for a
+        # year is decided in the year before it too. (Not so for the period asked about.)
+        first = year - 1 if with_lag and match[0].lower().startswith("for") else year
         if lag:
             end_year, end_month = _plus_months(year, 12, YEAR_REPORTING_LAG_MONTHS)
             end = dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
-            return dt.date(year, 1, 1), end
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+            return dt.date(first, 1, 1), end
+        return dt.date(first, 1, 1), dt.date(year, 12, 31)
     return None, None
 
 

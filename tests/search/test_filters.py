@@ -24,6 +24,7 @@ from assistant.danish.municipalities import unindexed_municipality
 from assistant.search.filters import (
     IndexVocabulary,
     SearchFilter,
+    asked_period,
     filters_in_question,
     unindexed_committee,
 )
@@ -219,11 +220,23 @@ def test_the_council_named_in_passing_is_no_committee_filter(question: str) -> N
             dt.date(2023, 11, 30),
         ),
         ("Hvad skete der fra marts 2023 til maj 2023?", dt.date(2023, 3, 1), dt.date(2023, 5, 31)),
+        # A plan for a year is decided in the year before it too (Greve's handlingsplan 2025
+        # was discussed on 18 November 2024).
+        (
+            "Hvad ønskede udvalget i ErhvervsCentret Greves handlingsplan for 2025?",
+            dt.date(2024, 1, 1),
+            dt.date(2025, 12, 31),
+        ),
     ],
 )
 def test_the_dates_a_question_names(question: str, start: dt.date, end: dt.date) -> None:
     found = read(question)
     assert (found.date_from, found.date_to) == (start, end)
+
+
+def test_the_period_asked_about_is_the_year_a_plan_is_for() -> None:
+    asked = asked_period("Hvor meget er afsat i budgettet for 2025?", TODAY)
+    assert asked == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 
 def test_a_month_without_meetings_in_the_index_is_the_latest_that_has_begun() -> None:
