@@ -193,6 +193,12 @@ MONTH_RANGE = re.compile(
     rf"(?P<last>{_MONTHS})\s+(?P<last_year>(?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
+# "fra 2022 til 2025", "mellem 2021 og 2023": every year of the span, not its first.
+YEAR_RANGE = re.compile(
+    r"\b(?:fra|mellem|from|between)\s+(?P<first>(?:19|20)\d{2})\s+(?:til|og|to|and)\s+"
+    r"(?P<last>(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
 YEAR = re.compile(
     r"\b(?:i|fra|for|år|året|in)\s+(?P<year>(?:19|20)\d{2})\b(?![-–/]\d)", re.IGNORECASE
 )
@@ -346,6 +352,11 @@ def dates_in_question(
         end_year, end_month = _plus_months(year, month, lag)
         end = dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
         return start, end
+    if match := YEAR_RANGE.search(question):
+        first, last = sorted((int(match["first"]), int(match["last"])))
+        end_year, end_month = _plus_months(last, 12, YEAR_REPORTING_LAG_MONTHS if lag else 0)
+        end = dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+        return dt.date(first, 1, 1), end
     if match := YEAR.search(question):
         year = int(match["year"])
         # "handlingsplanen for 2025", "byggesagsgebyrerne for 2024": a plan or a budget for a

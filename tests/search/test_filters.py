@@ -220,6 +220,13 @@ def test_the_council_named_in_passing_is_no_committee_filter(question: str) -> N
             dt.date(2023, 11, 30),
         ),
         ("Hvad skete der fra marts 2023 til maj 2023?", dt.date(2023, 3, 1), dt.date(2023, 5, 31)),
+        # A span of years is every year of it.
+        (
+            "Hvordan er Klimastrandvejen behandlet politisk fra 2022 til 2025?",
+            dt.date(2022, 1, 1),
+            dt.date(2025, 12, 31),
+        ),
+        ("Hvad skete der mellem 2023 og 2021?", dt.date(2021, 1, 1), dt.date(2023, 12, 31)),
         # A plan for a year is decided in the year before it too (Greve's handlingsplan 2025
         # was discussed on 18 November 2024).
         (
