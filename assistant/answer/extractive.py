@@ -74,6 +74,13 @@ INTENTS = {
     # "Hvad må tryghedsvagterne gøre?", "Hvad skal styregruppen?": what someone may or must
     # do, which minutes list under a line such as "Tryghedsvagterne kan:".
     "powers": re.compile(r"\bhvad\s+(?:må|kan|skal)\b"),
+    # "Hvor skal undervisningen foregå?": the places, which minutes often list under "Aktuelt
+    # er der fokus på følgende placeringer:".
+    "place": re.compile(
+        # ("Hvor lå kommunen ved den forrige måling?" asks a ranking, not a place.)
+        r"\bhvor\s+(?:skal|skulle|foregår|foregik|holdes|afholdes|placeres)\b"
+        r"|\bhvilke[nt]?\s+(?:lokaler|adresser?|steder?|lokationer?)\b"
+    ),
     "list": re.compile(
         r"\bhvilke\b|\bnævn\w*|\bhvad\s+(?:går|gik)\b.*\bud\s+på\b|\borienteret\s+om\b"
         r"|\bhvad\s+er\s+der\s+blevet\s+af\b|\bpunkter\b|\btemaer\b|\bprincipper\b"
@@ -111,6 +118,7 @@ ANNOUNCES_LIST = re.compile(
 SHORT_DECISION_WORDS = 12
 RECOMMENDATION_INTRO = re.compile(r"^(?:\S+\s+){0,4}\S*indstille[rs]?\s*[,:]?$", re.IGNORECASE)
 MAX_RECOMMENDATION_SENTENCES = 6
+PLACE_TEXT = re.compile(r"\b(?:placering|lokation|lokale|adresse)\w*", re.IGNORECASE)
 MODAL = re.compile(r"\b(?:må|kan|skal|have\s+mulighed\s+for)\b", re.IGNORECASE)
 ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke|ikke til stede", re.IGNORECASE)
 # A person's name as minutes and questions print it: "Claus Behrendsen", "Anne B. Hansen".
@@ -448,6 +456,8 @@ class ExtractiveAnswerer:
             score += 1.0
         if "frequency" in intents and FREQUENCY_TEXT.search(text):
             score += 0.5
+        if "place" in intents and PLACE_TEXT.search(text):
+            score += 1.0 if text.endswith(":") else 0.5  # a list of the places beats a mention
         if "powers" in intents and text.endswith(":") and MODAL.search(text):
             score += 0.5  # "Tryghedsvagterne kan:" opens the list of what they may do
         # Headings and fragments answer little on their own; a line opening a list

@@ -12,6 +12,7 @@ from assistant.answer.extractive import (
     ExtractiveAnswerer,
     Sentence,
     _with_paragraphs,
+    question_intents,
     split_sentences,
 )
 from assistant.core.types import Chunk
@@ -108,3 +109,13 @@ def test_an_order_planted_in_the_paragraph_is_not_brought_in() -> None:
     chosen = {s.text for s in (sentences[i] for i in _with_paragraphs({0}, sentences))}
     assert not any("BANAN" in text for text in chosen)
     assert "Udvidelsen koster 3.450.000 kr." in chosen
+
+
+def test_where_something_takes_place_is_the_list_of_places(sample_assistant: Assistant) -> None:
+    # Vejle's jobskole: "Aktuelt er der fokus på følgende placeringer:" and its four entries.
+    answer = sample_assistant.ask("Hvor skal undervisningen i Vejles nye jobskole foregå?")
+    quote = answer.citations[0].quote
+    assert "følgende placeringer: - Jobcenter Vejles egne lokaler - Nørremarkscenteret 10" in quote
+    assert "nytteaktivering på Haraldskær" in quote
+    # "Hvor lå kommunen …?" asks a ranking: no place is asked.
+    assert "place" not in question_intents("Og hvor lå kommunen ved den forrige måling?")
