@@ -88,6 +88,7 @@ INTENTS = {
 }
 # "Hvilke kommuner (udvalg) har arbejdet med IPS?": answered with the best item of each
 # municipality that has one, grouped per municipality.
+FRAMING_TERM = re.compile(r"udvalg$|^dagsorden$")
 ASKS_WHICH_PLACES = re.compile(
     r"\bhvilke\s+(?:af\s+)?(?:de\s+)?(?:andre\s+)?(?:kommuner(?:ne)?|udvalg(?:ene)?)\b"
     r"|\bwhich\s+(?:of\s+the\s+)?(?:municipalities|councils|committees)\b",
@@ -234,7 +235,11 @@ def term_coverage(
     """
     # A word no chunk contains ("gjort", "sagt") cannot tell one item from another; only
     # words the index knows are weighed. A question made only of unknown words scores 0.
-    wanted = {t for t in set(terms(question)) - ignore if known(t)}
+    # Which body and which agenda ("i deres arbejdsmarkedsudvalg", "på dagsordenen") frame
+    # the question; they are no part of its topic.
+    wanted = {
+        t for t in set(terms(question)) - ignore if known(t) and not FRAMING_TERM.search(t)
+    }
     if not wanted:
         return 0.0
     found = wanted & set(terms(text))

@@ -265,6 +265,9 @@ def filters_in_question(
     )
 
 
+GENERIC_OWNER = re.compile(r"\b(?:deres|sine|kommunernes|alle|hvert|hver|begge)\s+$")
+
+
 def committee_in_question(question: str, committees: frozenset[str]) -> str | None:
     """The indexed committee a question names, in any common inflection: 'Arbejdsmarkeds-
     udvalget', 'arbejdsmarkedsudvalgets', 'Arbejdsmarkedsudvalg'. The longest name wins, so
@@ -278,8 +281,11 @@ def committee_in_question(question: str, committees: frozenset[str]) -> str | No
         # (Folded: "byråd" is "byraad".)
         if len(stem) < 6 or stem in ("udvalg", "byraad", "raad", "kommunalbestyrels"):
             continue
-        if re.search(rf"\b{re.escape(stem)}(?:et|en|ets|ens|s)?\b", folded):
-            return name
+        for match in re.finditer(rf"\b{re.escape(stem)}(?:et|en|ets|ens|s|e|ene)?\b", folded):
+            # "i deres arbejdsmarkedsudvalg", "kommunernes arbejdsmarkedsudvalg": each
+            # municipality's own, whatever it is called, not the committee of that name.
+            if not GENERIC_OWNER.search(folded[: match.start()]):
+                return name
     return None
 
 

@@ -169,6 +169,9 @@ def test_a_question_naming_two_municipalities_searches_both(
             "Beskæftigelses- og Uddannelsesudvalget",
         ),
         ("Hvad besluttede udvalget?", None),
+        # Each municipality's own committee, whatever it is called: no filter to one name.
+        ("Hvilke kommuner har haft IPS på dagsordenen i deres arbejdsmarkedsudvalg?", None),
+        ("Hvad har kommunernes arbejdsmarkedsudvalg besluttet?", None),
     ],
 )
 def test_the_committee_a_question_names(question: str, committee: str | None) -> None:

@@ -51,3 +51,13 @@ def test_which_municipalities_is_answered_with_each_one_that_has_it(
         "Hvad har Aabenraa og Næstved drøftet om fremtidens beskæftigelsesindsats?"
     )
     assert not both.opening and both.text.startswith("Ifølge ")
+
+
+def test_which_municipalities_counts_each_ones_own_committee(sample_assistant: Assistant) -> None:
+    # Mariagerfjord's labour-market committee is "Udvalget for Arbejdsmarked og Uddannelse",
+    # and its IPS item never says "IPS-indsatsen" or "dagsordenen": it is one of them.
+    answer = sample_assistant.ask(
+        "Hvilke kommuner har haft IPS-indsatsen på dagsordenen i deres arbejdsmarkedsudvalg?"
+    )
+    opening = answer.text.partition("\n\n")[0]
+    assert all(place in opening for place in ("Mariagerfjord", "Vejle", "Aabenraa")), opening
