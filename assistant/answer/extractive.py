@@ -73,6 +73,9 @@ INTENTS = {
     ),
     # "Hvad må tryghedsvagterne gøre?", "Hvad skal styregruppen?": what someone may or must
     # do, which minutes list under a line such as "Tryghedsvagterne kan:".
+    # "Hvorfor vil jobcentret lave aftalen om?": the sentences that give a reason or a
+    # judgement ("Det er forvaltningens vurdering, at … skaber overkapacitet").
+    "reason": re.compile(r"\bhvorfor\b|\bbegrundelse\w*|\bårsag\w*|\bwhy\b"),
     "powers": re.compile(r"\bhvad\s+(?:må|kan|skal)\b"),
     # "Hvor skal undervisningen foregå?": the places, which minutes often list under "Aktuelt
     # er der fokus på følgende placeringer:".
@@ -119,6 +122,11 @@ ANNOUNCES_LIST = re.compile(
 SHORT_DECISION_WORDS = 12
 RECOMMENDATION_INTRO = re.compile(r"^(?:\S+\s+){0,4}\S*indstille[rs]?\s*[,:]?$", re.IGNORECASE)
 MAX_RECOMMENDATION_SENTENCES = 6
+REASON_TEXT = re.compile(
+    r"\b(?:fordi|idet|grundet|årsag\w*|begrund\w*|vurdering\w*|vurderer|skyldes"
+    r"|på\s+baggrund\s+af|med\s+henblik\s+på|behov\s+for)\b",
+    re.IGNORECASE,
+)
 PLACE_TEXT = re.compile(r"\b(?:placering|lokation|lokale|adresse)\w*", re.IGNORECASE)
 MODAL = re.compile(r"\b(?:må|kan|skal|have\s+mulighed\s+for)\b", re.IGNORECASE)
 ABSENCE_TEXT = re.compile(r"fraværende|afbud|deltog ikke|ikke til stede", re.IGNORECASE)
@@ -461,6 +469,8 @@ class ExtractiveAnswerer:
             score += 1.0
         if "frequency" in intents and FREQUENCY_TEXT.search(text):
             score += 0.5
+        if "reason" in intents and REASON_TEXT.search(text):
+            score += 0.4
         if "place" in intents and PLACE_TEXT.search(text):
             score += 1.0 if text.endswith(":") else 0.5  # a list of the places beats a mention
         if "powers" in intents and text.endswith(":") and MODAL.search(text):

@@ -119,3 +119,14 @@ def test_where_something_takes_place_is_the_list_of_places(sample_assistant: Ass
     assert "nytteaktivering på Haraldskær" in quote
     # "Hvor lå kommunen …?" asks a ranking: no place is asked.
     assert "place" not in question_intents("Og hvor lå kommunen ved den forrige måling?")
+
+
+def test_why_is_answered_by_the_sentences_giving_a_reason(sample_assistant: Assistant) -> None:
+    # Aabenraa's IPS Ung item: the reason is the administration's judgement, not the
+    # sentence that best repeats the question's words ("indgik … en aftale med IPS Center").
+    answer = sample_assistant.ask(
+        "Hvorfor vil jobcentret i Aabenraa lave aftalen med IPS Center Danmark om?"
+    )
+    quote = answer.citations[0].quote
+    assert "tre forløb, der alle arbejder ud fra IPS-metoden skaber overkapacitet" in quote
+    assert "reason" in question_intents("Hvad er begrundelsen for at lukke biblioteket?")
