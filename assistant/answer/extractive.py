@@ -245,9 +245,7 @@ def term_coverage(
     # words the index knows are weighed. A question made only of unknown words scores 0.
     # Which body and which agenda ("i deres arbejdsmarkedsudvalg", "på dagsordenen") frame
     # the question; they are no part of its topic.
-    wanted = {
-        t for t in set(terms(question)) - ignore if known(t) and not FRAMING_TERM.search(t)
-    }
+    wanted = {t for t in set(terms(question)) - ignore if known(t) and not FRAMING_TERM.search(t)}
     if not wanted:
         return 0.0
     found = wanted & set(terms(text))

@@ -632,7 +632,7 @@ def find_fact(
     months: Sequence[str] = (),
     measure: Sequence[str] = (),
     per_unit: bool = False,
-    overall: bool = False,
+    sum_asked: re.Pattern[str] | None = None,
     years: Sequence[str] = (),
 ) -> Fact | None:
     """The sentence stating a value of `kind` that is most about the topic (`topic`: the
@@ -643,9 +643,9 @@ def find_fact(
     which a question in another language than the minutes' cannot be held to; `months` and
     `measure`: the months the question names and what its figure measures, which the
     sentence must print when the item prints them at all; `per_unit`: the price of one is
-    asked, which a yearly or overall sum is not; `overall`: the whole sum is asked, which a
-    sentence saying "i alt" states first; `years`: the years the question names, which a
-    sentence printing them is likelier to answer for).
+    asked, which a yearly or overall sum is not; `sum_asked`: the words asking the whole or a
+    year's sum ("i alt", "om året"), which a sentence saying so beside its amount states;
+    `years`: the years the question names, whose sentences or table rows are tried first).
 
     Each sentence stating such a value is scored by the topic words in it and, at half
     weight, in the sentences around it, plus a little when the answerer already quotes it.
@@ -722,7 +722,7 @@ def find_fact(
                     score += FOCUS_BONUS * sum(idf(t) for t in found) / focus_weight
                 if finer == "count" and _value_beside(sentence, finer, counted_as | set(focus)):
                     score += BESIDE_BONUS
-                if overall and _states_overall(sentence):
+                if sum_asked and _amount_said(sentence, sum_asked):
                     score += BESIDE_BONUS
                 # "Projektleder Camilla Kjærager deltager under punktet": the asked role (a
                 # topic word) stands right before the name.
@@ -814,7 +814,7 @@ def find_facts(
             months=tuple(m.lower() for m in MONTH_NAMED.findall(own)),
             measure=measured(own, language) if kind in ("count", "share") else (),
             per_unit=kind == "amount" and bool(UNIT_PRICE_ASKED.search(own)),
-            overall=kind == "amount" and bool(OVERALL_ASKED.search(own)),
+            sum_asked=_sum_asked(own) if kind == "amount" else None,
             years=tuple(YEAR_NAMED.findall(own)) if kind in FIGURE_KINDS else (),
         )
         if fact is not None:
@@ -837,12 +837,13 @@ UNIT_PRICE_ASKED = re.compile(
     re.IGNORECASE,
 )
 OVERALL = r"i\s+alt|samlet|samlede|total\w*"
-TOTAL_TEXT = re.compile(
-    rf"\b(?:årligt|årlige|om\s+året|hvert\s+år|pr\.?\s+år|{OVERALL})\b", re.IGNORECASE
-)
+YEARLY = r"årligt|årlige|om\s+året|hvert\s+år|pr\.?\s+år|per\s+år"
+TOTAL_TEXT = re.compile(rf"\b(?:{YEARLY}|{OVERALL})\b", re.IGNORECASE)
 # "Hvor mange penge er der i alt i puljen?" is answered by "… til i alt 10 mio. kr.", not by
-# the amounts per year in the sentence before it.
+# the amounts per year in the sentence before it; "Hvor meget bruges der om året …?" by
+# "Der bruges årligt op mod 1,5 millioner kr.", not by one year's extra grant.
 OVERALL_ASKED = re.compile(rf"\b(?:{OVERALL})\b", re.IGNORECASE)
+YEARLY_ASKED = re.compile(rf"\b(?:{YEARLY})\b", re.IGNORECASE)
 TOTAL_BESIDE_WORDS = 6
 MILLIONS = re.compile(r"\b(?:mio|mia|mill|million|milliard)\w*", re.IGNORECASE)
 
@@ -858,10 +859,16 @@ def _only_totals(sentence: str) -> bool:
     )
 
 
-def _states_overall(sentence: str) -> bool:
-    """Whether an amount in `sentence` is said to be the whole ("i alt 10 mio. kr.")."""
+def _sum_asked(question: str) -> re.Pattern[str] | None:
+    """The words saying which sum an amount question asks: the whole or a year's."""
+    return next((p for p in (OVERALL_ASKED, YEARLY_ASKED) if p.search(question)), None)
+
+
+def _amount_said(sentence: str, sum_asked: re.Pattern[str]) -> bool:
+    """Whether an amount in `sentence` is said to be the sum asked for: the whole ("i alt
+    10 mio. kr.") or a year's ("årligt op mod 1,5 millioner kr.")."""
     return any(
-        _said_beside(sentence, start, end, OVERALL_ASKED)
+        _said_beside(sentence, start, end, sum_asked)
         for start, end in value_spans(sentence, "amount")
     )
 

@@ -276,6 +276,25 @@ def test_the_whole_sum_asked_is_the_one_said_to_be_the_whole() -> None:
     assert fact.index == 1
 
 
+def test_a_years_sum_asked_is_the_one_said_to_be_yearly() -> None:
+    # Greve, 18 November 2024, item 5 (real-world r084), asked after a question about the
+    # reductions: the yearly spending, and the reduction of the same budget.
+    sentences = [
+        "Der bruges årligt op mod 1,5 millioner kr. til afholdelse af rehabiliteringsmøder samt "
+        "indhentning af speciallægeerklæringer fra regionen.",
+        "Derudover forventes budgettet til indhentelse af lægeerklæringer og afholdelse af "
+        "rehabiliteringsmøder at blive reduceret med godt 0,2 mio. kr. fra 2025 og frem.",
+    ]
+    question = (
+        "Og hvor meget bruges der om året på rehabiliteringsmøderne? Hvorfor skal Greve "
+        "reducere udgifterne til lægeerklæringer?"
+    )
+    # The earlier question's rare words weigh as they do in Greve's index.
+    rare = {"lægeerklæring": 3.0, "reduc": 3.0, "udgift": 2.0}
+    facts = find_facts(sentences, question, idf=lambda term: rare.get(term, 1.0))
+    assert [f.index for f in facts] == [0]
+
+
 def test_the_row_for_the_asked_year_answers_for_that_year() -> None:
     # Greve, 25 March 2025: the total since 2022, then a row per year under it.
     sentences = [
