@@ -432,7 +432,8 @@ class ExtractiveAnswerer:
         place = {id(s): i for i, s in enumerate(sentences)}
         quoted = [place[id(s)] for _, s in scored[:3]]
         texts = [s.text for s in sentences]
-        return find_facts(texts, question, language, ignore, self._idf, quoted)
+        written_on = dt.date.fromisoformat(sentences[0].chunk.meeting_date) if sentences else None
+        return find_facts(texts, question, language, ignore, self._idf, quoted, written_on)
 
     # --- scoring ---------------------------------------------------------------------------
 

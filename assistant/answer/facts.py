@@ -9,11 +9,12 @@ such a fact at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from assistant.danish.dates import DANISH_MONTHS
+from assistant.danish.dates import DANISH_MONTHS, dates_in
 from assistant.danish.language import DANISH, ENGLISH, Language
 from assistant.danish.text import STOPWORDS, terms
 
@@ -634,6 +635,7 @@ def find_fact(
     per_unit: bool = False,
     sum_asked: re.Pattern[str] | None = None,
     years: Sequence[str] = (),
+    planned_after: dt.date | None = None,
 ) -> Fact | None:
     """The sentence stating a value of `kind` that is most about the topic (`topic`: the
     question's stemmed content words; `counts`: what a count question counts; `focus`: the
@@ -645,7 +647,9 @@ def find_fact(
     sentence must print when the item prints them at all; `per_unit`: the price of one is
     asked, which a yearly or overall sum is not; `sum_asked`: the words asking the whole or a
     year's sum ("i alt", "om året"), which a sentence saying so beside its amount states;
-    `years`: the years the question names, whose sentences or table rows are tried first).
+    `years`: the years the question names, whose sentences or table rows are tried first;
+    `planned_after`: the meeting's day when the question asks when something is planned,
+    whose later dates are tried first).
 
     Each sentence stating such a value is scored by the topic words in it and, at half
     weight, in the sentences around it, plus a little when the answerer already quotes it.
@@ -679,15 +683,20 @@ def find_fact(
         required += [m for m in months if any(m in sentence for sentence in lowered)]
     for finer in FALLBACK.get(kind, (kind,)):
         # "i løbet af 2024" is told by the row for 2024 where one prints it, not by
-        # "Siden marts 2022 … 305" beside it: the sentences naming the year go first.
-        for dated in (True, False) if years else (False,):
+        # "Siden marts 2022 … 305" beside it; "Hvornår var det planlagt …" by a date after
+        # the meeting, not by one before it: those sentences go first.
+        for preferring in (True, False) if years or planned_after else (False,):
             best: tuple[float, int] | None = None
             for index, sentence in enumerate(sentences):
                 if index in taken or not stated_values(sentence, finer, quantities):
                     continue
-                if dated and not (
-                    _names_year(lowered[index], years, months) and on_topic_undated[index]
+                if (
+                    preferring
+                    and years
+                    and not (_names_year(lowered[index], years, months) and on_topic_undated[index])
                 ):
+                    continue
+                if preferring and planned_after and not _names_later(sentence, planned_after):
                     continue
                 if required and not all(word in lowered[index] for word in required):
                     continue
@@ -711,7 +720,8 @@ def find_fact(
                     # A table's rows are about what the prose before the table says: "Siden marts
                     # 2022 har Greve Kommune modtaget 305 ukrainske flygtninge." heads the rows
                     # "Januar – december 2024 · Antal · 69".
-                    near = max([near, *overlap[_intro(index, sentences)]])
+                    intro = max(overlap[_intro(index, sentences)], default=0.0)
+                    near = max(near, INTRO_WEIGHT * intro)
                 if overlap[index] + near < MIN_TOPIC:
                     continue
                 score = overlap[index] + NEIGHBOUR_WEIGHT * near + bonus.get(index, 0.0)
@@ -774,10 +784,12 @@ def find_facts(
     ignore: Collection[str] = (),
     idf: Callable[[str], float] = lambda term: 1.0,
     quoted: Sequence[int] = (),
+    written_on: dt.date | None = None,
 ) -> list[Fact]:
     """The sentences stating what `question` asks for: one per part of a question that asks
     two things ("…, og hvor mange var der faktisk?"), each a different sentence. `ignore`:
-    words every item's header holds (the municipality), no topic of the question."""
+    words every item's header holds (the municipality), no topic of the question;
+    `written_on`: the day of the meeting the sentences are from."""
     whole = asked_fact(question, language)
     # All who took part are the answer, not the one name nearest the topic's words.
     participation = whole == "person" and PARTICIPATION_ASKED.search(without_asking(question))
@@ -816,6 +828,7 @@ def find_facts(
             per_unit=kind == "amount" and bool(UNIT_PRICE_ASKED.search(own)),
             sum_asked=_sum_asked(own) if kind == "amount" else None,
             years=tuple(YEAR_NAMED.findall(own)) if kind in FIGURE_KINDS else (),
+            planned_after=written_on if kind in DATE_KINDS and PLANNED_ASKED.search(own) else None,
         )
         if fact is not None:
             facts.append(fact)
@@ -881,6 +894,18 @@ def _said_beside(sentence: str, start: int, end: int, words: re.Pattern[str]) ->
 
 YEAR_NAMED = re.compile(r"\b(?:19|20)\d{2}\b")
 FIGURE_KINDS = frozenset({"count", "amount", "share"})
+DATE_KINDS = frozenset({"date", "day", "month", "period", "time"})
+# "Hvornår var det planlagt, at byrådet skulle godkende …?", "Hvornår skal …?": a date to
+# come when the minutes were written, which a schedule prints ("15. Maj 2023 · Handling ·
+# Godkendelse af politikker i byrådet"), not the day an earlier policy was adopted.
+PLANNED_ASKED = re.compile(
+    r"\bplanlagt\w*|\bhvornår\s+(?:skal|skulle|forventes|ventes|vil)\b", re.IGNORECASE
+)
+
+
+def _names_later(sentence: str, day: dt.date) -> bool:
+    """Whether `sentence` writes a date after `day`."""
+    return any(later > day for later in dates_in(sentence))
 
 
 def _names_year(lowered: str, years: Sequence[str], months: Sequence[str]) -> bool:
@@ -895,6 +920,10 @@ def _names_year(lowered: str, years: Sequence[str], months: Sequence[str]) -> bo
 # How far back from a table row its heading prose may stand: the sentences just before the
 # run of rows.
 INTRO_SENTENCES = 2
+# The prose heads every row alike, so it counts for less than the row's own words: "15. Maj
+# 2023 · Handling · Godkendelse af politikker i byrådet" answers for the approval, not the
+# schedule's first row under "Når byrådet har godkendt Beskæftigelsespolitikken …".
+INTRO_WEIGHT = 0.5
 
 
 def _intro(index: int, sentences: Sequence[str]) -> slice:

@@ -7,6 +7,8 @@ that sentence, before the quotes.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from assistant.answer.extractive import question_intents
@@ -316,6 +318,29 @@ def test_the_row_for_the_asked_year_answers_for_that_year() -> None:
     # Without a year, the total answers.
     plain = "Hvor mange ukrainske flygtninge har Greve Kommune modtaget?"
     assert [f.index for f in find_facts(sentences, plain, ignore=ignore)] == [0]
+
+
+def test_when_something_is_planned_is_a_date_after_the_meeting() -> None:
+    # Greve, 9 January 2023, item 2 (real-world r018): the policy the new one replaces, then
+    # the schedule under "Tidsplan", as the item's sentences.
+    sentences = [
+        "Beskæftigelsespolitikken 2023-2026 erstatter den nuværende Beskæftigelsespolitik "
+        "2019-2022 som byrådet vedtog den 12. november 2018.",
+        "Når byrådet har godkendt Beskæftigelsespolitikken offentliggøres den på Greve "
+        "Kommunes hjemmeside.",
+        "Tidsplan",
+        "9. januar - 16. januar 2023 · Handling · 1.Behandling.",
+        "Godkendelse af udkast til politikker i fagudvalg",
+        "24. april – 27. april 2023 · Handling · 3.Behandling.",
+        "Endelig godkendelse af politikker 2023-2026",
+        "15. Maj 2023 · Handling · Godkendelse af politikker i byrådet",
+    ]
+    meeting = dt.date(2023, 1, 9)
+    planned = "Hvornår var det planlagt, at byrådet skulle godkende beskæftigelsespolitikken?"
+    assert [f.index for f in find_facts(sentences, planned, written_on=meeting)] == [7]
+    # When the earlier policy was adopted is the day before the meeting.
+    adopted = "Hvornår vedtog byrådet den beskæftigelsespolitik, som den nye erstatter?"
+    assert [f.index for f in find_facts(sentences, adopted, written_on=meeting)] == [0]
 
 
 def test_a_follow_up_asks_its_own_kind_of_fact(sample_assistant: Assistant) -> None:
