@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.answer.extractive import split_sentences
-from assistant.answer.facts import prints, starts_compound, without_asking
+from assistant.answer.facts import asked_fact, prints, starts_compound, without_asking
 from assistant.answer.lead import shortened
 from assistant.answer.prompts import load_prompt
 from assistant.core.types import Answer, Chunk, Citation
@@ -36,13 +36,14 @@ DEVELOPMENT = re.compile(
 DEVELOPMENT_WORDS = re.compile(
     r"\b(?:hvordan|udvikl\w*|ændret|ændring\w*|svinget|sig|bedre|dårligere|værre|steget"
     r"|faldet|tendens\w*|over|tid|siden|seneste|sidste|år|frem|størrelse\w*|niveau\w*|how|changed"
+    r"|sat|gang|begynd\w*"  # "siden den blev sat i gang"
     r"|developed|trend\w*)\b",
     re.IGNORECASE,
 )
 FIGURE_KINDS = ("count", "share", "amount")
 REFERS_BACK = re.compile(
     r"(?:Antallet|Andelen|Tallet|Niveauet|Heraf|Herefter|Derefter|Dette|Det|Den|De|Samtidig"
-    r"|Siden)\b"
+    r"|Siden|Aktuelt|Nu|Pr\.)\b"
 )
 MAX_FIGURES_PER_ITEM = 4
 MAX_ITEMS = 6
@@ -50,6 +51,12 @@ MAX_LINE_WORDS = 60
 # A sentence with less of the topic than this (share of the question's weight) is about
 # something else, however many figures it prints.
 MIN_TOPIC = 0.4
+
+
+def development_topic(question: str) -> str:
+    """What developed: the question without the words asking how it did ("Hvordan har
+    antallet af sager … ændret sig, siden den blev sat i gang" is about the cases)."""
+    return re.sub(r"\s{2,}", " ", DEVELOPMENT_WORDS.sub(" ", without_asking(question))).strip()
 
 
 def development_question(question: str) -> bool:
@@ -69,15 +76,19 @@ def development_answer(
     committee and item, and its sentences stating those figures, cited. None when no item
     prints any (the ordinary answer then says what the items do say)."""
     # Years are the development's steps, not its topic.
-    asked = terms(DEVELOPMENT_WORDS.sub(" ", without_asking(question)))
+    asked = terms(development_topic(question))
     topic = {t for t in asked if not t.isdigit()} - ignore
     weight = sum(idf(t) for t in topic)
     if not weight:
         return None
+    # "Hvordan har antallet af sager udviklet sig" asks counts: the 950.000 kr. the effort was
+    # granted is no step of it.
+    asked_kind = asked_fact(question, language)
+    kinds = (asked_kind,) if asked_kind in FIGURE_KINDS and asked_kind != "amount" else FIGURE_KINDS
     found: list[tuple[Chunk, list[str]]] = []
     for chunks in items[: MAX_ITEMS * 2]:
         sentences = split_sentences(chunks)
-        stated = [any(prints(s.text, kind) for kind in FIGURE_KINDS) for s in sentences]
+        stated = [any(prints(s.text, kind) for kind in kinds) for s in sentences]
         on_topic = {
             i
             for i, s in enumerate(sentences)
@@ -87,15 +98,15 @@ def development_answer(
         # "… omkring 1.000 samtaler hver måned i første kvartal. Antallet falder i april og
         # maj til lige under 800 …": a figure that follows in the paragraph and refers back
         # continues the development without naming its topic again.
+        # A sentence without a figure in between does not end it ("… lanceret 1. juli 2023
+        # med 70 sager. Borgerne … er screenet … Aktuelt er der 63 aktive sager …").
         for i in sorted(on_topic):
             after = i + 1
-            while (
-                after < len(sentences)
-                and sentences[after].paragraph == sentences[i].paragraph
-                and stated[after]
-                and REFERS_BACK.match(sentences[after].text)
-            ):
-                on_topic.add(after)
+            while after < len(sentences) and sentences[after].paragraph == sentences[i].paragraph:
+                if stated[after]:
+                    if not REFERS_BACK.match(sentences[after].text):
+                        break
+                    on_topic.add(after)
                 after += 1
         figures = [sentences[i].text for i in sorted(on_topic)]
         if figures:

@@ -17,7 +17,11 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assistant.answer.development import development_answer, development_question
+from assistant.answer.development import (
+    development_answer,
+    development_question,
+    development_topic,
+)
 from assistant.answer.extractive import (
     Answerer,
     ExtractiveAnswerer,
@@ -937,10 +941,11 @@ class Assistant:
     ) -> Answer | None:
         """The dated figures of the items on the topic, oldest meeting first; None when
         none prints one (the item answerer answers instead)."""
+        topic = development_topic(question)
         items = [
             self.retriever.item_chunks(hit)
             for hit in retrieval.hits
-            if self.extractive.on_topic(question, hit)
+            if self.extractive.on_topic(topic, hit)
         ]
         places = {hit.best.municipality for hit in retrieval.hits}
         ignore = frozenset(terms(" ".join(sorted(places)) + " kommune udvalg"))

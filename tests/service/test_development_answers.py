@@ -104,3 +104,19 @@ def test_a_development_within_one_paragraph_keeps_the_figures_that_refer_back(
     assert "1.000 samtaler hver måned" in quote
     assert "Antallet falder i april og maj til lige under 800" in quote
     assert "1.000" in answer.text and "under 800" in answer.text
+
+
+def test_a_count_since_the_start_is_followed_through_its_paragraph(
+    sample_assistant: Assistant,
+) -> None:
+    # Vejle's integration effort: "lanceret 1. juli 2023 med 70 sager", a sentence without
+    # a figure, then "Aktuelt er der 63 aktive sager"; the 950.000 kr. it was granted is no
+    # count of cases.
+    answer = sample_assistant.ask(
+        "Hvordan har antallet af sager i Vejles fokuserede integrationsindsats ændret sig, "
+        "siden den blev sat i gang i sommeren 2023?"
+    )
+    assert not answer.abstained
+    quote = answer.citations[0].quote
+    assert "med 70 sager" in quote and "Aktuelt er der 63 aktive sager" in quote
+    assert "950.000 kr." not in quote
