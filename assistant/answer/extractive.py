@@ -243,9 +243,7 @@ def term_coverage(
     """
     # A word no chunk contains ("gjort", "sagt") cannot tell one item from another; only
     # words the index knows are weighed. A question made only of unknown words scores 0.
-    # Which body and which agenda ("i deres arbejdsmarkedsudvalg", "på dagsordenen") frame
-    # the question; they are no part of its topic.
-    wanted = {t for t in set(terms(question)) - ignore if known(t) and not FRAMING_TERM.search(t)}
+    wanted = {t for t in set(terms(question)) - ignore if known(t)}
     if not wanted:
         return 0.0
     found = wanted & set(terms(text))
@@ -310,6 +308,12 @@ class ExtractiveAnswerer:
         ignore = frozenset(terms(" ".join(sorted(places)) + " kommune udvalg"))
         if language == ENGLISH:
             ignore |= ENGLISH_FUNCTION_TERMS
+        if ASKS_WHICH_PLACES.search(question):
+            # "Hvilke kommuner har haft IPS på dagsordenen i deres arbejdsmarkedsudvalg?": the
+            # body and the agenda frame a question about every municipality; they are no part
+            # of its topic (Mariagerfjord's committee has another name). In a follow-up about
+            # one committee its name is the topic, and stays.
+            ignore |= {t for t in terms(question) if FRAMING_TERM.search(t)}
         coverage = [
             term_coverage(
                 question, "\n".join(c.text for c in chunks), self._idf, ignore, self._known

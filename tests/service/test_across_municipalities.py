@@ -61,3 +61,25 @@ def test_which_municipalities_counts_each_ones_own_committee(sample_assistant: A
     )
     opening = answer.text.partition("\n\n")[0]
     assert all(place in opening for place in ("Mariagerfjord", "Vejle", "Aabenraa")), opening
+
+
+def test_a_follow_up_about_one_committee_keeps_its_name_as_topic(
+    sample_assistant: Assistant,
+) -> None:
+    # The load test's Vejle conversation: the committee named in the turn before is what
+    # "udvalget" is, and its name counts for the topic (only "Hvilke kommuner …" drops it).
+    turns = [
+        "Hvornår skal Vejles strategi for beskæftigelsesindsatsen 2024-2027 til 2. behandling "
+        "i udvalget?",
+        "Hvilket medlem af Arbejdsmarkedsudvalget deltog ikke, da strategien var til behandling?",
+    ]
+    history = []
+    for question in turns:
+        answer = sample_assistant.ask(question, history)
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.text},
+        ]
+    answer = sample_assistant.ask("Hvad gjorde udvalget med udkastet til strategien?", history)
+    assert not answer.abstained, answer.text
+    assert (answer.citations[0].municipality, answer.citations[0].item_number) == ("Vejle", 81)
