@@ -890,9 +890,10 @@ class Assistant:
         prompts = self.settings.prompts_dir
         day = dt.date.fromisoformat(nearest.meeting_date)
         if planned := planned_dates(question, evidence.opening, day):
+            # The opening is cut word for word from the item; its "…" marks are Referat's.
             return near_miss_answer(
                 question,
-                replace(nearest, quote=evidence.opening),
+                replace(nearest, quote=evidence.opening.strip(" …")),
                 "planned",
                 prompts,
                 language,
