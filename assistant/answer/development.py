@@ -16,7 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.answer.extractive import split_sentences
-from assistant.answer.facts import asked_fact, prints, starts_compound, without_asking
+from assistant.answer.facts import (
+    FIGURE_KINDS,
+    asked_fact,
+    prints,
+    starts_compound,
+    without_asking,
+)
 from assistant.answer.lead import shortened
 from assistant.answer.prompts import load_prompt
 from assistant.core.types import Answer, Chunk, Citation
@@ -40,7 +46,6 @@ DEVELOPMENT_WORDS = re.compile(
     r"|developed|trend\w*)\b",
     re.IGNORECASE,
 )
-FIGURE_KINDS = ("count", "share", "amount")
 REFERS_BACK = re.compile(
     r"(?:Antallet|Andelen|Tallet|Niveauet|Heraf|Herefter|Derefter|Dette|Det|Den|De|Samtidig"
     r"|Siden|Aktuelt|Nu|Pr\.)\b"

@@ -682,66 +682,67 @@ def find_fact(
         # 2023"): only a measured figure is held to the month in its own sentence.
         required += [m for m in months if any(m in sentence for sentence in lowered)]
     for finer in FALLBACK.get(kind, (kind,)):
+        candidates: list[tuple[float, int]] = []
+        for index, sentence in enumerate(sentences):
+            if index in taken or not stated_values(sentence, finer, quantities):
+                continue
+            if required and not all(word in lowered[index] for word in required):
+                continue
+            if kind == "amount" and finer == "count" and not TABLE_ROW.search(sentence):
+                continue  # in prose a sum of money says "kr."; a bare figure counts something
+            if per_unit and _only_totals(sentence):
+                continue  # "Der bruges årligt op mod 1,5 millioner kr." is no price of one
+            if (
+                finer == "count"
+                and counts_named
+                and counted_as
+                and not _row_or_entry(sentence)
+                and not _counts_asked(sentence, counted_as, set(focus))
+            ):
+                # "Hvor mange medarbejdere …" is not answered by "de andre to mål". A table
+                # row or a short list entry ("- Førtidspension (22)") may name what it counts
+                # only in its header or the line before the list.
+                continue
+            near = max(overlap[max(0, index - 1) : index + 2])
+            if TABLE_ROW.search(sentence):
+                # A table's rows are about what the prose before the table says: "Siden marts
+                # 2022 har Greve Kommune modtaget 305 ukrainske flygtninge." heads the rows
+                # "Januar – december 2024 · Antal · 69".
+                intro = max(overlap[_intro(index, sentences)], default=0.0)
+                near = max(near, INTRO_WEIGHT * intro)
+            if overlap[index] + near < MIN_TOPIC:
+                continue
+            score = overlap[index] + NEIGHBOUR_WEIGHT * near + bonus.get(index, 0.0)
+            if topic_words_in(counted_as, stems[index]):
+                score += COUNTED_BONUS
+            if focus_weight:
+                found = topic_words_in(set(focus), stems[index])
+                score += FOCUS_BONUS * sum(idf(t) for t in found) / focus_weight
+            if finer == "count" and _value_beside(sentence, finer, counted_as | set(focus)):
+                score += BESIDE_BONUS
+            if sum_asked and _amount_said(sentence, sum_asked):
+                score += BESIDE_BONUS
+            # "Projektleder Camilla Kjærager deltager under punktet": the asked role (a
+            # topic word) stands right before the name.
+            if finer == "person" and _value_beside(sentence, finer, wanted):
+                score += BESIDE_BONUS
+            candidates.append((score, index))
         # "i løbet af 2024" is told by the row for 2024 where one prints it, not by
         # "Siden marts 2022 … 305" beside it; "Hvornår var det planlagt …" by a date after
         # the meeting, not by one before it: those sentences go first.
-        for preferring in (True, False) if years or planned_after else (False,):
-            best: tuple[float, int] | None = None
-            for index, sentence in enumerate(sentences):
-                if index in taken or not stated_values(sentence, finer, quantities):
-                    continue
-                if (
-                    preferring
-                    and years
-                    and not (_names_year(lowered[index], years, months) and on_topic_undated[index])
-                ):
-                    continue
-                if preferring and planned_after and not _names_later(sentence, planned_after):
-                    continue
-                if required and not all(word in lowered[index] for word in required):
-                    continue
-                if kind == "amount" and finer == "count" and not TABLE_ROW.search(sentence):
-                    continue  # in prose a sum of money says "kr."; a bare figure counts something
-                if per_unit and _only_totals(sentence):
-                    continue  # "Der bruges årligt op mod 1,5 millioner kr." is no price of one
-                if (
-                    finer == "count"
-                    and counts_named
-                    and counted_as
-                    and not _row_or_entry(sentence)
-                    and not _counts_asked(sentence, counted_as, set(focus))
-                ):
-                    # "Hvor mange medarbejdere …" is not answered by "de andre to mål". A table
-                    # row or a short list entry ("- Førtidspension (22)") may name what it counts
-                    # only in its header or the line before the list.
-                    continue
-                near = max(overlap[max(0, index - 1) : index + 2])
-                if TABLE_ROW.search(sentence):
-                    # A table's rows are about what the prose before the table says: "Siden marts
-                    # 2022 har Greve Kommune modtaget 305 ukrainske flygtninge." heads the rows
-                    # "Januar – december 2024 · Antal · 69".
-                    intro = max(overlap[_intro(index, sentences)], default=0.0)
-                    near = max(near, INTRO_WEIGHT * intro)
-                if overlap[index] + near < MIN_TOPIC:
-                    continue
-                score = overlap[index] + NEIGHBOUR_WEIGHT * near + bonus.get(index, 0.0)
-                if topic_words_in(counted_as, stems[index]):
-                    score += COUNTED_BONUS
-                if focus_weight:
-                    found = topic_words_in(set(focus), stems[index])
-                    score += FOCUS_BONUS * sum(idf(t) for t in found) / focus_weight
-                if finer == "count" and _value_beside(sentence, finer, counted_as | set(focus)):
-                    score += BESIDE_BONUS
-                if sum_asked and _amount_said(sentence, sum_asked):
-                    score += BESIDE_BONUS
-                # "Projektleder Camilla Kjærager deltager under punktet": the asked role (a
-                # topic word) stands right before the name.
-                if finer == "person" and _value_beside(sentence, finer, wanted):
-                    score += BESIDE_BONUS
-                if best is None or score > best[0]:
-                    best = (score, index)
-            if best is not None:
-                return Fact(finer, best[1], tuple(quantities))
+        preferred = [
+            (score, index)
+            for score, index in candidates
+            if (
+                not years
+                or (_names_year(lowered[index], years, months) and on_topic_undated[index])
+            )
+            and (not planned_after or _names_later(sentences[index], planned_after))
+        ]
+        if candidates:
+            # The first of equal scores, in reading order.
+            _, index = max(preferred or candidates, key=lambda pair: pair[0])
+            return Fact(finer, index, tuple(quantities))
     return None
 
 

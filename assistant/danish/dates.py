@@ -51,16 +51,18 @@ def parse_danish_date(text: str) -> dt.date | None:
 
     Numeric dates need one separator throughout, so the times in 'kl. 10.05-12.30' are not
     read as 10 May 2012."""
-    for _written, year, month, day, _where in _date_shapes(text):
-        if date := _safe_date(year, month, day):
-            return date
-    return None
+    return next(_valid_dates(text), None)
 
 
 def dates_in(text: str) -> list[dt.date]:
     """Every valid date `text` writes, in the order `parse_danish_date` tries them."""
-    found = (_safe_date(year, month, day) for _w, year, month, day, _p in _date_shapes(text))
-    return [day for day in found if day is not None]
+    return list(_valid_dates(text))
+
+
+def _valid_dates(text: str) -> Iterator[dt.date]:
+    for _written, year, month, day, _where in _date_shapes(text):
+        if date := _safe_date(year, month, day):
+            yield date
 
 
 def impossible_date(text: str) -> str | None:

@@ -305,7 +305,9 @@ def unindexed_committee(question: str, committees: frozenset[str]) -> str | None
     it names an indexed one, or one whose words an indexed committee has (it may be that
     one, loosely named: "Arbejdsmarkedsudvalget" for "Udvalget for Arbejdsmarked og
     Uddannelse")."""
-    if not committees or committee_in_question(question, committees):
+    # An indexed committee, however it is inflected, shares its own words: no call to
+    # `committee_in_question` is needed to tell it apart.
+    if not committees:
         return None
     known = set().union(*(_committee_words(name) for name in committees))
     for match in COMMITTEE_NAME.finditer(question):

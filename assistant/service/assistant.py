@@ -511,16 +511,15 @@ class Assistant:
             # item found only because it names the year is off the topic, so the topic is
             # searched without the period, and the scope stays empty when that item is not
             # the best.
-            topical = self.retriever.search(
-                without_period(query), mode=mode, top_items=candidates, where=undated
+            named, topical = self._named_by_best(
+                query,
+                mode,
+                undated,
+                lambda c: mentions_period(c.text, where.date_from, where.date_to),
+                searched=without_period(query),
             )
-            naming = [
-                hit
-                for hit in topical
-                if any(mentions_period(c.text, where.date_from, where.date_to) for c in hit.chunks)
-            ]
-            if naming and naming[0] is topical[0]:
-                return Retrieval(query=query, where=undated, hits=tuple(naming))
+            if named is not None:
+                return named
             hits = topical  # still the nearest meetings to suggest
         unindexed = [
             m for m in where.municipalities if m not in self.retriever.vocabulary.municipalities
@@ -530,10 +529,11 @@ class Assistant:
             # (Rebild as the lead partner of Mariagerfjord's IPS project): the best item on
             # the topic answers when it names that municipality.
             elsewhere = explicit.merged_over(where.within(()))
-            topical = self.retriever.search(query, mode=mode, top_items=candidates, where=elsewhere)
-            naming = [hit for hit in topical if any(_names(c.text, unindexed) for c in hit.chunks)]
-            if naming and naming[0] is topical[0]:
-                return Retrieval(query=query, where=elsewhere, hits=tuple(naming))
+            named, _ = self._named_by_best(
+                query, mode, elsewhere, lambda c: _names(c.text, unindexed)
+            )
+            if named is not None:
+                return named
         committee = where.committee
         if (
             empty_scope
@@ -545,16 +545,35 @@ class Assistant:
             # udvalget har den 23. august 2021 besluttet …"): the best item on the topic
             # answers when it names that committee.
             elsewhere = explicit.merged_over(replace(where, committee=None))
-            topical = self.retriever.search(query, mode=mode, top_items=candidates, where=elsewhere)
-            named = re.sub(r"(?:et|en)$", "", committee).lower()
-            naming = [hit for hit in topical if any(named in c.text.lower() for c in hit.chunks)]
-            if naming and naming[0] is topical[0]:
-                return Retrieval(query=query, where=elsewhere, hits=tuple(naming))
+            stem = re.sub(r"(?:et|en)$", "", committee).lower()
+            named, _ = self._named_by_best(query, mode, elsewhere, lambda c: stem in c.text.lower())
+            if named is not None:
+                return named
         for relaxed in (undated, explicit):
             if hits or relaxed == where:
                 continue
             hits = self.retriever.search(query, mode=mode, top_items=candidates, where=relaxed)
         return Retrieval(query=query, where=where, hits=tuple(hits), empty_scope=empty_scope)
+
+    def _named_by_best(
+        self,
+        query: str,
+        mode: Mode,
+        where: SearchFilter,
+        names: Callable[[Chunk], bool],
+        searched: str | None = None,
+    ) -> tuple[Retrieval | None, list[ItemHit]]:
+        """The items on the topic within the relaxed `where` whose chunks name what the empty
+        scope asked for (a period, a municipality, a committee), when the best item on the
+        topic is one of them; else None. Also the items on the topic, searched with
+        `searched` (the query by default)."""
+        topical = self.retriever.search(
+            searched or query, mode=mode, top_items=self.settings.answer_candidates, where=where
+        )
+        naming = [hit for hit in topical if any(names(c) for c in hit.chunks)]
+        if naming and naming[0] is topical[0]:
+            return Retrieval(query=query, where=where, hits=tuple(naming)), topical
+        return None, topical
 
     def prepare(self, question: str, history: Sequence[Turn] = ()) -> PreparedQuestion:
         """`question` checked (InvalidQuestion if it is empty or too long) and with the
