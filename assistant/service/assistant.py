@@ -29,6 +29,7 @@ from assistant.answer.extractive import (
     question_intents,
 )
 from assistant.answer.facts import (
+    FIGURE_KINDS,
     PERSON_NAME,
     asked_fact,
     asked_kind,
@@ -122,7 +123,7 @@ NEAR_MISS_DEPTH = 3
 ASKS_ABOUT_CLOSED = re.compile(r"\blukke(?:de|t)?\b|\bclosed\b", re.IGNORECASE)
 # The facts whose absence from the best item's sentences makes a near miss: a figure. A
 # person or a date the sentences do not state is often in a participant list or the header.
-STATED_KINDS = frozenset({"count", "amount", "share"})
+STATED_KINDS = FIGURE_KINDS
 TOPICAL_SHARE = 0.8
 
 
